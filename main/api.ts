@@ -1,0 +1,38 @@
+/**
+ * The contract, implemented once over the core. Electron's IPC, the browser host and the tests all
+ * reach it through main/dispatch.ts, which has already validated the arguments.
+ */
+import type { ApiImplementation } from '../preload/contract.ts';
+import { toAccountView } from './core/accounts/store.ts';
+import { enqueueMessage } from './core/compose/enqueue.ts';
+import type { Core } from './core/index.ts';
+
+export function createApi(core: Core): ApiImplementation {
+  return {
+    accounts: {
+      list: () => core.accounts.list().map(toAccountView),
+      save: async (input) => toAccountView(await core.accounts.save(input)),
+      remove: async (id) => {
+        await core.accounts.remove(id);
+        return null;
+      },
+    },
+    outbox: {
+      send: async (input) => {
+        const id = await enqueueMessage(core.outbox, core.accounts.get(input.accountId), input);
+        core.sender.kick();
+        return core.outbox.view(id);
+      },
+      list: () => core.outbox.list('outbox'),
+      cancel: (id) => core.outbox.cancel(id),
+      retry: (id) => {
+        const view = core.outbox.retry(id);
+        core.sender.kick();
+        return view;
+      },
+    },
+    sent: {
+      list: () => core.outbox.list('sent'),
+    },
+  };
+}

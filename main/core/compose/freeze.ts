@@ -1,0 +1,96 @@
+/**
+ * Freezing a message: build the RFC 5322 bytes once (Message-ID and Date fixed) with nodemailer's
+ * MailComposer and make them durable before enqueue returns. Every attempt then submits these exact
+ * bytes, so a retry is byte-identical and recognisable by its Message-ID.
+ */
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Mailbox } from './address.ts';
+
+export interface Draft {
+  from: Mailbox;
+  to: Mailbox[];
+  cc: Mailbox[];
+  bcc: Mailbox[];
+  subject: string;
+  text: string;
+}
+
+export interface FrozenMessage {
+  messageId: string;
+  /** File name inside the messages directory. */
+  file: string;
+  size: number;
+  date: Date;
+}
+
+export function newMessageId(from: Mailbox): string {
+  const domain = from.address.slice(from.address.lastIndexOf('@') + 1).toLowerCase() || 'outbound.invalid';
+  return `<${randomUUID()}@${domain}>`;
+}
+
+export async function freezeMessage(dir: string, draft: Draft, date = new Date()): Promise<FrozenMessage> {
+  await mkdir(dir, { recursive: true });
+  const messageId = newMessageId(draft.from);
+  const composer = new MailComposer({
+    from: draft.from,
+    to: draft.to,
+    cc: draft.cc,
+    bcc: draft.bcc, // MailComposer leaves Bcc out of the headers; the envelope carries it
+    subject: draft.subject,
+    text: draft.text,
+    messageId,
+    date,
+  });
+  const name = `${randomUUID()}.eml`;
+  const temp = join(dir, `.${name}.partial`);
+  try {
+    await pipeline(composer.compile().createReadStream(), canonicalLineEndings(), createWriteStream(temp, { flags: 'wx' }));
+    await fsync(temp);
+    await rename(temp, join(dir, name));
+    await fsync(dir); // the rename itself must survive a power cut
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  const { size } = await stat(join(dir, name));
+  return { messageId, file: name, size, date };
+}
+
+/**
+ * SMTP carries CRLF lines; nodemailer's DATA stream would fix bare LFs on the wire. Fixing them here
+ * instead makes the file exactly the bytes every attempt transmits, ending in CRLF.
+ */
+function canonicalLineEndings(): Transform {
+  let previous = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      const out: number[] = [];
+      for (const byte of chunk) {
+        if (byte === 0x0a && previous !== 0x0d) out.push(0x0d);
+        else if (previous === 0x0d && byte !== 0x0a) out.push(0x0a);
+        out.push(byte);
+        previous = byte;
+      }
+      callback(null, Buffer.from(out));
+    },
+    flush(callback: TransformCallback) {
+      if (previous === 0x0a) return callback();
+      return callback(null, Buffer.from(previous === 0x0d ? '\n' : '\r\n'));
+    },
+  });
+}
+
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

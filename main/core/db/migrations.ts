@@ -1,0 +1,83 @@
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  up(db: Database): void;
+}
+
+/** Ordered; never edit one that has shipped — add the next. Each has a test in test/core/migrations.test.ts. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    up(db) {
+      db.exec(`
+        CREATE TABLE accounts (
+          id               INTEGER PRIMARY KEY,
+          name             TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          email            TEXT NOT NULL,
+          display_name     TEXT NOT NULL DEFAULT '',
+          host             TEXT NOT NULL,
+          port             INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+          security         TEXT NOT NULL CHECK (security IN ('tls', 'starttls', 'none')),
+          username         TEXT,
+          -- where the password is: 'none' (no AUTH), 'keychain' (under secret_ref), 'command'
+          secret_source    TEXT NOT NULL CHECK (secret_source IN ('none', 'keychain', 'command')),
+          secret_ref       TEXT NOT NULL UNIQUE,
+          password_command TEXT,
+          created_at       INTEGER NOT NULL,
+          updated_at       INTEGER NOT NULL
+        );
+
+        CREATE TABLE messages (
+          id            INTEGER PRIMARY KEY,
+          -- SET NULL keeps the Sent history of a removed account; unsent mail blocks removal (accounts/store.ts)
+          account_id    INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+          account_name  TEXT NOT NULL,
+          message_id    TEXT NOT NULL UNIQUE,
+          envelope_from TEXT NOT NULL,
+          from_header   TEXT NOT NULL,
+          subject       TEXT NOT NULL,
+          raw_file      TEXT NOT NULL,
+          size          INTEGER NOT NULL,
+          state         TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'uncertain', 'cancelled')),
+          not_before    INTEGER NOT NULL,
+          lease_owner   TEXT,
+          lease_until   INTEGER,
+          attempts      INTEGER NOT NULL DEFAULT 0,
+          last_stage    TEXT,
+          last_reply    TEXT,
+          last_error    TEXT,
+          created_at    INTEGER NOT NULL,
+          sent_at       INTEGER,
+          updated_at    INTEGER NOT NULL
+        );
+        CREATE INDEX messages_due ON messages (state, not_before);
+
+        CREATE TABLE recipients (
+          id         INTEGER PRIMARY KEY,
+          message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+          position   INTEGER NOT NULL,
+          kind       TEXT NOT NULL CHECK (kind IN ('to', 'cc', 'bcc')),
+          address    TEXT NOT NULL,
+          state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'accepted', 'deferred', 'rejected')),
+          reply      TEXT,
+          UNIQUE (message_id, position)
+        );
+
+        CREATE TABLE attempts (
+          id          INTEGER PRIMARY KEY,
+          message_id  INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+          started_at  INTEGER NOT NULL,
+          finished_at INTEGER,
+          stage       TEXT,
+          outcome     TEXT,
+          reply       TEXT,
+          error       TEXT,
+          -- the SMTP dialogue with AUTH payloads redacted and no message content
+          transcript  TEXT
+        );
+        CREATE INDEX attempts_message ON attempts (message_id);
+      `);
+    },
+  },
+];

@@ -1,0 +1,76 @@
+/**
+ * The core: everything Outbound does, without Electron. The app, the CLI, the browser host and the
+ * tests all open it the same way, on the same data directory.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdirSync, readdirSync } from 'node:fs';
+import type { MessageState, OutboxChange } from '../../preload/contract.ts';
+import { AccountStore } from './accounts/store.ts';
+import { osKeychain, type SecretStore } from './accounts/secrets.ts';
+import { openDatabase, type Db } from './db/index.ts';
+import { OutboxSender, type SenderOptions } from './outbox/sender.ts';
+import { OutboxStore } from './outbox/store.ts';
+import { databaseFile, defaultHome, messagesDir } from './paths.ts';
+
+export interface CoreOptions {
+  /** The data directory; default: OUTBOUND_HOME or the per-OS application-data folder. */
+  home?: string;
+  secrets?: SecretStore;
+  /** PEM certificates trusted besides the system's (an enterprise CA; the tests' CA). */
+  extraCaCertificates?: string[];
+  /** Start the background sender (the app and the browser host); the CLI sends explicitly. Default true. */
+  autoSend?: boolean;
+  sender?: Omit<SenderOptions, 'submit'> & { submit?: Omit<NonNullable<SenderOptions['submit']>, 'extraCaCertificates'> };
+}
+
+interface CoreEventMap {
+  outboxChanged: [OutboxChange];
+}
+
+export interface CoreEvents {
+  on(event: 'outboxChanged', listener: (change: OutboxChange) => void): () => void;
+}
+
+export interface Core {
+  readonly home: string;
+  readonly db: Db;
+  readonly accounts: AccountStore;
+  readonly outbox: OutboxStore;
+  readonly sender: OutboxSender;
+  readonly events: CoreEvents;
+  close(): Promise<void>;
+}
+
+export function openCore(options: CoreOptions = {}): Core {
+  const home = options.home ?? defaultHome();
+  const dir = messagesDir(home);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(databaseFile(home));
+  const emitter = new EventEmitter<CoreEventMap>();
+  emitter.setMaxListeners(0);
+  const accounts = new AccountStore(db, options.secrets ?? osKeychain());
+  const outbox = new OutboxStore(db, dir, (id: number, state: MessageState) => emitter.emit('outboxChanged', { id, state }));
+  const sender = new OutboxSender(outbox, accounts, {
+    ...options.sender,
+    submit: { ...options.sender?.submit, ...(options.extraCaCertificates ? { extraCaCertificates: options.extraCaCertificates } : {}) },
+  });
+  void outbox.removeOrphanFiles(readdirSync(dir));
+  if (options.autoSend ?? true) sender.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    home, db, accounts, outbox, sender,
+    events: {
+      on(event, listener) {
+        emitter.on(event, listener);
+        return () => emitter.off(event, listener);
+      },
+    },
+    close() {
+      closing ??= sender.stop().then(() => {
+        db.close();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * The outbox's rows. Every state change is one SQLite transaction (WAL, synchronous=FULL), so what
+ * the outbox says is what survives a crash. Claiming is one atomic UPDATE with a lease, so the app
+ * and the CLI on the same data directory never submit the same message at once.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MessageState, MessageView, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
+import type { Db } from '../db/index.ts';
+import { AppError, notFound } from '../errors.ts';
+
+export interface MessageRow {
+  id: number;
+  account_id: number | null;
+  account_name: string;
+  message_id: string;
+  envelope_from: string;
+  from_header: string;
+  subject: string;
+  raw_file: string;
+  size: number;
+  state: MessageState;
+  not_before: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  attempts: number;
+  last_stage: SmtpStage | null;
+  last_reply: string | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+  updated_at: number;
+}
+
+interface RecipientRow {
+  id: number;
+  message_id: number;
+  position: number;
+  kind: RecipientView['kind'];
+  address: string;
+  state: RecipientState;
+  reply: string | null;
+}
+
+export interface NewMessage {
+  accountId: number;
+  accountName: string;
+  messageId: string;
+  envelopeFrom: string;
+  fromHeader: string;
+  subject: string;
+  rawFile: string;
+  size: number;
+  notBefore: number;
+  recipients: { kind: RecipientView['kind']; address: string }[];
+}
+
+/** How an attempt ended, decided by the sender. */
+export interface AttemptOutcome {
+  state: Extract<MessageState, 'queued' | 'sent' | 'failed' | 'uncertain'>;
+  stage: SmtpStage;
+  reply: string | null;
+  error: string | null;
+  transcript: string;
+  notBefore?: number;
+  recipients: { address: string; state: RecipientState; reply: string | null }[];
+}
+
+export type Folder = 'outbox' | 'sent';
+const FOLDER_STATES: Record<Folder, MessageState[]> = {
+  outbox: ['queued', 'sending', 'failed', 'uncertain'],
+  sent: ['sent'],
+};
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export class OutboxStore {
+  private readonly db: Db;
+  readonly dir: string;
+  private readonly changed: (id: number, state: MessageState) => void;
+
+  constructor(db: Db, dir: string, changed: (id: number, state: MessageState) => void) {
+    this.db = db;
+    this.dir = dir;
+    this.changed = changed;
+  }
+
+  fileOf(row: Pick<MessageRow, 'raw_file'>): string {
+    return join(this.dir, row.raw_file);
+  }
+
+  insert(message: NewMessage, now = Date.now()): number {
+    const id = this.db.transaction(() => {
+      const { lastInsertRowid } = this.db
+        .prepare(
+          `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state, not_before, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+        )
+        .run(message.accountId, message.accountName, message.messageId, message.envelopeFrom, message.fromHeader, message.subject,
+          message.rawFile, message.size, message.notBefore, now, now);
+      const insertRecipient = this.db.prepare('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
+      message.recipients.forEach((r, position) => insertRecipient.run(lastInsertRowid, position, r.kind, r.address));
+      return Number(lastInsertRowid);
+    })();
+    this.changed(id, 'queued');
+    return id;
+  }
+
+  row(id: number): MessageRow {
+    const row = this.db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+    if (!row) throw notFound(`There is no message with id ${id} in the outbox.`);
+    return row;
+  }
+
+  view(id: number): MessageView {
+    return this.views('SELECT * FROM messages WHERE id = ?', [id])[0] ?? (this.row(id) as never);
+  }
+
+  list(folder: Folder, limit = 1000): MessageView[] {
+    const states = FOLDER_STATES[folder];
+    const order = folder === 'sent' ? 'sent_at DESC, id DESC' : 'created_at DESC, id DESC';
+    return this.views(`SELECT * FROM messages WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY ${order} LIMIT ?`, [...states, limit]);
+  }
+
+  /** Recipients still to be tried: pending, or deferred by a 4xx. */
+  recipientsToTry(id: number): string[] {
+    return (this.db
+      .prepare(`SELECT address FROM recipients WHERE message_id = ? AND state IN ('pending', 'deferred') ORDER BY position`)
+      .all(id) as { address: string }[]).map((r) => r.address);
+  }
+
+  /**
+   * Take the next message that is due (or, with `id`, that one) for `owner` until `leaseUntil`.
+   * `flush` also takes messages waiting out a backoff, never ones held by an undo window or schedule.
+   */
+  claim(owner: string, now: number, leaseUntil: number, by: { id?: number; flush?: boolean } = {}): MessageRow | undefined {
+    const due = by.flush ? '(not_before <= @now OR attempts > 0)' : 'not_before <= @now';
+    const pick = by.id === undefined ? `${due} ORDER BY not_before, id LIMIT 1` : 'id = @id';
+    const row = this.db
+      .prepare(
+        `UPDATE messages SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
+           last_stage = 'connect', updated_at = @now
+         WHERE id = (SELECT id FROM messages WHERE state = 'queued' AND ${pick})
+         RETURNING *`,
+      )
+      .get({ owner, now, leaseUntil, id: by.id ?? null }) as MessageRow | undefined;
+    if (row) this.changed(row.id, 'sending');
+    return row;
+  }
+
+  renewLease(id: number, owner: string, leaseUntil: number): void {
+    this.db.prepare(`UPDATE messages SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'sending'`).run(leaseUntil, id, owner);
+  }
+
+  /** Persist the stage before it is entered, so a crash is judged by how far the attempt got. */
+  recordStage(id: number, stage: SmtpStage): void {
+    this.db.prepare('UPDATE messages SET last_stage = ? WHERE id = ?').run(stage, id);
+  }
+
+  /** Close an attempt: the attempt row, the recipients and the message's new state, in one transaction. */
+  finish(row: MessageRow, startedAt: number, outcome: AttemptOutcome, now = Date.now()): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO attempts (message_id, started_at, finished_at, stage, outcome, reply, error, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(row.id, startedAt, now, outcome.stage, outcome.state, outcome.reply, outcome.error, outcome.transcript);
+      const setRecipient = this.db.prepare(
+        `UPDATE recipients SET state = ?, reply = ? WHERE message_id = ? AND address = ? AND state IN ('pending', 'deferred')`,
+      );
+      for (const r of outcome.recipients) setRecipient.run(r.state, r.reply, row.id, r.address);
+      this.db
+        .prepare(
+          `UPDATE messages SET state = @state, last_stage = @stage, last_reply = @reply, last_error = @error, not_before = @notBefore,
+             sent_at = CASE WHEN @state = 'sent' THEN @now ELSE sent_at END, lease_owner = NULL, lease_until = NULL, updated_at = @now
+           WHERE id = @id`,
+        )
+        .run({ id: row.id, state: outcome.state, stage: outcome.stage, reply: outcome.reply, error: outcome.error,
+          notBefore: outcome.notBefore ?? row.not_before, now });
+    })();
+    this.changed(row.id, outcome.state);
+  }
+
+  /**
+   * After a crash (or another process dying), a message left in `sending` past its lease is judged by
+   * the stage recorded: before the body it cannot have been delivered and goes back to the queue; from
+   * the body on it may have been, so it becomes `uncertain` and waits for the user.
+   */
+  recoverExpiredLeases(now = Date.now()): number {
+    const rows = this.db
+      .prepare(
+        `UPDATE messages SET
+           state = CASE WHEN last_stage IN ('body', 'final') THEN 'uncertain' ELSE 'queued' END,
+           last_error = CASE WHEN last_stage IN ('body', 'final')
+             THEN 'Outbound stopped while the server was receiving this message: it may have been delivered. Check with a recipient, then resend or mark it sent.'
+             ELSE last_error END,
+           lease_owner = NULL, lease_until = NULL, updated_at = @now
+         WHERE state = 'sending' AND lease_until < @now
+         RETURNING id, state`,
+      )
+      .all({ now }) as { id: number; state: MessageState }[];
+    for (const r of rows) this.changed(r.id, r.state);
+    return rows.length;
+  }
+
+  /** When the next queued message falls due, for the sender's timer. */
+  nextDue(): number | undefined {
+    const row = this.db.prepare(`SELECT min(not_before) AS due FROM messages WHERE state = 'queued'`).get() as { due: number | null };
+    return row.due ?? undefined;
+  }
+
+  cancel(id: number, now = Date.now()): MessageView {
+    this.transition(id, ['queued', 'failed', 'uncertain'], 'cancelled', now, 'it is being sent right now or has already been sent');
+    return this.view(id);
+  }
+
+  /** Queue a queued or failed message for an attempt right away. */
+  retry(id: number, now = Date.now()): MessageView {
+    this.transition(id, ['queued', 'failed'], 'queued', now, 'only queued or failed messages can be retried');
+    return this.view(id);
+  }
+
+  /** Delete frozen files that no row points at (a crash between writing the file and the row). */
+  async removeOrphanFiles(files: string[]): Promise<void> {
+    const known = new Set((this.db.prepare('SELECT raw_file FROM messages').all() as { raw_file: string }[]).map((r) => r.raw_file));
+    await Promise.all(files.filter((f) => f.endsWith('.eml') && !known.has(f)).map((f) => rm(join(this.dir, f), { force: true })));
+  }
+
+  private transition(id: number, from: MessageState[], to: MessageState, now: number, why: string): void {
+    const { changes } = this.db
+      .prepare(`UPDATE messages SET state = ?, not_before = min(not_before, ?), updated_at = ? WHERE id = ? AND state IN (${from.map(() => '?').join(',')})`)
+      .run(to, now, now, id, ...from);
+    if (changes === 0) {
+      const row = this.row(id);
+      throw new AppError('conflict', `Message ${id} is ${row.state}: ${why}.`);
+    }
+    this.changed(id, to);
+  }
+
+  private views(sql: string, params: unknown[]): MessageView[] {
+    const rows = this.db.prepare(sql).all(...params) as MessageRow[];
+    if (rows.length === 0) return [];
+    const recipients = this.db
+      .prepare(`SELECT * FROM recipients WHERE message_id IN (${rows.map(() => '?').join(',')}) ORDER BY message_id, position`)
+      .all(...rows.map((r) => r.id)) as RecipientRow[];
+    const byMessage = Map.groupBy(recipients, (r) => r.message_id);
+    return rows.map((row) => ({
+      id: row.id,
+      accountId: row.account_id,
+      accountName: row.account_name,
+      messageId: row.message_id,
+      from: row.from_header,
+      subject: row.subject,
+      state: row.state,
+      recipients: (byMessage.get(row.id) ?? []).map((r) => ({ address: r.address, kind: r.kind, state: r.state, reply: r.reply })),
+      createdAt: iso(row.created_at)!,
+      notBefore: row.state === 'queued' ? iso(row.not_before) : null,
+      sentAt: iso(row.sent_at),
+      attempts: row.attempts,
+      lastReply: row.last_reply,
+      lastStage: row.last_stage,
+      lastError: row.last_error,
+      size: row.size,
+    }));
+  }
+}

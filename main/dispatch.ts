@@ -1,0 +1,43 @@
+/**
+ * The one door into the API for every transport (Electron IPC, the browser host): look the channel
+ * up in the contract, validate the payload with its schema, call the implementation and wrap the
+ * outcome in a Result. Anything not in the table, or not matching its schema, changes nothing.
+ */
+import type { z } from 'zod';
+import { argsSchemaOf, type ApiImplementation, type Result } from '../preload/contract.ts';
+import { AppError } from './core/errors.ts';
+
+export type Dispatch = (channel: string, args: unknown) => Promise<Result<unknown>>;
+
+export function createDispatch(api: ApiImplementation, log: (line: string) => void = console.error): Dispatch {
+  return async (channel, args) => {
+    const schema = typeof channel === 'string' ? argsSchemaOf(channel) : undefined;
+    if (!schema) return fail(new AppError('invalid_input', `Unknown method "${String(channel).slice(0, 64)}".`));
+    const parsed = schema.safeParse(Array.isArray(args) ? args : [args]);
+    if (!parsed.success) return fail(describeInvalid(parsed.error));
+    const [room, name] = channel.split('.') as [keyof ApiImplementation, string];
+    const fn = (api[room] as Record<string, (...a: unknown[]) => unknown>)[name]!;
+    try {
+      return { ok: true, value: await fn(...(parsed.data as unknown[])) };
+    } catch (error) {
+      if (error instanceof AppError) return fail(error);
+      // Unexpected: log what and where, never the payload (it may hold a message or a password).
+      log(`outbound: ${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fail(new AppError('internal', 'Something went wrong inside Outbound; nothing was changed. Details are in the log.'));
+    }
+  };
+}
+
+function fail(error: AppError): Result<never> {
+  return { ok: false, error: error.toApiError() };
+}
+
+/** The first problem, named by its field: "port: Too big: expected number to be <=65535". */
+function describeInvalid(error: z.ZodError): AppError {
+  const issue = error.issues[0];
+  if (!issue) return new AppError('invalid_input', 'The request was not valid.');
+  const path = issue.path.slice(1).map(String); // [0] is the argument's position
+  const field = path.length > 0 ? path.join('.') : undefined;
+  const message = field ? `${field}: ${issue.message}` : issue.message;
+  return new AppError('invalid_input', message, field ? { field } : {});
+}

@@ -1,0 +1,262 @@
+/**
+ * THE contract between the renderer and the main process: the only place where the API's methods,
+ * their argument schemas, their result types and the events are defined.
+ *
+ * - main/dispatch.ts validates every call against `contract` and wraps results in `Result`.
+ * - preload/index.ts (Electron) and preload/browser.ts (loopback browser host) build the renderer's
+ *   `window.outbound` from the same table with `buildApi`, so the three transports cannot drift.
+ * - The renderer only ever does `import type` from here.
+ *
+ * No Electron and no Node APIs in this file: it is loaded in the sandboxed preload and in Chromium.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Values that cross the bridge
+// ---------------------------------------------------------------------------------------------
+
+export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
+export type Security = (typeof SECURITY_MODES)[number];
+
+export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'uncertain', 'cancelled'] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
+
+export const RECIPIENT_STATES = ['pending', 'accepted', 'deferred', 'rejected'] as const;
+export type RecipientState = (typeof RECIPIENT_STATES)[number];
+
+/** How far an SMTP attempt got; recorded for every attempt. */
+export const SMTP_STAGES = ['connect', 'greeting', 'ehlo', 'starttls', 'auth', 'mail', 'rcpt', 'data', 'body', 'final'] as const;
+export type SmtpStage = (typeof SMTP_STAGES)[number];
+
+/** What the renderer may know about an account: never a password. */
+export interface AccountView {
+  id: number;
+  name: string;
+  email: string;
+  displayName: string;
+  host: string;
+  port: number;
+  security: Security;
+  /** null: the account sends without AUTH. */
+  username: string | null;
+  /** Where the password comes from when there is a username. */
+  secretSource: 'none' | 'keychain' | 'command';
+  passwordCommand: string | null;
+  createdAt: string;
+}
+
+export interface RecipientView {
+  address: string;
+  kind: 'to' | 'cc' | 'bcc';
+  state: RecipientState;
+  /** The server's reply to this recipient's RCPT TO (or to the message, once accepted). */
+  reply: string | null;
+}
+
+export interface MessageView {
+  id: number;
+  /** null once the account was removed (its Sent history stays). */
+  accountId: number | null;
+  accountName: string;
+  /** RFC 5322 Message-ID, with angle brackets; fixed at enqueue. */
+  messageId: string;
+  from: string;
+  subject: string;
+  state: MessageState;
+  recipients: RecipientView[];
+  createdAt: string;
+  /** Earliest time the next attempt may start (undo window, schedule, backoff). */
+  notBefore: string | null;
+  sentAt: string | null;
+  attempts: number;
+  /** The server's last reply, e.g. `250 2.0.0 Ok: queued as 4Xk…`. */
+  lastReply: string | null;
+  lastStage: SmtpStage | null;
+  /** A sentence a person can act on, when the last attempt did not succeed. */
+  lastError: string | null;
+  size: number;
+}
+
+export interface OutboxChange {
+  id: number;
+  state: MessageState;
+}
+
+export const ERROR_CODES = [
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'keychain_unavailable',
+  'password_command_failed',
+  'smtp_unreachable',
+  'smtp_auth',
+  'smtp_tls',
+  'smtp_rejected',
+  'smtp_temporary',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiError {
+  code: ErrorCode;
+  /** One sentence a person can act on. */
+  message: string;
+  /** The input field the error is about, when there is one (e.g. `to`, `port`). */
+  field?: string;
+  /** The server's reply, when the server said something. */
+  reply?: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+// ---------------------------------------------------------------------------------------------
+// Argument schemas: the boundary checks shared by every transport
+// ---------------------------------------------------------------------------------------------
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const line = (max: number) => z.string().max(max).refine((s) => !/[\r\n]/.test(s), 'must be a single line');
+const recipientList = z.array(z.string().max(4096)).max(1000);
+
+export const AccountInput = z.object({
+  /** Present when editing an existing account. */
+  id: id.optional(),
+  name: line(64).transform((s) => s.trim()).pipe(z.string().min(1, 'is required')),
+  email: line(254).transform((s) => s.trim()).pipe(z.string().min(1, 'is required')),
+  displayName: line(128).default(''),
+  host: line(253).transform((s) => s.trim()).pipe(z.string().min(1, 'is required')),
+  port: z.number().int().min(1).max(65535),
+  security: z.enum(SECURITY_MODES),
+  /** Empty or absent: no AUTH. */
+  username: line(256).optional(),
+  /** Write-only: stored in the OS keychain. On edit, absent keeps the stored one. */
+  password: z.string().max(4096).optional(),
+  /** msmtp-style passwordeval: the command's stdout is the password. */
+  passwordCommand: line(4096).optional(),
+});
+export type AccountInput = z.input<typeof AccountInput>;
+
+export const ComposeInput = z.object({
+  accountId: id,
+  /** Each entry is one address or a comma-separated list as a person types it. */
+  to: recipientList.default([]),
+  cc: recipientList.default([]),
+  bcc: recipientList.default([]),
+  subject: line(998).default(''),
+  text: z.string().max(20_000_000).default(''),
+});
+export type ComposeInput = z.input<typeof ComposeInput>;
+
+// ---------------------------------------------------------------------------------------------
+// The method table
+// ---------------------------------------------------------------------------------------------
+
+/** A method: its argument tuple schema, and (as a phantom type) what it resolves to. */
+interface Method<A extends z.ZodTuple, R> {
+  args: A;
+  /** Never read at run time; carries the result type. */
+  result?: R;
+}
+const method = <A extends z.ZodTuple>(args: A) => ({ returns: <R>(): Method<A, R> => ({ args }) });
+
+export const contract = {
+  accounts: {
+    list: method(z.tuple([])).returns<AccountView[]>(),
+    save: method(z.tuple([AccountInput])).returns<AccountView>(),
+    remove: method(z.tuple([id])).returns<null>(),
+  },
+  outbox: {
+    /** Freeze the message durably, queue it and start sending; resolves once it is on disk. */
+    send: method(z.tuple([ComposeInput])).returns<MessageView>(),
+    /** Everything not yet sent: queued, sending, failed, uncertain. */
+    list: method(z.tuple([])).returns<MessageView[]>(),
+    cancel: method(z.tuple([id])).returns<MessageView>(),
+    /** Try a queued or failed message now, ignoring its backoff. */
+    retry: method(z.tuple([id])).returns<MessageView>(),
+  },
+  sent: {
+    list: method(z.tuple([])).returns<MessageView[]>(),
+  },
+} as const;
+
+/** Events main pushes to the renderer; the value is the payload's type (phantom). */
+export const events = {
+  outboxChanged: undefined as unknown as OutboxChange,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Types derived from the table
+// ---------------------------------------------------------------------------------------------
+
+export type Contract = typeof contract;
+export type Room = keyof Contract;
+export type MethodName<R extends Room> = keyof Contract[R] & string;
+type MethodOf<R extends Room, M extends MethodName<R>> = Contract[R][M] extends Method<infer A, infer Res>
+  ? { args: A; result: Res }
+  : never;
+/** What the caller passes (before defaults and transforms). */
+export type ArgsIn<R extends Room, M extends MethodName<R>> = z.input<MethodOf<R, M>['args']>;
+/** What the implementation receives (validated, defaults applied). */
+export type ArgsOut<R extends Room, M extends MethodName<R>> = z.output<MethodOf<R, M>['args']>;
+export type ResultOf<R extends Room, M extends MethodName<R>> = MethodOf<R, M>['result'];
+
+export type EventName = keyof typeof events & string;
+export type EventPayload<E extends EventName> = (typeof events)[E];
+type Subscriber<E extends EventName> = `on${Capitalize<E>}`;
+
+/** `window.outbound` as the renderer sees it. */
+export type OutboundApi = {
+  [R in Room]: { [M in MethodName<R>]: (...args: ArgsIn<R, M>) => Promise<Result<ResultOf<R, M>>> };
+} & {
+  [E in EventName as Subscriber<E>]: (listener: (payload: EventPayload<E>) => void) => () => void;
+};
+
+/** What main implements once: validated arguments in; a value out, or a thrown AppError. */
+export type ApiImplementation = {
+  [R in Room]: { [M in MethodName<R>]: (...args: ArgsOut<R, M>) => Promise<ResultOf<R, M>> | ResultOf<R, M> };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Channel names and the transport-agnostic builder
+// ---------------------------------------------------------------------------------------------
+
+export const channelOf = (room: string, name: string): string => `${room}.${name}`;
+export const eventChannelOf = (name: string): string => `event.${name}`;
+
+/** Every method channel, e.g. `accounts.save`. */
+export const methodChannels: readonly string[] = Object.entries(contract).flatMap(([room, methods]) =>
+  Object.keys(methods).map((name) => channelOf(room, name)),
+);
+
+/** Resolve a channel to its argument schema; undefined for anything not in the table. */
+export function argsSchemaOf(channel: string): z.ZodTuple | undefined {
+  const [room, name, ...rest] = channel.split('.');
+  if (rest.length > 0 || room === undefined || name === undefined) return undefined;
+  if (!Object.hasOwn(contract, room)) return undefined;
+  const methods = contract[room as Room] as Record<string, Method<z.ZodTuple, unknown>>;
+  return Object.hasOwn(methods, name) ? methods[name]?.args : undefined;
+}
+
+export interface Transport {
+  invoke(channel: string, args: unknown[]): Promise<unknown>;
+  subscribe(channel: string, listener: (payload: unknown) => void): () => void;
+}
+
+/** Build `window.outbound` over a transport: named functions only, events stripped to payloads. */
+export function buildApi(transport: Transport): OutboundApi {
+  const api: Record<string, unknown> = {};
+  for (const [room, methods] of Object.entries(contract)) {
+    const bound: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+    for (const name of Object.keys(methods)) {
+      bound[name] = (...args) => transport.invoke(channelOf(room, name), args);
+    }
+    api[room] = Object.freeze(bound);
+  }
+  for (const name of Object.keys(events)) {
+    const subscriber = `on${name[0]!.toUpperCase()}${name.slice(1)}`;
+    api[subscriber] = (listener: (payload: unknown) => void) => {
+      if (typeof listener !== 'function') throw new TypeError(`${subscriber} needs a function`);
+      return transport.subscribe(eventChannelOf(name), listener);
+    };
+  }
+  return Object.freeze(api) as OutboundApi;
+}

@@ -1,0 +1,51 @@
+/** A core on a fresh temporary data directory, trusting the test CA, closed and removed after the test. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import type { AccountInput } from '../../preload/contract.ts';
+import { createApi } from '../../main/api.ts';
+import { openCore, type Core, type CoreOptions } from '../../main/core/index.ts';
+import { createDispatch } from '../../main/dispatch.ts';
+import { buildApi, type OutboundApi } from '../../preload/contract.ts';
+import type { TestSmtpServer } from './smtp.ts';
+
+export function tempHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'outbound-test-'));
+  onTestFinished(() => rmSync(home, { recursive: true, force: true }));
+  return home;
+}
+
+export interface TestCore {
+  core: Core;
+  /** The contract, in-process, through the same dispatch (validation and all) as the app. */
+  api: OutboundApi;
+}
+
+export function testCore(server: Pick<TestSmtpServer, 'ca'> | undefined, options: CoreOptions = {}): TestCore {
+  const core = openCore({ home: tempHome(), autoSend: false, ...(server ? { extraCaCertificates: [server.ca] } : {}), ...options });
+  onTestFinished(() => core.close());
+  const dispatch = createDispatch(createApi(core));
+  return { core, api: buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined }) };
+}
+
+/** An account for `server`, its password given by a password command (no keychain needed). */
+export function accountFor(server: Pick<TestSmtpServer, 'host' | 'port'>, extra: Partial<AccountInput> = {}): AccountInput {
+  return {
+    name: 'Work',
+    email: 'me@outbound.test',
+    displayName: 'Me Myself',
+    host: server.host,
+    port: server.port,
+    security: 'starttls',
+    username: 'me',
+    passwordCommand: "printf '%s' 's3cret pass'",
+    ...extra,
+  };
+}
+
+export async function value<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
+  const r = await result;
+  if (!r.ok) throw new Error(`expected ok, got: ${r.error.message}`);
+  return r.value;
+}
