@@ -1,0 +1,55 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrate, openDatabase } from '../../main/core/db/index.ts';
+import { migrations } from '../../main/core/db/migrations.ts';
+import { tempHome } from '../helpers/core.ts';
+
+const tables = (db: Database.Database) =>
+  (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+
+describe('database', () => {
+  it('opens durably: WAL, synchronous=FULL, foreign keys on', () => {
+    const db = openDatabase(join(tempHome(), 'db.sqlite'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('migration 1 creates the accounts, messages, recipients and attempts tables', () => {
+    const db = new Database(join(tempHome(), 'db.sqlite'));
+    migrate(db, migrations.slice(0, 1));
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(tables(db)).toEqual(['accounts', 'attempts', 'messages', 'recipients']);
+    // The schema enforces what the code assumes.
+    expect(() => db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
+      VALUES ('a', 'a@b.c', 'h', 70000, 'tls', 'none', 'r', 0, 0)`).run()).toThrow(/CHECK constraint/);
+    db.close();
+  });
+
+  it('is idempotent: reopening runs nothing twice', () => {
+    const file = join(tempHome(), 'db.sqlite');
+    openDatabase(file).close();
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
+    db.close();
+  });
+
+  it('runs all pending migrations in one transaction: a failing one leaves the database as it was', () => {
+    const db = new Database(join(tempHome(), 'db.sqlite'));
+    const broken = [...migrations, { version: migrations.length + 1, up: (d: Database.Database) => d.exec('CREATE TABLE half (x); SELECT nope FROM nowhere;') }];
+    expect(() => migrate(db, broken)).toThrow(/no such table: nowhere/);
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(tables(db)).toEqual([]);
+    db.close();
+  });
+
+  it('refuses a database from the future with a message saying what to do', () => {
+    const file = join(tempHome(), 'db.sqlite');
+    const db = new Database(file);
+    db.pragma('user_version = 999');
+    db.close();
+    expect(() => openDatabase(file)).toThrow(/written by a newer Outbound \(database version 999; this build knows up to 1\)\. Update Outbound/);
+  });
+});
