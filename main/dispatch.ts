@@ -32,12 +32,40 @@ function fail(error: AppError): Result<never> {
   return { ok: false, error: error.toApiError() };
 }
 
-/** The first problem, named by its field: "port: Too big: expected number to be <=65535". */
+/** The first problem, as a sentence about the field a person sees: "Port must be at most 65535." */
 function describeInvalid(error: z.ZodError): AppError {
   const issue = error.issues[0];
   if (!issue) return new AppError('invalid_input', 'The request was not valid.');
   const path = issue.path.slice(1).map(String); // [0] is the argument's position
   const field = path.length > 0 ? path.join('.') : undefined;
-  const message = field ? `${field}: ${issue.message}` : issue.message;
-  return new AppError('invalid_input', message, field ? { field } : {});
+  const key = path.find((p) => !/^\d+$/.test(p));
+  const label = key ? (FIELD_LABELS[key] ?? key) : 'The request';
+  return new AppError('invalid_input', `${label} ${problemOf(issue)}.`, field ? { field } : {});
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Name', email: 'Email address', displayName: 'Display name', host: 'Server', port: 'Port', security: 'Security',
+  username: 'Username', password: 'Password', passwordCommand: 'Password command', accountId: 'From account',
+  to: 'To', cc: 'Cc', bcc: 'Bcc', subject: 'Subject', text: 'Message text', id: 'Id',
+};
+
+function problemOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'is required' : `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'is required' : `must be at least ${issue.minimum} characters`;
+      if (issue.origin === 'array') return `needs at least ${issue.minimum} entries`;
+      return `must be at least ${issue.minimum}`;
+    case 'too_big':
+      if (issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
+      if (issue.origin === 'array') return `has too many entries (at most ${issue.maximum})`;
+      return `must be at most ${issue.maximum}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'unrecognized_keys':
+      return `has unexpected fields: ${issue.keys.join(', ')}`;
+    default:
+      return issue.message.replace(/^./, (c) => c.toLowerCase());
+  }
 }

@@ -93,6 +93,10 @@ export const ERROR_CODES = [
   'smtp_tls',
   'smtp_rejected',
   'smtp_temporary',
+  /** The transport refused the call (browser host: token, Host or Origin; Electron: the sender frame). */
+  'forbidden',
+  /** The transport could not reach main (the browser host is down, a body too large). */
+  'unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -114,16 +118,16 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 // ---------------------------------------------------------------------------------------------
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const line = (max: number) => z.string().max(max).refine((s) => !/[\r\n]/.test(s), 'must be a single line');
+const line = (max: number) => z.string().max(max).refine((s) => !/[\r\n]/.test(s), 'must be a single line (no line breaks)');
 const recipientList = z.array(z.string().max(4096)).max(1000);
 
 export const AccountInput = z.object({
   /** Present when editing an existing account. */
   id: id.optional(),
-  name: line(64).transform((s) => s.trim()).pipe(z.string().min(1, 'is required')),
-  email: line(254).transform((s) => s.trim()).pipe(z.string().min(1, 'is required')),
+  name: line(64).transform((s) => s.trim()).pipe(z.string().min(1)),
+  email: line(254).transform((s) => s.trim()).pipe(z.string().min(1)),
   displayName: line(128).default(''),
-  host: line(253).transform((s) => s.trim()).pipe(z.string().min(1, 'is required')),
+  host: line(253).transform((s) => s.trim()).pipe(z.string().min(1)),
   port: z.number().int().min(1).max(65535),
   security: z.enum(SECURITY_MODES),
   /** Empty or absent: no AUTH. */

@@ -11,7 +11,8 @@ import { osKeychain } from '../../main/core/accounts/secrets.ts';
 import { accountFor, tempHome, testCore, value } from '../helpers/core.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 
-const hasSecretService = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
+// Only the private keyring test/run.ts starts: never the developer's own.
+const hasSecretService = process.env.OUTBOUND_TEST_PRIVATE_KEYRING === '1' && Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 if (process.env.CI && !hasSecretService) throw new Error('CI must run the keychain tests: start the suite with `npm test` (it provides gnome-keyring).');
 const PASSWORD = 'kc-Pa55-' + Math.random().toString(36).slice(2);
 

@@ -30,7 +30,7 @@ export function testCore(server: Pick<TestSmtpServer, 'ca'> | undefined, options
 }
 
 /** An account for `server`, its password given by a password command (no keychain needed). */
-export function accountFor(server: Pick<TestSmtpServer, 'host' | 'port'>, extra: Partial<AccountInput> = {}): AccountInput {
+export function accountFor(server: { host: string; port: number }, extra: Partial<AccountInput> = {}): AccountInput {
   return {
     name: 'Work',
     email: 'me@outbound.test',

@@ -1,0 +1,54 @@
+/** The boundary every transport goes through: unknown methods and bad payloads get typed errors and change nothing. */
+import { describe, expect, it } from 'vitest';
+import { createApi } from '../../main/api.ts';
+import { createDispatch } from '../../main/dispatch.ts';
+import { methodChannels } from '../../preload/contract.ts';
+import { testCore } from '../helpers/core.ts';
+
+describe('dispatch', () => {
+  it('knows exactly the contract\'s channels', () => {
+    expect([...methodChannels].sort()).toEqual([
+      'accounts.list', 'accounts.remove', 'accounts.save', 'outbox.cancel', 'outbox.list', 'outbox.retry', 'outbox.send', 'sent.list',
+    ]);
+  });
+
+  it.each([
+    ['toString', []],
+    ['accounts.constructor', []],
+    ['__proto__.x', []],
+    ['accounts.list.extra', []],
+    ['', []],
+  ])('refuses the unknown channel %j', async (channel, args) => {
+    const { core } = testCore(undefined);
+    const dispatch = createDispatch(createApi(core));
+    expect(await dispatch(channel, args)).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/^Unknown method/) } });
+  });
+
+  it.each([
+    ['accounts.remove', ['1']],
+    ['accounts.remove', [-1]],
+    ['accounts.remove', [1, 2]],
+    ['accounts.save', [{ name: 'x' }]],
+    ['accounts.save', [{ name: 'x', email: 'x@example.org', host: 'h.example.org', port: 587, security: 'ssl' }]],
+    ['accounts.save', [{ name: 'x\nInjected: yes', email: 'x@example.org', host: 'h.example.org', port: 587, security: 'tls' }]],
+    ['outbox.send', [{ accountId: 1, to: 'not-an-array' }]],
+    ['outbox.send', [{ accountId: 1, to: ['a@example.org'], text: 'x'.repeat(20_000_001) }]],
+    ['outbox.send', [null]],
+    ['outbox.list', [{ unexpected: true }]],
+  ])('%s %j → a typed invalid_input error, nothing written', async (channel, args) => {
+    const { core } = testCore(undefined);
+    const dispatch = createDispatch(createApi(core));
+    const result = await dispatch(channel, args);
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(core.db.prepare('SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM messages) AS n').get()).toEqual({ n: 0 });
+  });
+
+  it('turns an unexpected failure into an internal error without leaking the payload', async () => {
+    const { core } = testCore(undefined);
+    const logged: string[] = [];
+    const dispatch = createDispatch({ ...createApi(core), sent: { list: () => { throw new Error('disk on fire'); } } }, (line) => logged.push(line));
+    const result = await dispatch('sent.list', []);
+    expect(result).toEqual({ ok: false, error: { code: 'internal', message: expect.stringMatching(/nothing was changed/) } });
+    expect(logged.join()).toMatch(/sent\.list failed: Error: disk on fire/);
+  });
+});
