@@ -1,0 +1,58 @@
+/**
+ * The one window, locked down per Electron's security checklist: isolated, sandboxed preload, no
+ * Node in the page, no new windows, no navigation away from `app://outbound`, no permissions.
+ */
+import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
+import path from 'node:path';
+import { APP_ENTRY_URL, isAppUrl } from './protocol.ts';
+
+/** `distDir` is the built `dist/` folder holding preload/ and renderer/. */
+export function createMainWindow(distDir: string): BrowserWindow {
+  const window = new BrowserWindow({
+    title: 'Outbound',
+    width: 1100,
+    height: 760,
+    minWidth: 720,
+    minHeight: 480,
+    show: false,
+    webPreferences: {
+      preload: path.join(distDir, 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    },
+  });
+  keepOnAppOrigin(window.webContents);
+  window.once('ready-to-show', () => window.show());
+  window.loadURL(APP_ENTRY_URL).catch((error: unknown) => console.error(`outbound: cannot load ${APP_ENTRY_URL}:`, error));
+  return window;
+}
+
+/** The page never grants a permission (camera, notifications, clipboard read, …). */
+export function denyAllPermissions(session: Session): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}
+
+function keepOnAppOrigin(contents: WebContents): void {
+  // Links with target=_blank go to the user's browser; nothing opens inside Electron.
+  contents.setWindowOpenHandler(({ url }) => {
+    openInBrowser(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+}
+
+/** Only web links: `file:`, `smb:`, custom handlers and the like could run things on the machine. */
+function openInBrowser(url: string): void {
+  const parsed = URL.parse(url);
+  if (parsed === null || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return;
+  shell.openExternal(parsed.href).catch((error: unknown) => console.error('outbound: cannot open link:', error));
+}
