@@ -1,0 +1,11 @@
+/// <reference types="vite/client" />
+import type { OutboundApi } from '../../preload/contract.ts';
+
+declare global {
+  interface Window {
+    /** Defined before the app runs by the Electron preload or the browser host's bridge. */
+    readonly outbound: OutboundApi;
+  }
+}
+
+export {};
