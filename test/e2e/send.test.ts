@@ -1,0 +1,241 @@
+/**
+ * End to end: the real renderer in Chromium, over the browser host, to the real core, to a real SMTP
+ * server with STARTTLS and AUTH. A person adds an account, writes to a To and a Bcc recipient, and
+ * sees the message in Sent with the server's reply; a malformed address is caught and sends nothing.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressObject } from 'mailparser';
+import { createApi } from '../../main/api.ts';
+import { startBrowserHostForCore, type BrowserHost } from '../../main/browser-host/server.ts';
+import { openCore, type Core } from '../../main/core/index.ts';
+import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
+import { builtApp, screenshotsDir } from './built-app.ts';
+
+const USER = 'ann@example.org';
+const PASSWORD = 'correct horse battery staple';
+const SUBJECT = 'Quarterly numbers';
+const BODY = 'Hi Bob,\n\nthe numbers are in.\n\nAnn';
+
+let smtp: TestSmtpServer;
+let home: string;
+let core: Core;
+let host: BrowserHost;
+let browser: Browser;
+let page: Page;
+/** Script errors and console errors (CSP violations land here) seen in the page. */
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  smtp = await startSmtpServer({ auth: { user: USER, pass: PASSWORD } });
+  home = await mkdtemp(path.join(tmpdir(), 'outbound-e2e-'));
+  core = openCore({ home, extraCaCertificates: [smtp.ca] });
+  host = await startBrowserHostForCore(core, builtApp());
+  await mkdir(screenshotsDir, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1100, height: 820 } });
+  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    // Chromium notes that frame-ancestors has no effect in a meta tag; the host also sends it as a header.
+    if (message.type() === 'error' && !message.text().includes("'frame-ancestors'")) pageProblems.push(`console: ${message.text()}`);
+  });
+  await page.goto(`${host.url}#token=${host.token}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await core?.close();
+  await smtp?.close();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
+const shot = (name: string) => page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage: true });
+const messageItem = (subject: string, state?: string) =>
+  page.locator(state ? `[data-testid="message"][data-state="${state}"]` : '[data-testid="message"]').filter({ hasText: subject });
+
+interface AccountFields {
+  name: string;
+  email: string;
+  displayName: string;
+  port: number;
+  security: 'tls' | 'starttls' | 'none';
+  username?: string;
+  password?: string;
+}
+
+async function addAccount(account: AccountFields): Promise<void> {
+  await nav('Accounts').click();
+  const add = page.getByRole('button', { name: 'Add account' });
+  // With no accounts yet the form is already open; otherwise open it.
+  if (!(await page.getByLabel('Account name').isVisible())) await add.click();
+  await page.getByLabel('Account name').fill(account.name);
+  await page.getByLabel('Email address').fill(account.email);
+  await page.getByLabel('Display name').fill(account.displayName);
+  await page.getByLabel('Server').fill('127.0.0.1');
+  await page.getByLabel('Security').selectOption(account.security);
+  await page.getByLabel('Port').fill(String(account.port));
+  await page.getByLabel('Username').fill(account.username ?? '');
+  await page.getByLabel('Password', { exact: true }).fill(account.password ?? '');
+  await add.click();
+  await page.getByTestId('account').filter({ hasText: account.name }).waitFor();
+}
+
+async function compose(fields: { from?: string; to: string; bcc?: string; subject: string; text: string }): Promise<void> {
+  await nav('Compose').click();
+  if (fields.from) await page.getByLabel('From').selectOption({ label: fields.from });
+  await page.getByLabel('To', { exact: true }).fill(fields.to);
+  await page.getByLabel('Bcc').fill(fields.bcc ?? '');
+  await page.getByLabel('Subject').fill(fields.subject);
+  await page.getByLabel('Message').fill(fields.text);
+}
+
+const addresses = (field: AddressObject | AddressObject[] | undefined) =>
+  [field ?? []].flat().flatMap((group) => group.value.map((a) => a.address));
+
+describe('sending a real message through the UI', () => {
+  it('takes the token out of the address bar, and keeps working after a reload', async () => {
+    expect(page.url()).toBe(host.url);
+    await page.reload();
+    await nav('Accounts').click();
+    await page.getByText('No accounts yet.').waitFor();
+    expect(await page.getByTestId('error-banner').first().textContent()).toBe('');
+  });
+
+  it('says which field is wrong when an account cannot be saved', async () => {
+    await nav('Accounts').click();
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await page.getByTestId('account-name-error').waitFor();
+    await page.getByLabel('Account name').fill('Work');
+    await page.getByLabel('Port').fill('five');
+    await page.getByRole('button', { name: 'Add account' }).click();
+    expect(await page.getByTestId('account-port-error').textContent()).toMatch(/port as a number/);
+    expect(await page.getByTestId('account-name-error').count()).toBe(0);
+    expect(await createApi(core).accounts.list()).toEqual([]);
+  });
+
+  it('adds an account with STARTTLS and a password', async () => {
+    await addAccount({ name: 'Work', email: USER, displayName: 'Ann', port: smtp.port, security: 'starttls', username: USER, password: PASSWORD });
+    const card = page.getByTestId('account').filter({ hasText: 'Work' });
+    expect(await card.textContent()).toContain(`127.0.0.1:${smtp.port}`);
+    expect(await card.textContent()).toContain(`signs in as ${USER}`);
+    await shot('accounts');
+  });
+
+  it('edits the account without retyping its password (the send below signs in with the stored one)', async () => {
+    await page.getByRole('button', { name: 'Edit Work' }).click();
+    expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('');
+    await page.getByLabel('Display name').fill('Ann Example');
+    await shot('accounts-edit');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByTestId('account').filter({ hasText: 'Ann Example <ann@example.org>' }).waitFor();
+  });
+
+  it('sends to a To and a Bcc recipient, and Sent shows the server’s 250', async () => {
+    await compose({ to: 'Bob Example <bob@example.org>', bcc: 'carol@example.net', subject: SUBJECT, text: BODY });
+    await shot('compose');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('status').filter({ hasText: 'Queued — sending…' }).waitFor();
+    expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe('');
+
+    const [received] = await smtp.waitForMessages(1);
+    expect(received).toBeDefined();
+    const { parsed, envelope } = received!;
+    expect(parsed.subject).toBe(SUBJECT);
+    expect(parsed.text?.trimEnd()).toBe(BODY);
+    expect(parsed.from?.value).toEqual([{ address: USER, name: 'Ann Example' }]);
+    expect(addresses(parsed.to)).toEqual(['bob@example.org']);
+    expect(parsed.headers.has('bcc')).toBe(false);
+    expect(received!.raw.toString('utf8')).not.toContain('carol@example.net');
+    expect(envelope.from).toBe(USER);
+    expect([...envelope.to].sort()).toEqual(['bob@example.org', 'carol@example.net']);
+    expect(received!.user).toBe(USER);
+
+    await nav('Sent').click();
+    const sent = messageItem(SUBJECT, 'sent');
+    await sent.waitFor();
+    expect(await sent.getByTestId('message-reply').textContent()).toMatch(/^250 .*queued as T1/);
+    expect(await sent.getByTestId('recipient').evaluateAll((items) => items.map((li) => li.getAttribute('data-state')))).toEqual([
+      'accepted',
+      'accepted',
+    ]);
+    await shot('sent');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('sent-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('shows a malformed address next to To and queues nothing', async () => {
+    const api = createApi(core);
+    const before = { outbox: (await api.outbox.list()).length, sent: (await api.sent.list()).length, received: smtp.messages.length };
+
+    await compose({ to: 'bob@', subject: 'Never sent', text: 'This must not leave.' });
+    await page.getByRole('button', { name: 'Send' }).click();
+    const error = page.getByTestId('compose-to-error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/bob@/);
+    expect(await page.getByLabel('To', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe('bob@');
+    expect(await page.getByTestId('status-banner').textContent()).toBe('');
+    await shot('compose-error');
+
+    expect({ outbox: (await api.outbox.list()).length, sent: (await api.sent.list()).length, received: smtp.messages.length }).toEqual(before);
+  });
+
+  it('keeps a message for an unreachable server in the Outbox with the reason, until cancelled', async () => {
+    const closedPort = await freePort();
+    await addAccount({ name: 'Offline', email: 'ann@offline.example', displayName: 'Ann', port: closedPort, security: 'none' });
+    await compose({ from: 'Ann <ann@offline.example> (Offline)', to: 'dave@example.org', subject: 'Waiting for the network', text: 'Later.' });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('status').filter({ hasText: 'Queued — sending…' }).waitFor();
+
+    await nav('Outbox').click();
+    const waiting = messageItem('Waiting for the network');
+    await waiting.getByTestId('message-error').waitFor();
+    await shot('outbox');
+
+    // The attempt runs after `retry` has answered: only the outboxChanged event can bring its result.
+    const attempts = Number(await waiting.getByTestId('message-attempts').textContent());
+    await waiting.getByRole('button', { name: 'Retry now' }).click();
+    await waiting.getByTestId('message-attempts').filter({ hasText: String(attempts + 1) }).waitFor();
+
+    await waiting.getByRole('button', { name: 'Cancel' }).click();
+    await waiting.waitFor({ state: 'detached' });
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it('deletes an account only once the deletion is confirmed', async () => {
+    await nav('Accounts').click();
+    const offline = page.getByTestId('account').filter({ hasText: 'Offline' });
+    await page.getByRole('button', { name: 'Delete Offline' }).click();
+    await offline.getByRole('button', { name: 'Keep it' }).click();
+    await page.getByRole('button', { name: 'Delete Offline' }).click();
+    await offline.getByRole('button', { name: 'Yes, delete' }).click();
+    await offline.waitFor({ state: 'detached' });
+    expect((await createApi(core).accounts.list()).map((a) => a.name)).toEqual(['Work']);
+  });
+
+  it('ran without script errors or CSP violations', () => {
+    expect(pageProblems).toEqual([]);
+  });
+});
+
+/** A loopback port nothing listens on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
