@@ -6,6 +6,7 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { contentTypeOf, rendererFileOf } from './renderer-files.ts';
 
 const APP_SCHEME = 'app';
 const APP_HOST = 'outbound';
@@ -15,22 +16,6 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /** Identical to the meta CSP in renderer/index.html (test/static/shell-security.test.ts holds them together). */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** Must run before the app is ready: Chromium fixes the scheme table at start-up. */
 export function registerAppScheme(): void {
@@ -51,36 +36,16 @@ export function serveRenderer(rendererDir: string): void {
   const root = path.resolve(rendererDir);
   protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return respond(405, 'Method not allowed');
-    const file = rendererFileOf(root, request.url);
+    const url = URL.parse(request.url);
+    const file = url && isAppUrl(request.url) ? rendererFileOf(root, url.pathname) : null;
     if (file === null) return respond(403, 'Forbidden');
     try {
       const body = await readFile(file);
-      return respond(200, request.method === 'HEAD' ? '' : body, CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream');
+      return respond(200, request.method === 'HEAD' ? '' : body, contentTypeOf(file));
     } catch {
       return respond(404, 'Not found');
     }
   });
-}
-
-/**
- * The file a URL names inside `root`, or null when it is not ours or escapes `root`. The URL parser
- * resolves `..` and `%2e%2e` segments, but not `..%2f`, backslashes or NUL bytes: checked after decoding.
- */
-function rendererFileOf(root: string, url: string): string | null {
-  const parsed = URL.parse(url);
-  if (parsed === null || !isAppUrl(url)) return null;
-  let relative: string;
-  try {
-    relative = decodeURIComponent(parsed.pathname);
-  } catch {
-    return null;
-  }
-  if (relative.includes('\0') || relative.includes('\\')) return null;
-  if (relative === '/') relative = '/index.html';
-  const file = path.resolve(root, `.${relative}`);
-  const inside = path.relative(root, file);
-  const escapes = inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
-  return inside === '' || escapes ? null : file;
 }
 
 /** Every response leaves through here, so every response carries the CSP. */

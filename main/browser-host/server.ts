@@ -16,6 +16,7 @@ import { eventChannelOf, events, type ApiError, type Result } from '../../preloa
 import { createApi } from '../api.ts';
 import type { Core } from '../core/index.ts';
 import { createDispatch, type Dispatch } from '../dispatch.ts';
+import { contentTypeOf, rendererFileOf } from '../renderer-files.ts';
 
 export type Subscribe = (channel: string, listener: (payload: unknown) => void) => () => void;
 
@@ -44,22 +45,6 @@ const MAX_BODY_BYTES = 30 * 1024 * 1024;
 /** Keeps idle event streams alive through anything that times out quiet connections. */
 const KEEPALIVE_MS = 20_000;
 const BRIDGE_TAG = '<script src="/bridge.js"></script>';
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webp': 'image/webp',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** A refusal by the transport, before anything reaches the API; the bridge shows its message. */
 class Refusal extends Error {
@@ -125,7 +110,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new Refusal(404, 'Not found.');
     let body = await readFile(file);
-    const headers: Record<string, string> = { 'content-type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream' };
+    const headers: Record<string, string> = { 'content-type': contentTypeOf(file) };
     if (file === path.join(rendererDir, 'index.html')) {
       const html = body.toString('utf8');
       headers['content-security-policy'] = metaCspOf(html);
@@ -236,25 +221,6 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-/**
- * The file a URL path names inside `root`, or null when it escapes `root` (percent-encoded `..`,
- * backslashes and NUL bytes included: the URL parser only normalises the literal `..`).
- */
-function rendererFileOf(root: string, pathname: string): string | null {
-  let relative: string;
-  try {
-    relative = decodeURIComponent(pathname);
-  } catch {
-    return null;
-  }
-  if (relative.includes('\0') || relative.includes('\\')) return null;
-  if (relative === '/') relative = '/index.html';
-  const file = path.resolve(root, `.${relative}`);
-  const inside = path.relative(root, file);
-  const escapes = inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
-  return inside === '' || escapes ? null : file;
 }
 
 /** The page's own policy (renderer/index.html's meta tag), also sent as a header for what meta cannot do (frame-ancestors). */

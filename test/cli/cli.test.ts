@@ -1,10 +1,10 @@
 /** The `outbound` command as scripts use it: a child process on a data directory, against a real SMTP server. */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempHome } from '../helpers/core.ts';
+import { closedPort } from '../helpers/net.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -35,13 +35,6 @@ function cli(home: string, args: string[], options: { stdin?: string; ca?: strin
   });
 }
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 let server: TestSmtpServer | undefined;
 afterEach(async () => {

@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesDir } from '../../main/core/paths.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
+import { closedPort } from '../helpers/net.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 
 const AUTH = { user: 'me', pass: 's3cret pass' };
@@ -13,13 +13,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('sending through a real SMTP server', () => {
   it('submits over STARTTLS with AUTH exactly the frozen message, with Bcc only in the envelope', async () => {
@@ -91,7 +84,7 @@ describe('sending through a real SMTP server', () => {
   });
 
   it('keeps the message queued when the server is unreachable, and sends it once the server is up', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const { core, api } = testCore(undefined);
     const account = await value(api.accounts.save(accountFor({ host: '127.0.0.1', port }, { username: '', passwordCommand: '', security: 'none' })));
     const queued = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'offline', text: 't' }));

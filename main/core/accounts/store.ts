@@ -1,24 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { AccountView, Security } from '../../../preload/contract.ts';
+import type { z } from 'zod';
+import type { AccountInput, AccountView, Security } from '../../../preload/contract.ts';
 import type { Db } from '../db/index.ts';
 import { parseMailbox } from '../compose/address.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
 import { runPasswordCommand, type SecretStore } from './secrets.ts';
 
-/** The validated input the API hands over (zod output of AccountInput). */
-export interface AccountFields {
-  id?: number | undefined;
-  name: string;
-  email: string;
-  displayName: string;
-  host: string;
-  port: number;
-  security: Security;
-  username?: string | undefined;
-  password?: string | undefined;
-  passwordCommand?: string | undefined;
-}
+/** The validated input the API hands over (the contract's AccountInput after parsing). */
+export type AccountFields = z.output<typeof AccountInput>;
 
 interface AccountRow {
   id: number;
