@@ -8,6 +8,11 @@ import { enqueueMessage } from './core/compose/enqueue.ts';
 import type { Core } from './core/index.ts';
 
 export function createApi(core: Core): ApiImplementation {
+  /** After a change that makes a message due, let the sender look now. */
+  const kicked = <T>(value: T): T => {
+    core.sender.kick();
+    return value;
+  };
   return {
     accounts: {
       list: () => core.accounts.list().map(toAccountView),
@@ -19,20 +24,24 @@ export function createApi(core: Core): ApiImplementation {
     },
     outbox: {
       send: async (input) => {
-        const id = await enqueueMessage(core.outbox, core.accounts.get(input.accountId), input);
+        const id = await enqueueMessage(core.outbox, core.accounts.get(input.accountId), input, core.settings.get());
         core.sender.kick();
         return core.outbox.view(id);
       },
       list: () => core.outbox.list('outbox'),
       cancel: (id) => core.outbox.cancel(id),
-      retry: (id) => {
-        const view = core.outbox.retry(id);
-        core.sender.kick();
-        return view;
-      },
+      retry: (id) => kicked(core.outbox.retry(id)),
+      takeBack: (id) => core.outbox.takeBack(id),
+      resend: (id) => kicked(core.outbox.resend(id)),
+      markSent: (id) => core.outbox.markSent(id),
+      connectivity: () => ({ online: core.sender.connectivity.online }),
     },
     sent: {
       list: () => core.outbox.list('sent'),
+    },
+    settings: {
+      get: () => core.settings.get(),
+      save: (changes) => core.settings.save(changes),
     },
   };
 }

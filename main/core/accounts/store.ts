@@ -22,6 +22,10 @@ interface AccountRow {
   secret_source: AccountView['secretSource'];
   secret_ref: string;
   password_command: string | null;
+  paused_reason: string | null;
+  max_per_minute: number;
+  max_connections: number;
+  retry_days: number;
   created_at: number;
   updated_at: number;
 }
@@ -48,6 +52,10 @@ const toAccount = (row: AccountRow): Account => ({
   username: row.username,
   secretSource: row.secret_source,
   passwordCommand: row.password_command,
+  pausedReason: row.paused_reason,
+  maxPerMinute: row.max_per_minute,
+  maxConnections: row.max_connections,
+  retryDays: row.retry_days,
   createdAt: new Date(row.created_at).toISOString(),
   secretRef: row.secret_ref,
 });
@@ -123,6 +131,9 @@ export class AccountStore {
       secret_source: source,
       secret_ref: secretRef,
       password_command: source === 'command' ? passwordCommand : null,
+      max_per_minute: fields.maxPerMinute,
+      max_connections: fields.maxConnections,
+      retry_days: fields.retryDays,
       now,
     };
     let id: number;
@@ -130,15 +141,18 @@ export class AccountStore {
       this.db
         .prepare(
           `UPDATE accounts SET name=@name, email=@email, display_name=@display_name, host=@host, port=@port, security=@security,
-             username=@username, secret_source=@secret_source, password_command=@password_command, updated_at=@now WHERE id=@id`,
+             username=@username, secret_source=@secret_source, password_command=@password_command, max_per_minute=@max_per_minute,
+             max_connections=@max_connections, retry_days=@retry_days, paused_reason=NULL, updated_at=@now WHERE id=@id`,
         )
         .run({ ...values, id: existing.id });
       id = existing.id;
     } else {
       const result = this.db
         .prepare(
-          `INSERT INTO accounts (name, email, display_name, host, port, security, username, secret_source, secret_ref, password_command, created_at, updated_at)
-           VALUES (@name, @email, @display_name, @host, @port, @security, @username, @secret_source, @secret_ref, @password_command, @now, @now)`,
+          `INSERT INTO accounts (name, email, display_name, host, port, security, username, secret_source, secret_ref, password_command,
+             max_per_minute, max_connections, retry_days, created_at, updated_at)
+           VALUES (@name, @email, @display_name, @host, @port, @security, @username, @secret_source, @secret_ref, @password_command,
+             @max_per_minute, @max_connections, @retry_days, @now, @now)`,
         )
         .run(values);
       id = Number(result.lastInsertRowid);
@@ -146,6 +160,11 @@ export class AccountStore {
     // A password no longer used must not linger in the keychain.
     if (existing?.secretSource === 'keychain' && source !== 'keychain') await this.secrets.delete(secretRef);
     return this.get(id);
+  }
+
+  /** Stop sending for this account until it is saved again (new credentials): the reason is shown to the user. */
+  pause(id: number, reason: string): void {
+    this.db.prepare('UPDATE accounts SET paused_reason = ? WHERE id = ?').run(reason, id);
   }
 
   /** Remove an account; refused while it still has mail waiting to go out. Its Sent history stays. */

@@ -1,4 +1,4 @@
-import type { ComposeInput } from '../../../preload/contract.ts';
+import type { ComposeInput, Hold } from '../../../preload/contract.ts';
 import type { z } from 'zod';
 import type { Account } from '../accounts/store.ts';
 import { invalid } from '../errors.ts';
@@ -12,7 +12,13 @@ export type ComposeFields = z.output<typeof ComposeInput>;
  * Validate, freeze and queue: when this resolves, the message's bytes and its row are on disk, and
  * nothing has been sent yet. Any bad field throws before anything is written.
  */
-export async function enqueueMessage(outbox: OutboxStore, account: Account, fields: ComposeFields, notBefore = Date.now()): Promise<number> {
+export async function enqueueMessage(
+  outbox: OutboxStore,
+  account: Account,
+  fields: ComposeFields,
+  { undoSeconds, now = Date.now() }: { undoSeconds: number; now?: number },
+): Promise<number> {
+  const { notBefore, hold } = whenToSend(fields, undoSeconds, now);
   const to = parseAddressList('to', fields.to);
   const cc = parseAddressList('cc', fields.cc);
   const bcc = parseAddressList('bcc', fields.bcc);
@@ -34,6 +40,19 @@ export async function enqueueMessage(outbox: OutboxStore, account: Account, fiel
     rawFile: frozen.file,
     size: frozen.size,
     notBefore,
+    hold,
+    draft: { accountId: account.id, to: fields.to, cc: fields.cc, bcc: fields.bcc, subject: fields.subject, text: fields.text },
     recipients,
   });
+}
+
+/** A schedule, or the undo window (the message's own delay, else the user's setting). */
+function whenToSend(fields: ComposeFields, undoSeconds: number, now: number): { notBefore: number; hold: Hold | null } {
+  if (fields.sendAt !== undefined) {
+    const at = Date.parse(fields.sendAt);
+    if (at <= now) throw invalid('sendAt', 'The scheduled time has already passed: choose a time in the future.');
+    return { notBefore: at, hold: 'scheduled' };
+  }
+  const delay = fields.delaySeconds ?? undoSeconds;
+  return { notBefore: now + delay * 1000, hold: delay > 0 ? 'undo' : null };
 }

@@ -80,4 +80,29 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    up(db) {
+      db.exec(`
+        -- why a queued message waits on purpose: the undo window or a schedule ('flush' never overrides these)
+        ALTER TABLE messages ADD COLUMN hold TEXT CHECK (hold IN ('undo', 'scheduled'));
+        -- what the composer needs to take the message back (JSON: accountId, to, cc, bcc, subject, text)
+        ALTER TABLE messages ADD COLUMN draft TEXT;
+        -- an authentication failure pauses the account's queue until its credentials change
+        ALTER TABLE accounts ADD COLUMN paused_reason TEXT;
+        ALTER TABLE accounts ADD COLUMN max_per_minute INTEGER NOT NULL DEFAULT 30 CHECK (max_per_minute >= 1);
+        ALTER TABLE accounts ADD COLUMN max_connections INTEGER NOT NULL DEFAULT 2 CHECK (max_connections >= 1);
+        ALTER TABLE accounts ADD COLUMN retry_days REAL NOT NULL DEFAULT 5 CHECK (retry_days > 0);
+        -- set while a message waits for the network to return: it is retried the moment it does
+        ALTER TABLE messages ADD COLUMN waiting_for_network INTEGER NOT NULL DEFAULT 0;
+        -- per-account rate limits count recent attempts
+        ALTER TABLE attempts ADD COLUMN account_id INTEGER;
+        CREATE INDEX attempts_account_started ON attempts (account_id, started_at);
+        CREATE TABLE settings (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];

@@ -71,7 +71,10 @@ export function judge(result: SubmitResult, attempted: Attempted, policy: RetryP
         };
       }
       if (expired) return { ...base, state: 'failed', reply, error: `Gave up after ${days(policy)}: ${failure.message}`, recipients: [] };
-      return { ...base, state: 'queued', reply, error: `${failure.message} Will retry.`, notBefore: later(policy.networkRetryMs), recipients: [] };
+      return {
+        ...base, state: 'queued', reply, error: `${failure.message} Will retry as soon as the server can be reached.`,
+        notBefore: later(policy.networkRetryMs), waitingForNetwork: true, recipients: [],
+      };
     }
     case 'reply': {
       // Per-recipient refusals (RCPT TO) are recorded on each recipient.

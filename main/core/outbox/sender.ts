@@ -1,29 +1,40 @@
 /**
- * The outbox's engine: claims due messages one at a time, submits the frozen bytes, records the
- * outcome, and sleeps until the next message falls due. Several engines (the app, the CLI) may run
- * on one data directory: the lease in `OutboxStore.claim` keeps each message to one of them.
+ * The outbox's engine: workers claim due messages, submit the frozen bytes, record the outcome, and
+ * the engine sleeps until the next message falls due. Several engines (the app, the CLI) may run on
+ * one data directory: the lease in `OutboxStore.claim` keeps each message to one of them, and the
+ * per-account limits are counted in the shared database.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { MessageView } from '../../../preload/contract.ts';
-import type { AccountStore } from '../accounts/store.ts';
+import type { Account, AccountStore } from '../accounts/store.ts';
 import { AppError } from '../errors.ts';
 import { submit, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
+import { Connectivity } from './connectivity.ts';
 import { DEFAULT_RETRY_POLICY, judge, type RetryPolicy } from './judge.ts';
 import type { MessageRow, OutboxStore } from './store.ts';
 
 export interface SenderOptions {
   submit?: Omit<SubmitOptions, 'onStage'>;
-  retry?: RetryPolicy;
+  /** Backoff and network-retry delays; how long to keep trying is each account's retryDays. */
+  retry?: Partial<Omit<RetryPolicy, 'maxQueueLifetimeMs'>>;
   leaseMs?: number;
+  /** Messages in flight at once (each account is further capped by its maxConnections). */
+  workers?: number;
+  probeEveryMs?: number;
+  onConnectivity?: (online: boolean) => void;
   /** Where unexpected errors go (never message content or secrets). */
   log?: (line: string) => void;
 }
 
 const MAX_SLEEP_MS = 60_000;
+/** Due messages held back by a rate limit are looked at again this soon. */
+const LIMITED_RETRY_MS = 1_000;
+const HOST = hostname();
 
 export class OutboxSender {
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly owner = `${HOST}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly connectivity: Connectivity;
   private readonly store: OutboxStore;
   private readonly accounts: AccountStore;
   private readonly options: SenderOptions;
@@ -38,6 +49,24 @@ export class OutboxSender {
     this.accounts = accounts;
     this.options = options;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.connectivity = new Connectivity({
+      targets: () => store.accountsWaitingForNetwork().flatMap((id) => {
+        try {
+          const { host, port } = accounts.get(id);
+          return [{ host, port }];
+        } catch {
+          return [];
+        }
+      }),
+      onChange: (online) => {
+        if (online) {
+          store.networkBack();
+          this.kick();
+        }
+        options.onConnectivity?.(online);
+      },
+      ...(options.probeEveryMs ? { probeEveryMs: options.probeEveryMs } : {}),
+    });
   }
 
   /** Send in the background from now on: due messages now, later ones when they fall due. */
@@ -46,23 +75,26 @@ export class OutboxSender {
     this.kick();
   }
 
-  /** Look at the queue now (after an enqueue, when the network returns, on resume from sleep). */
+  /** Look at the queue now (after an enqueue, when the network may be back, on resume from sleep). */
   kick(): void {
     if (this.stopped) return;
+    void this.connectivity.probeNow();
     if (this.running) {
       this.again = true;
       return;
     }
     clearTimeout(this.timer);
-    this.running = this.pass({}).catch((error: unknown) => this.log(error)).finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      } else {
-        this.sleep();
-      }
-    });
+    this.running = this.pass({})
+      .catch((error: unknown) => this.log(error))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else {
+          this.sleep();
+        }
+      });
   }
 
   /** Attempt every queued message now, ignoring backoff (as `postqueue -f`); resolves when each has an outcome. */
@@ -73,41 +105,44 @@ export class OutboxSender {
 
   /** Attempt one message now and resolve with how it ended. */
   async sendNow(id: number): Promise<MessageView> {
+    this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
     const row = this.store.claim(this.owner, Date.now(), Date.now() + this.leaseMs, { id });
     if (!row) {
       const { state } = this.store.row(id);
-      if (state !== 'sending') throw new AppError('conflict', `Message ${id} is ${state}, not queued.`);
-      return this.store.view(id); // another process holds it
+      if (state === 'sending') return this.store.view(id); // another process holds it
+      if (state === 'queued') return this.store.view(id); // held back by the account's pause or limits
+      throw new AppError('conflict', `Message ${id} is ${state}, not queued.`);
     }
     await this.attempt(row);
     return this.store.view(id);
   }
 
-  private log(error: unknown): void {
-    (this.options.log ?? console.error)(`outbound: the sender stopped a pass: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.connectivity.stop();
     await this.running;
   }
 
   private async pass(by: { flush?: boolean }): Promise<void> {
-    this.store.recoverExpiredLeases();
-    for (;;) {
-      if (this.stopped && !by.flush) return;
-      const now = Date.now();
-      const row = this.store.claim(this.owner, now, now + this.leaseMs, by);
-      if (!row) return;
-      await this.attempt(row);
-    }
+    this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
+    const work = async () => {
+      for (;;) {
+        if (this.stopped && !by.flush) return;
+        const now = Date.now();
+        const row = this.store.claim(this.owner, now, now + this.leaseMs, by);
+        if (!row) return;
+        await this.attempt(row);
+      }
+    };
+    await Promise.all(Array.from({ length: this.options.workers ?? 4 }, work));
   }
 
   private sleep(): void {
     if (this.stopped) return;
     const due = this.store.nextDue();
-    const wait = due === undefined ? MAX_SLEEP_MS : Math.min(Math.max(due - Date.now(), 0), MAX_SLEEP_MS);
+    const now = Date.now();
+    const wait = due === undefined ? MAX_SLEEP_MS : due <= now ? LIMITED_RETRY_MS : Math.min(due - now, MAX_SLEEP_MS);
     this.timer = setTimeout(() => this.kick(), wait);
     this.timer.unref();
   }
@@ -118,20 +153,33 @@ export class OutboxSender {
     const renew = setInterval(() => this.store.renewLease(row.id, this.owner, Date.now() + this.leaseMs), this.leaseMs / 3);
     renew.unref();
     try {
-      const result = await this.submitRow(row, recipients);
-      this.store.finish(row, startedAt, judge(result, { attempts: row.attempts, createdAt: row.created_at, recipients }, this.options.retry ?? DEFAULT_RETRY_POLICY, Date.now()));
+      const account = row.account_id === null ? undefined : this.accounts.get(row.account_id);
+      const result = account ? await this.submitRow(row, account, recipients) : localFailure('The account of this message was removed.');
+      const policy: RetryPolicy = {
+        ...DEFAULT_RETRY_POLICY,
+        ...this.options.retry,
+        ...(account ? { maxQueueLifetimeMs: account.retryDays * 86_400_000 } : {}),
+      };
+      const outcome = judge(result, { attempts: row.attempts, createdAt: row.created_at, recipients }, policy, Date.now());
+      this.store.finish(row, startedAt, outcome);
+      this.noteConnectivity(result);
+      if (result.failure?.kind === 'auth' && account) {
+        this.accounts.pause(account.id, `Sending is paused: ${result.failure.message} Save the account with the right credentials to resume.`);
+      }
     } finally {
       clearInterval(renew);
     }
   }
 
-  private async submitRow(row: MessageRow, recipients: string[]): Promise<SubmitResult> {
-    const localFailure = (message: string): SubmitResult => ({
-      stage: 'connect', transcript: '', bodyWritten: false, accepted: [], rejected: [], failure: { kind: 'local', code: null, message },
-    });
-    if (row.account_id === null) return localFailure('The account of this message was removed.');
+  private noteConnectivity(result: SubmitResult): void {
+    const kind = result.failure?.kind;
+    const unreachable = (kind === 'network' || kind === 'timeout') && (result.stage === 'connect' || result.stage === 'greeting');
+    if (unreachable) this.connectivity.failed();
+    else if (kind !== 'local') this.connectivity.reached();
+  }
+
+  private async submitRow(row: MessageRow, account: Account, recipients: string[]): Promise<SubmitResult> {
     try {
-      const account = this.accounts.get(row.account_id);
       const credentials = await this.accounts.credentials(account);
       return await submit(
         { host: account.host, port: account.port, security: account.security, credentials },
@@ -144,5 +192,25 @@ export class OutboxSender {
       if (error instanceof AppError) return localFailure(error.message);
       throw error;
     }
+  }
+
+  private log(error: unknown): void {
+    (this.options.log ?? console.error)(`outbound: the sender stopped a pass: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
+
+function localFailure(message: string): SubmitResult {
+  return { stage: 'connect', transcript: '', bodyWritten: false, accepted: [], rejected: [], failure: { kind: 'local', code: null, message } };
+}
+
+/** A lease held by a process of this machine that no longer exists (it crashed or was killed). */
+function isDeadOwner(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== HOST || !pid || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

@@ -5,7 +5,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MessageState, MessageView, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
+import type { DraftView, Hold, MessageState, MessageView, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
 import type { Db } from '../db/index.ts';
 import { AppError, notFound } from '../errors.ts';
 
@@ -30,6 +30,9 @@ export interface MessageRow {
   created_at: number;
   sent_at: number | null;
   updated_at: number;
+  hold: Hold | null;
+  draft: string | null;
+  waiting_for_network: number;
 }
 
 interface RecipientRow {
@@ -52,6 +55,8 @@ export interface NewMessage {
   rawFile: string;
   size: number;
   notBefore: number;
+  hold: Hold | null;
+  draft: DraftView;
   recipients: { kind: RecipientView['kind']; address: string }[];
 }
 
@@ -63,6 +68,8 @@ export interface AttemptOutcome {
   error: string | null;
   transcript: string;
   notBefore?: number;
+  /** Retry as soon as the network is back (the failure was the network's). */
+  waitingForNetwork?: boolean;
   recipients: { address: string; state: RecipientState; reply: string | null }[];
 }
 
@@ -92,11 +99,12 @@ export class OutboxStore {
     const id = this.db.transaction(() => {
       const { lastInsertRowid } = this.db
         .prepare(
-          `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state, not_before, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+          `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state, not_before,
+             hold, draft, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
         )
         .run(message.accountId, message.accountName, message.messageId, message.envelopeFrom, message.fromHeader, message.subject,
-          message.rawFile, message.size, message.notBefore, now, now);
+          message.rawFile, message.size, message.notBefore, message.hold, JSON.stringify(message.draft), now, now);
       const insertRecipient = this.db.prepare('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
       message.recipients.forEach((r, position) => insertRecipient.run(lastInsertRowid, position, r.kind, r.address));
       return Number(lastInsertRowid);
@@ -129,17 +137,24 @@ export class OutboxStore {
   }
 
   /**
-   * Take the next message that is due (or, with `id`, that one) for `owner` until `leaseUntil`.
-   * `flush` also takes messages waiting out a backoff, never ones held by an undo window or schedule.
+   * Take the next message that is due (or, with `id`, that one) for `owner` until `leaseUntil`, within
+   * its account's limits (not paused, fewer than max_connections sending, fewer than max_per_minute
+   * attempts in the last minute — counted across every process on this data directory).
+   * `flush` also takes messages waiting out a backoff, never ones held by the undo window or a schedule.
    */
   claim(owner: string, now: number, leaseUntil: number, by: { id?: number; flush?: boolean } = {}): MessageRow | undefined {
-    const due = by.flush ? '(not_before <= @now OR attempts > 0)' : 'not_before <= @now';
-    const pick = by.id === undefined ? `${due} ORDER BY not_before, id LIMIT 1` : 'id = @id';
+    const due = by.flush ? '(m.not_before <= @now OR m.hold IS NULL)' : 'm.not_before <= @now';
+    const pick = by.id === undefined ? `${due} ORDER BY m.not_before, m.id LIMIT 1` : 'm.id = @id';
     const row = this.db
       .prepare(
         `UPDATE messages SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
-           last_stage = 'connect', updated_at = @now
-         WHERE id = (SELECT id FROM messages WHERE state = 'queued' AND ${pick})
+           last_stage = 'connect', hold = NULL, waiting_for_network = 0, updated_at = @now
+         WHERE id = (
+           SELECT m.id FROM messages m JOIN accounts a ON a.id = m.account_id
+           WHERE m.state = 'queued' AND a.paused_reason IS NULL
+             AND (SELECT count(*) FROM messages s WHERE s.account_id = a.id AND s.state = 'sending') < a.max_connections
+             AND (SELECT count(*) FROM attempts t WHERE t.account_id = a.id AND t.started_at > @now - 60000) < a.max_per_minute
+             AND ${pick})
          RETURNING *`,
       )
       .get({ owner, now, leaseUntil, id: by.id ?? null }) as MessageRow | undefined;
@@ -160,8 +175,8 @@ export class OutboxStore {
   finish(row: MessageRow, startedAt: number, outcome: AttemptOutcome, now = Date.now()): void {
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO attempts (message_id, started_at, finished_at, stage, outcome, reply, error, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(row.id, startedAt, now, outcome.stage, outcome.state, outcome.reply, outcome.error, outcome.transcript);
+        .prepare('INSERT INTO attempts (message_id, account_id, started_at, finished_at, stage, outcome, reply, error, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(row.id, row.account_id, startedAt, now, outcome.stage, outcome.state, outcome.reply, outcome.error, outcome.transcript);
       const setRecipient = this.db.prepare(
         `UPDATE recipients SET state = ?, reply = ? WHERE message_id = ? AND address = ? AND state IN ('pending', 'deferred')`,
       );
@@ -169,11 +184,12 @@ export class OutboxStore {
       this.db
         .prepare(
           `UPDATE messages SET state = @state, last_stage = @stage, last_reply = @reply, last_error = @error, not_before = @notBefore,
-             sent_at = CASE WHEN @state = 'sent' THEN @now ELSE sent_at END, lease_owner = NULL, lease_until = NULL, updated_at = @now
+             waiting_for_network = @waiting, sent_at = CASE WHEN @state = 'sent' THEN @now ELSE sent_at END,
+             lease_owner = NULL, lease_until = NULL, updated_at = @now
            WHERE id = @id`,
         )
         .run({ id: row.id, state: outcome.state, stage: outcome.stage, reply: outcome.reply, error: outcome.error,
-          notBefore: outcome.notBefore ?? row.not_before, now });
+          notBefore: outcome.notBefore ?? row.not_before, waiting: outcome.waitingForNetwork ? 1 : 0, now });
     })();
     this.changed(row.id, outcome.state);
   }
@@ -183,26 +199,46 @@ export class OutboxStore {
    * the stage recorded: before the body it cannot have been delivered and goes back to the queue; from
    * the body on it may have been, so it becomes `uncertain` and waits for the user.
    */
-  recoverExpiredLeases(now = Date.now()): number {
+  recoverExpiredLeases(now = Date.now(), isDeadOwner: (owner: string) => boolean = () => false): number {
+    const dead = (this.db.prepare(`SELECT DISTINCT lease_owner AS owner FROM messages WHERE state = 'sending'`).all() as { owner: string }[])
+      .map((r) => r.owner)
+      .filter(isDeadOwner);
     const rows = this.db
       .prepare(
         `UPDATE messages SET
            state = CASE WHEN last_stage IN ('body', 'final') THEN 'uncertain' ELSE 'queued' END,
            last_error = CASE WHEN last_stage IN ('body', 'final')
-             THEN 'Outbound stopped while the server was receiving this message: it may have been delivered. Check with a recipient, then resend or mark it sent.'
+             THEN 'Outbound stopped while the server was receiving this message: it may have been delivered. Check with a recipient, then send it again or mark it as sent.'
              ELSE last_error END,
            lease_owner = NULL, lease_until = NULL, updated_at = @now
-         WHERE state = 'sending' AND lease_until < @now
+         WHERE state = 'sending' AND (lease_until < @now OR lease_owner IN (SELECT value FROM json_each(@dead)))
          RETURNING id, state`,
       )
-      .all({ now }) as { id: number; state: MessageState }[];
+      .all({ now, dead: JSON.stringify(dead) }) as { id: number; state: MessageState }[];
     for (const r of rows) this.changed(r.id, r.state);
     return rows.length;
   }
 
+  /** The network is back: whatever waited for it is due now. */
+  networkBack(now = Date.now()): void {
+    const rows = this.db
+      .prepare(`UPDATE messages SET not_before = @now, waiting_for_network = 0 WHERE state = 'queued' AND waiting_for_network = 1 AND not_before > @now RETURNING id`)
+      .all({ now }) as { id: number }[];
+    for (const r of rows) this.changed(r.id, 'queued');
+  }
+
+  /** The accounts of messages waiting for the network: what a reachability probe should try. */
+  accountsWaitingForNetwork(): number[] {
+    return (this.db
+      .prepare(`SELECT DISTINCT account_id AS id FROM messages WHERE state = 'queued' AND waiting_for_network = 1 AND account_id IS NOT NULL`)
+      .all() as { id: number }[]).map((r) => r.id);
+  }
+
   /** When the next queued message falls due, for the sender's timer. */
   nextDue(): number | undefined {
-    const row = this.db.prepare(`SELECT min(not_before) AS due FROM messages WHERE state = 'queued'`).get() as { due: number | null };
+    const row = this.db
+      .prepare(`SELECT min(m.not_before) AS due FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.state = 'queued' AND a.paused_reason IS NULL`)
+      .get() as { due: number | null };
     return row.due ?? undefined;
   }
 
@@ -217,6 +253,41 @@ export class OutboxStore {
     return this.view(id);
   }
 
+  /** The user judged an uncertain message lost: the same bytes, the same Message-ID, once more. */
+  resend(id: number, now = Date.now()): MessageView {
+    this.transition(id, ['uncertain'], 'queued', now, 'only a message whose delivery is uncertain can be sent again this way');
+    return this.view(id);
+  }
+
+  /** The user judged an uncertain message delivered. */
+  markSent(id: number, now = Date.now()): MessageView {
+    this.db.transaction(() => {
+      this.transition(id, ['uncertain'], 'sent', now, 'only a message whose delivery is uncertain can be marked as sent');
+      this.db.prepare('UPDATE messages SET sent_at = ? WHERE id = ?').run(now, id);
+      this.db
+        .prepare(`UPDATE recipients SET state = 'accepted', reply = 'Marked as sent by you' WHERE message_id = ? AND state IN ('pending', 'deferred')`)
+        .run(id);
+    })();
+    return this.view(id);
+  }
+
+  /**
+   * Undo send, or edit from the outbox: the message leaves the outbox (row and file) and its draft
+   * goes back to the composer. Refused once an attempt has started or the message was sent.
+   */
+  async takeBack(id: number): Promise<DraftView> {
+    const row = this.db
+      .prepare(`DELETE FROM messages WHERE id = ? AND state IN ('queued', 'failed') RETURNING draft, raw_file`)
+      .get(id) as Pick<MessageRow, 'draft' | 'raw_file'> | undefined;
+    if (!row) {
+      const { state } = this.row(id);
+      throw new AppError('conflict', `Message ${id} is ${state}: ${state === 'sending' ? 'it is being sent right now' : 'it can no longer be taken back'}.`);
+    }
+    this.changed(id, 'cancelled');
+    await rm(this.fileOf(row), { force: true });
+    return JSON.parse(row.draft ?? 'null') as DraftView;
+  }
+
   /** Delete frozen files that no row points at (a crash between writing the file and the row). */
   async removeOrphanFiles(files: string[]): Promise<void> {
     const known = new Set((this.db.prepare('SELECT raw_file FROM messages').all() as { raw_file: string }[]).map((r) => r.raw_file));
@@ -225,7 +296,7 @@ export class OutboxStore {
 
   private transition(id: number, from: MessageState[], to: MessageState, now: number, why: string): void {
     const { changes } = this.db
-      .prepare(`UPDATE messages SET state = ?, not_before = min(not_before, ?), updated_at = ? WHERE id = ? AND state IN (${from.map(() => '?').join(',')})`)
+      .prepare(`UPDATE messages SET state = ?, not_before = min(not_before, ?), hold = NULL, updated_at = ? WHERE id = ? AND state IN (${from.map(() => '?').join(',')})`)
       .run(to, now, now, id, ...from);
     if (changes === 0) {
       const row = this.row(id);
@@ -249,6 +320,7 @@ export class OutboxStore {
       from: row.from_header,
       subject: row.subject,
       state: row.state,
+      hold: row.state === 'queued' && row.not_before > Date.now() ? row.hold : null,
       recipients: (byMessage.get(row.id) ?? []).map((r) => ({ address: r.address, kind: r.kind, state: r.state, reply: r.reply })),
       createdAt: iso(row.created_at)!,
       notBefore: row.state === 'queued' ? iso(row.not_before) : null,

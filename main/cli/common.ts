@@ -1,0 +1,63 @@
+/** What every `outbound` command shares: its context, exit codes, argument helpers and error reporting. */
+import type { parseArgs } from 'node:util';
+import type { ApiError, OutboundApi, Result } from '../../preload/contract.ts';
+import type { Core } from '../core/index.ts';
+
+/** sysexits(3), as sendmail's: scripts already know them. */
+export const EXIT = { ok: 0, failed: 1, usage: 64, dataError: 65, noUser: 67, tempFail: 75, config: 78 } as const;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+}
+
+export class UsageError extends Error {}
+
+export interface Context {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  /** Operands after the options, for commands that take one (`outbox cancel ID`). */
+  positionals: string[];
+  io: CliIo;
+  core: Core;
+  api: OutboundApi;
+}
+
+export interface Command {
+  /** One line for the usage text (after the command's name). */
+  usage: string;
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+  /** How many operands the command takes (default none). */
+  operands?: number;
+  run: (ctx: Context) => Promise<number>;
+}
+
+export const EXIT_OF_ERROR: Partial<Record<ApiError['code'], number>> = {
+  invalid_input: EXIT.dataError, not_found: EXIT.noUser, conflict: EXIT.dataError,
+  keychain_unavailable: EXIT.config, password_command_failed: EXIT.config,
+};
+
+export function report(io: CliIo, error: ApiError): number {
+  io.stderr(`outbound: ${error.message}${error.reply ? ` (server: ${error.reply})` : ''}`);
+  return EXIT_OF_ERROR[error.code] ?? EXIT.failed;
+}
+
+export function unwrap<T>(io: CliIo, result: Result<T>): T | undefined {
+  if (result.ok) return result.value;
+  report(io, result.error);
+  return undefined;
+}
+
+export function required(values: Context['values'], name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string') throw new UsageError(`--${name} is required.`);
+  return value;
+}
+
+export const optional = (values: Context['values'], name: string): string | undefined => {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+export const list = (value: Context['values'][string]): string[] => (Array.isArray(value) ? value.map(String) : []);
+

@@ -1,0 +1,161 @@
+/** `outbound send` and `outbound outbox …` */
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { MessageView } from '../../preload/contract.ts';
+import { EXIT, UsageError, list, optional, report, required, type CliIo, type Command, type Context } from './common.ts';
+
+async function send({ values, io, core, api }: Context): Promise<number> {
+  const text = optional(values, 'text');
+  const textFile = optional(values, 'text-file');
+  if ((text === undefined) === (textFile === undefined)) throw new UsageError('give the body with exactly one of --text or --text-file.');
+  const accountName = required(values, 'account');
+  let account;
+  try {
+    account = core.accounts.find(accountName);
+  } catch (error) {
+    return report(io, { code: 'not_found', message: (error as Error).message });
+  }
+  let body = text;
+  if (textFile !== undefined) {
+    try {
+      body = await readFile(textFile, 'utf8');
+    } catch (error) {
+      return report(io, { code: 'invalid_input', message: `Cannot read --text-file "${textFile}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.` });
+    }
+  }
+  const { delaySeconds, sendAt } = when(values);
+  const queued = await api.outbox.send({
+    accountId: account.id,
+    to: list(values.to), cc: list(values.cc), bcc: list(values.bcc),
+    subject: required(values, 'subject'),
+    text: body ?? '',
+    delaySeconds,
+    ...(sendAt ? { sendAt } : {}),
+  });
+  if (!queued.ok) return report(io, queued.error);
+  const message = queued.value;
+  io.stdout(`Message-ID: ${message.messageId}`);
+  if (sendAt) {
+    io.stdout(`Scheduled for ${new Date(sendAt).toLocaleString()} (message ${message.id}); it goes out when Outbound or \`outbound outbox flush\` runs after that time.`);
+    return EXIT.ok;
+  }
+  if (delaySeconds > 0) {
+    io.stdout(`Sending in ${delaySeconds} s; to stop it: outbound outbox cancel ${message.id}`);
+    await sleep(delaySeconds * 1000);
+  }
+  return reportOutcome(io, await sendNowOrReport(core, message.id));
+}
+
+/** --delay: an undo window (none by default, unlike the app); --at: a scheduled time. */
+function when(values: Context['values']): { delaySeconds: number; sendAt?: string } {
+  const delay = optional(values, 'delay');
+  const at = optional(values, 'at');
+  if (delay !== undefined && at !== undefined) throw new UsageError('give --delay or --at, not both.');
+  if (at !== undefined) {
+    const time = new Date(at);
+    if (Number.isNaN(time.getTime())) throw new UsageError(`--at "${at}" is not a date and time (e.g. 2026-12-01T09:30 or 2026-12-01T09:30+01:00).`);
+    return { delaySeconds: 0, sendAt: time.toISOString() };
+  }
+  const delaySeconds = delay === undefined ? 0 : Number(delay);
+  if (!Number.isInteger(delaySeconds)) throw new UsageError(`--delay takes whole seconds, not "${delay}".`);
+  return { delaySeconds };
+}
+
+/** Attempt a message now; if it was cancelled (or taken) meanwhile, say what it is instead. */
+async function sendNowOrReport(core: Context['core'], id: number): Promise<MessageView> {
+  try {
+    return await core.sender.sendNow(id);
+  } catch {
+    return core.outbox.view(id);
+  }
+}
+
+function messageId(positionals: string[], verb: string): number {
+  const id = Number(positionals[0]);
+  if (!Number.isInteger(id) || id < 1) throw new UsageError(`give the message to ${verb} as its number from \`outbound outbox list\`.`);
+  return id;
+}
+
+async function outboxCancel({ positionals, io, api }: Context): Promise<number> {
+  const result = await api.outbox.cancel(messageId(positionals, 'cancel'));
+  if (!result.ok) return report(io, result.error);
+  io.stdout(`Cancelled message ${result.value.id} (${result.value.subject || 'no subject'}).`);
+  return EXIT.ok;
+}
+
+async function outboxResend({ positionals, io, core, api }: Context): Promise<number> {
+  const result = await api.outbox.resend(messageId(positionals, 'send again'));
+  if (!result.ok) return report(io, result.error);
+  return reportOutcome(io, await sendNowOrReport(core, result.value.id));
+}
+
+async function outboxMarkSent({ positionals, io, api }: Context): Promise<number> {
+  const result = await api.outbox.markSent(messageId(positionals, 'mark as sent'));
+  if (!result.ok) return report(io, result.error);
+  io.stdout(`Marked message ${result.value.id} as sent.`);
+  return EXIT.ok;
+}
+
+async function outboxList({ values, io, core }: Context): Promise<number> {
+  const messages = [...core.outbox.list('outbox'), ...core.outbox.list('sent', 50)];
+  if (values.json) {
+    io.stdout(JSON.stringify(messages, null, 2));
+    return EXIT.ok;
+  }
+  if (messages.length === 0) io.stdout('The outbox is empty.');
+  for (const m of messages) {
+    const who = m.recipients.map((r) => `${r.address}${r.state === 'accepted' || r.state === 'pending' ? '' : ` (${r.state})`}`).join(', ');
+    io.stdout(`${m.id}\t${m.state}\t${m.subject || '(no subject)'}\t${who}\tattempts ${m.attempts}\t${m.lastError ?? m.lastReply ?? ''}`);
+  }
+  return EXIT.ok;
+}
+
+async function outboxFlush({ io, core }: Context): Promise<number> {
+  const before = new Set(core.outbox.list('outbox').filter((m) => m.state === 'queued').map((m) => m.id));
+  await core.sender.flush();
+  const outcomes = [...before].map((id) => core.outbox.view(id));
+  if (outcomes.length === 0) io.stdout('Nothing queued.');
+  let worst: number = EXIT.ok;
+  for (const m of outcomes) {
+    const code = reportOutcome(io, m, `${m.id} ${m.messageId}: `);
+    if (code !== EXIT.ok && worst !== EXIT.failed) worst = code;
+  }
+  return worst;
+}
+
+function reportOutcome(io: CliIo, m: MessageView, prefix = ''): number {
+  switch (m.state) {
+    case 'sent':
+      io.stdout(`${prefix}Sent: ${m.lastReply ?? ''}${m.lastError ? `\n${prefix}${m.lastError}` : ''}`);
+      return EXIT.ok;
+    case 'queued':
+      io.stderr(`${prefix}Still queued, will retry${m.notBefore ? ` after ${m.notBefore}` : ''}: ${m.lastError ?? ''} (message ${m.id} stays in the outbox)`);
+      return EXIT.tempFail;
+    case 'sending':
+      io.stderr(`${prefix}Another Outbound process is sending message ${m.id} right now.`);
+      return EXIT.tempFail;
+    default:
+      io.stderr(`${prefix}${m.state === 'failed' ? 'Failed' : m.state === 'uncertain' ? 'Uncertain' : 'Cancelled'}: ${m.lastError ?? m.lastReply ?? ''}`);
+      return EXIT.failed;
+  }
+}
+
+export const outboxCommands: Record<string, Command> = {
+  send: {
+    usage: `--account N --to ADDR [--to ADDR…] [--cc ADDR…] [--bcc ADDR…] --subject S (--text T | --text-file F)
+              [--delay SECONDS | --at TIME]
+              Queues the message, sends it and waits for the server's answer. --delay waits first
+              (cancel meanwhile with \`outbox cancel\`); --at schedules it and returns.`,
+    options: {
+      account: { type: 'string' }, to: { type: 'string', multiple: true }, cc: { type: 'string', multiple: true },
+      bcc: { type: 'string', multiple: true }, subject: { type: 'string' }, text: { type: 'string' }, 'text-file': { type: 'string' },
+      delay: { type: 'string' }, at: { type: 'string' },
+    },
+    run: send,
+  },
+  'outbox list': { usage: '[--json]', options: { json: { type: 'boolean' } }, run: outboxList },
+  'outbox flush': { usage: '         Attempt every due or retrying message now, ignoring backoff (cron-friendly).', options: {}, run: outboxFlush },
+  'outbox cancel': { usage: 'ID      Cancel a waiting, failed or uncertain message.', options: {}, operands: 1, run: outboxCancel },
+  'outbox resend': { usage: 'ID      An uncertain message did not arrive: send the same message again now.', options: {}, operands: 1, run: outboxResend },
+  'outbox mark-sent': { usage: 'ID   An uncertain message did arrive: move it to Sent.', options: {}, operands: 1, run: outboxMarkSent },
+};
