@@ -29,7 +29,14 @@ export interface SmtpServerOptions {
   mail?: (address: string) => SmtpReply | undefined;
   /** Answer after the final dot: undefined accepts the message. */
   data?: (message: ReceivedMessage) => SmtpReply | undefined;
+  /**
+   * Drop the connection after the final dot instead of answering: the message did arrive, but the
+   * client cannot know (its outbox must call it `uncertain`). True for each message to treat so.
+   */
+  dropAfterData?: (message: ReceivedMessage) => boolean;
   size?: number;
+  /** A fixed port (a server coming back where the client expects it); default any free one. */
+  port?: number;
 }
 
 export interface TestSmtpServer {
@@ -92,16 +99,23 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           if (reply) return callback(replyError(reply));
           messages.push(message);
           for (const wake of waiters) wake();
+          if (options.dropAfterData?.(message)) return dropConnection(session.id);
           return callback(null, `2.0.0 Ok: queued as T${messages.length}`);
         }, callback);
       });
     },
   };
   const server = new SMTPServer(serverOptions);
+  /** smtp-server keeps its connections (id and socket) in a set it does not type. */
+  const dropConnection = (id: string): void => {
+    for (const connection of server.connections as Set<{ id: string; _socket: { destroy(): void } }>) {
+      if (connection.id === id) connection._socket.destroy();
+    }
+  };
   server.on('error', () => undefined); // client resets are part of the tests
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const address = server.server.address();
   if (!address || typeof address === 'string') throw new Error('smtp-server did not bind a TCP port');

@@ -67,21 +67,19 @@ export async function freezeMessage(dir: string, draft: Draft, date = new Date()
  * instead makes the file exactly the bytes every attempt transmits, ending in CRLF.
  */
 function canonicalLineEndings(): Transform {
-  let previous = 0;
+  let carry = ''; // a CR at the end of a chunk may be the first half of a CRLF
+  let last = '';
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
-      const out: number[] = [];
-      for (const byte of chunk) {
-        if (byte === 0x0a && previous !== 0x0d) out.push(0x0d);
-        else if (previous === 0x0d && byte !== 0x0a) out.push(0x0a);
-        out.push(byte);
-        previous = byte;
-      }
-      callback(null, Buffer.from(out));
+      let text = carry + chunk.toString('latin1'); // latin1 maps bytes 1:1
+      carry = text.endsWith('\r') ? '\r' : '';
+      if (carry) text = text.slice(0, -1);
+      if (text) last = text.slice(-1);
+      callback(null, Buffer.from(text.replace(/\r\n|\r|\n/g, '\r\n'), 'latin1'));
     },
     flush(callback: TransformCallback) {
-      if (previous === 0x0a) return callback();
-      return callback(null, Buffer.from(previous === 0x0d ? '\n' : '\r\n'));
+      if (carry) return callback(null, Buffer.from('\r\n'));
+      return callback(null, last === '\n' ? undefined : Buffer.from('\r\n'));
     },
   });
 }
