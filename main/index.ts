@@ -2,13 +2,14 @@
  * The Electron app: one instance, one core on Electron's userData directory, one locked-down window.
  * Everything Electron-specific lives in this file and its siblings window.ts, protocol.ts and ipc.ts.
  */
-import { app, BrowserWindow, dialog, Menu, net, powerMonitor, session, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, net, Notification, powerMonitor, session, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
+import type { MessageView } from '../preload/contract.ts';
 import { createApi } from './api.ts';
 import { openCore, type Core } from './core/index.ts';
 import { createDispatch } from './dispatch.ts';
 import { bindIpc } from './ipc.ts';
-import { registerAppScheme, serveRenderer } from './protocol.ts';
+import { APP_ENTRY_URL, registerAppScheme, serveRenderer } from './protocol.ts';
 import { createMainWindow, denyAllPermissions } from './window.ts';
 
 /** dist/, holding main/ (this file, built), preload/ and renderer/. */
@@ -46,6 +47,18 @@ async function start(): Promise<void> {
   };
   const unbindIpc = bindIpc({ dispatch: createDispatch(createApi(core)), core, window: () => mainWindow });
   showWindow();
+  notifyWhenSendingFails(core, {
+    focused: () => mainWindow?.isFocused() ?? false,
+    showOutbox: () => {
+      const existed = mainWindow !== undefined && !mainWindow.isDestroyed();
+      showWindow();
+      const contents = mainWindow!.webContents;
+      // The page opens the screen named in the fragment (renderer/src/App.tsx); a fragment change does not reload it.
+      const open = (): void => void contents.loadURL(`${APP_ENTRY_URL}#outbox`).catch((error: unknown) => console.error('outbound: cannot open the Outbox:', error));
+      if (existed && !contents.isLoading()) open();
+      else contents.once('did-finish-load', open);
+    },
+  });
 
   app.on('second-instance', showWindow);
   app.on('activate', showWindow); // macOS: clicking the dock icon with no window open
@@ -54,6 +67,37 @@ async function start(): Promise<void> {
   });
   wakeSenderWhenNetworkMayBeBack(core);
   quitAfterClosing(core, unbindIpc);
+}
+
+/**
+ * A desktop notification when a message fails for good while the window is not in front (the page
+ * shows its own alert); clicking it brings the window up on the Outbox.
+ */
+function notifyWhenSendingFails(core: Core, window: { focused: () => boolean; showOutbox: () => void }): void {
+  if (!Notification.isSupported()) return;
+  // A notification that is garbage-collected loses its click handler: hold each until it is done with.
+  const shown = new Set<Notification>();
+  core.events.on('outboxChanged', ({ id, state }) => {
+    if (state !== 'failed' || window.focused()) return;
+    // Listeners run inside the outbox's own update: never let a vanished message throw into it.
+    let message: MessageView;
+    try {
+      message = core.outbox.view(id);
+    } catch {
+      return;
+    }
+    const notification = new Notification({
+      title: 'A message could not be sent',
+      body: `“${message.subject || '(no subject)'}”: ${message.lastError ?? 'open the Outbox to see why.'}`,
+    });
+    shown.add(notification);
+    notification.on('click', () => {
+      shown.delete(notification);
+      window.showOutbox();
+    });
+    notification.on('close', () => shown.delete(notification));
+    notification.show();
+  });
 }
 
 /** How often to look at Electron's online flag: Electron has no event for it in the main process. */

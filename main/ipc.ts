@@ -3,7 +3,7 @@
  * forwards core events to the window. No other file calls `ipcMain.handle`.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { eventChannelOf, methodChannels, type ApiError, type Result } from '../preload/contract.ts';
+import { eventChannelOf, events, methodChannels, type ApiError, type EventName, type Result } from '../preload/contract.ts';
 import type { Core } from './core/index.ts';
 import type { Dispatch } from './dispatch.ts';
 import { isAppUrl } from './protocol.ts';
@@ -27,12 +27,15 @@ export function bindIpc({ dispatch, core, window }: IpcBinding): () => void {
       isOurPage(event, window()) ? dispatch(channel, args) : { ok: false, error: untrustedSender },
     );
   }
-  const stopForwarding = core.events.on('outboxChanged', (change) => {
-    const target = window();
-    if (target !== undefined && !target.isDestroyed()) target.webContents.send(eventChannelOf('outboxChanged'), change);
-  });
+  // Every event in the contract, by name: a new event reaches the window without touching this file.
+  const stopForwarding = (Object.keys(events) as EventName[]).map((name) =>
+    core.events.on(name, (payload) => {
+      const target = window();
+      if (target !== undefined && !target.isDestroyed()) target.webContents.send(eventChannelOf(name), payload);
+    }),
+  );
   return () => {
-    stopForwarding();
+    for (const stop of stopForwarding) stop();
     for (const channel of methodChannels) ipcMain.removeHandler(channel);
   };
 }

@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { eventChannelOf, events, type ApiError, type Result } from '../../preload/contract.ts';
+import { eventChannelOf, events, type ApiError, type EventName, type Result } from '../../preload/contract.ts';
 import { createApi } from '../api.ts';
 import type { Core } from '../core/index.ts';
 import { createDispatch, type Dispatch } from '../dispatch.ts';
@@ -175,8 +175,10 @@ export function startBrowserHostForCore(core: Core, options: Omit<BrowserHostOpt
   return startBrowserHost({
     ...options,
     dispatch: createDispatch(createApi(core)),
-    subscribe: (channel, listener) =>
-      channel === eventChannelOf('outboxChanged') ? core.events.on('outboxChanged', listener) : () => undefined,
+    subscribe: (channel, listener) => {
+      const name = (Object.keys(events) as EventName[]).find((e) => eventChannelOf(e) === channel);
+      return name ? core.events.on(name, listener) : () => undefined;
+    },
   });
 }
 

@@ -1,15 +1,76 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import type { DraftView, MessageView } from '../../preload/contract.ts';
+import { useConnectivity } from './hooks.ts';
 import { Accounts } from './screens/Accounts.tsx';
 import { Compose } from './screens/Compose.tsx';
-import { Messages } from './screens/Messages.tsx';
+import { Outbox } from './screens/Outbox.tsx';
+import { Sent } from './screens/Sent.tsx';
+import { Settings } from './screens/Settings.tsx';
 
-const SCREENS = ['compose', 'outbox', 'sent', 'accounts'] as const;
+const SCREENS = ['compose', 'outbox', 'sent', 'accounts', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 
-const TITLES: Record<Screen, string> = { compose: 'Compose', outbox: 'Outbox', sent: 'Sent', accounts: 'Accounts' };
+const TITLES: Record<Screen, string> = { compose: 'Compose', outbox: 'Outbox', sent: 'Sent', accounts: 'Accounts', settings: 'Settings' };
+const isScreen = (name: string): name is Screen => (SCREENS as readonly string[]).includes(name);
+
+/**
+ * `#outbox` and the like open that screen: the shell uses it when a notification is clicked. The
+ * fragment is cleared at once so the next one is a change again.
+ */
+function useScreenFromAddress(goTo: (screen: Screen) => void): void {
+  useEffect(() => {
+    const follow = () => {
+      const name = location.hash.slice(1);
+      if (!isScreen(name)) return;
+      goTo(name);
+      history.replaceState(history.state, '', location.pathname + location.search);
+    };
+    follow();
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, [goTo]);
+}
+
+/** Messages that failed for good since the app opened, until dismissed or dealt with. */
+function useFailures() {
+  const [failures, setFailures] = useState<MessageView[]>([]);
+  useEffect(
+    () =>
+      window.outbound.onOutboxChanged((change) => {
+        if (change.state !== 'failed') {
+          // Retried, edited or cancelled: nothing left to alert about.
+          setFailures((all) => all.filter((m) => m.id !== change.id));
+          return;
+        }
+        void window.outbound.outbox.list().then((result) => {
+          const failed = result.ok ? result.value.find((m) => m.id === change.id && m.state === 'failed') : undefined;
+          if (failed) setFailures((all) => [...all.filter((m) => m.id !== failed.id), failed]);
+        });
+      }),
+    [],
+  );
+  const dismiss = (id: number) => setFailures((all) => all.filter((m) => m.id !== id));
+  return { failures, dismiss };
+}
 
 export function App() {
   const [screen, setScreen] = useState<Screen>('compose');
+  /** A message taken back from the outbox, with a count so that each Edit opens a fresh composer. */
+  const [restored, setRestored] = useState<{ draft: DraftView; count: number } | null>(null);
+  const online = useConnectivity();
+  const { failures, dismiss } = useFailures();
+
+  const goTo = useCallback((next: Screen) => {
+    setRestored(null);
+    setScreen(next);
+  }, []);
+  useScreenFromAddress(goTo);
+
+  function edit(draft: DraftView) {
+    setRestored((r) => ({ draft, count: (r?.count ?? 0) + 1 }));
+    setScreen('compose');
+  }
+
   return (
     <div className="app">
       <nav className="nav" aria-label="Main">
@@ -17,19 +78,45 @@ export function App() {
         <ul>
           {SCREENS.map((s) => (
             <li key={s}>
-              <button type="button" aria-current={s === screen ? 'page' : undefined} onClick={() => setScreen(s)}>
+              <button type="button" aria-current={s === screen ? 'page' : undefined} onClick={() => goTo(s)}>
                 {TITLES[s]}
               </button>
             </li>
           ))}
         </ul>
+        <p className={`connectivity ${online === false ? 'offline' : 'online'}`} role="status" data-testid="connectivity">
+          {online !== null && (
+            <>
+              <span className="dot" aria-hidden="true" />
+              {online ? 'Online' : 'Offline: mail waits in the Outbox'}
+            </>
+          )}
+        </p>
       </nav>
       <main className="screen" aria-labelledby="screen-title">
+        {failures.map((m) => (
+          <div key={m.id} className="alert" role="alert" data-testid="failure-alert">
+            <p>
+              <strong>“{m.subject || '(no subject)'}” could not be sent.</strong> {m.lastError}
+            </p>
+            <div className="actions">
+              {screen !== 'outbox' && (
+                <button type="button" className="primary" onClick={() => goTo('outbox')}>
+                  Open Outbox
+                </button>
+              )}
+              <button type="button" onClick={() => dismiss(m.id)}>
+                Dismiss
+              </button>
+            </div>
+          </div>
+        ))}
         <h1 id="screen-title">{TITLES[screen]}</h1>
-        {screen === 'compose' && <Compose onGoTo={setScreen} />}
-        {screen === 'outbox' && <Messages kind="outbox" />}
-        {screen === 'sent' && <Messages kind="sent" />}
+        {screen === 'compose' && <Compose key={restored?.count ?? 0} onGoTo={goTo} online={online} restored={restored?.draft ?? null} />}
+        {screen === 'outbox' && <Outbox online={online} onEdit={edit} />}
+        {screen === 'sent' && <Sent />}
         {screen === 'accounts' && <Accounts />}
+        {screen === 'settings' && <Settings />}
       </main>
     </div>
   );

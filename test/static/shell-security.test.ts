@@ -9,7 +9,7 @@ import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { eventChannelOf, methodChannels, type OutboxChange, type Result } from '../../preload/contract.ts';
+import { eventChannelOf, events, methodChannels, type OutboxChange, type Result } from '../../preload/contract.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const read = (file: string): string => readFileSync(path.join(root, file), 'utf8');
@@ -348,12 +348,12 @@ describe('IPC sender check (stand-in electron)', () => {
   const webContents = { mainFrame, send: vi.fn() };
   const window = { webContents, isDestroyed: () => false };
   const dispatch = vi.fn(async (channel: string, args: unknown) => ({ ok: true as const, value: { channel, args } }));
-  let forwardOutboxChange: ((change: OutboxChange) => void) | undefined;
+  const forward = new Map<string, (payload: unknown) => void>();
   const core = {
     events: {
-      on: (_event: 'outboxChanged', listener: (change: OutboxChange) => void) => {
-        forwardOutboxChange = listener;
-        return () => (forwardOutboxChange = undefined);
+      on: (event: string, listener: (payload: unknown) => void) => {
+        forward.set(event, listener);
+        return () => forward.delete(event);
       },
     },
   };
@@ -388,11 +388,15 @@ describe('IPC sender check (stand-in electron)', () => {
     expect(dispatch).not.toHaveBeenCalled();
   });
 
-  it('forwards outbox changes to the window and stops when unbound', () => {
-    forwardOutboxChange!({ id: 3, state: 'sent' });
-    expect(webContents.send).toHaveBeenCalledWith(eventChannelOf('outboxChanged'), { id: 3, state: 'sent' });
+  it('forwards every event of the contract to the window and stops when unbound', () => {
+    expect([...forward.keys()].sort()).toEqual(Object.keys(events).sort());
+    const change: OutboxChange = { id: 3, state: 'sent' };
+    forward.get('outboxChanged')!(change);
+    expect(webContents.send).toHaveBeenCalledWith(eventChannelOf('outboxChanged'), change);
+    forward.get('connectivityChanged')!({ online: false });
+    expect(webContents.send).toHaveBeenCalledWith(eventChannelOf('connectivityChanged'), { online: false });
     unbind();
-    expect(forwardOutboxChange).toBeUndefined();
+    expect(forward.size).toBe(0);
     expect(electron.ipcMain.removeHandler).toHaveBeenCalledTimes(methodChannels.length);
   });
 });

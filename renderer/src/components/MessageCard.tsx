@@ -1,0 +1,111 @@
+import type { ReactNode } from 'react';
+import type { MessageState, MessageView, RecipientState, RecipientView } from '../../../preload/contract.ts';
+import { Time } from './Time.tsx';
+
+const STATE_LABEL: Record<MessageState, string> = {
+  queued: 'Queued',
+  sending: 'Sending',
+  sent: 'Sent',
+  failed: 'Failed',
+  uncertain: 'Maybe sent',
+  cancelled: 'Cancelled',
+};
+
+const RECIPIENT_LABEL: Record<RecipientState, string> = {
+  pending: 'waiting',
+  accepted: 'accepted',
+  deferred: 'deferred, will retry',
+  rejected: 'rejected',
+};
+
+/** Red only where the message has stopped for good; amber where it will retry or waits for a decision. */
+const ERROR_TONE: Record<MessageState, string> = {
+  queued: 'will-retry', sending: 'will-retry', uncertain: 'undecided', failed: '', sent: '', cancelled: '',
+};
+
+/** A recipient still `pending` means something else once the message has stopped moving; its colour follows. */
+function recipientBadge(recipient: RecipientState, message: MessageState): { label: string; tone: RecipientState } {
+  if (recipient !== 'pending') return { label: RECIPIENT_LABEL[recipient], tone: recipient };
+  if (message === 'failed' || message === 'cancelled') return { label: 'not delivered', tone: 'rejected' };
+  return message === 'uncertain' ? { label: 'not known', tone: 'deferred' } : { label: RECIPIENT_LABEL.pending, tone: 'pending' };
+}
+
+/** The heading's id, for buttons that act on this message (`aria-describedby`). */
+export const subjectIdOf = (message: MessageView): string => `message-${message.id}-subject`;
+
+interface MessageCardProps {
+  message: MessageView;
+  /** Lines between the heading and the facts: why it waits, what to decide. */
+  status?: ReactNode;
+  actions?: ReactNode;
+}
+
+/** One message: state, subject, the facts, who got it and the server's last word. */
+export function MessageCard({ message: m, status, actions }: MessageCardProps) {
+  return (
+    <li className="card message" data-testid="message" data-state={m.state}>
+      <div className="card-main">
+        <div className="message-head">
+          <span className={`badge state-${m.state}`} data-testid="message-state">
+            {STATE_LABEL[m.state]}
+          </span>
+          <h2 id={subjectIdOf(m)}>{m.subject || '(no subject)'}</h2>
+        </div>
+        {status}
+        <dl className="facts">
+          <dt>From</dt>
+          <dd>
+            {m.from} <span className="muted">({m.accountName})</span>
+          </dd>
+          <dt>Created</dt>
+          <dd>
+            <Time iso={m.createdAt} />
+          </dd>
+          {m.sentAt && (
+            <>
+              <dt>Sent</dt>
+              <dd>
+                <Time iso={m.sentAt} />
+              </dd>
+            </>
+          )}
+          <dt>Attempts</dt>
+          <dd data-testid="message-attempts">{m.attempts}</dd>
+          {m.lastReply && (
+            <>
+              <dt>Server reply</dt>
+              <dd>
+                <code data-testid="message-reply">{m.lastReply}</code>
+                {m.lastStage && <span className="muted"> (at {m.lastStage})</span>}
+              </dd>
+            </>
+          )}
+        </dl>
+        <Recipients recipients={m.recipients} messageState={m.state} />
+        {m.lastError && (
+          <p className={`message-error ${ERROR_TONE[m.state]}`} data-testid="message-error">
+            {m.lastError}
+          </p>
+        )}
+      </div>
+      {actions && <div className="actions">{actions}</div>}
+    </li>
+  );
+}
+
+function Recipients({ recipients, messageState }: { recipients: RecipientView[]; messageState: MessageState }) {
+  return (
+    <ul className="recipients" aria-label="Recipients">
+      {recipients.map((r) => {
+        const badge = recipientBadge(r.state, messageState);
+        return (
+          <li key={`${r.kind}:${r.address}`} data-testid="recipient" data-state={r.state}>
+            <span className="kind">{r.kind}</span> {r.address}{' '}
+            <span className={`badge small recipient-${badge.tone}`}>{badge.label}</span>
+            {r.reply && <code className="muted"> {r.reply}</code>}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
