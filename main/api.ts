@@ -3,6 +3,7 @@
  * reach it through main/dispatch.ts, which has already validated the arguments.
  */
 import type { ApiImplementation } from '../preload/contract.ts';
+import { discover } from './core/accounts/autoconfig.ts';
 import { toAccountView } from './core/accounts/store.ts';
 import { enqueueMessage } from './core/compose/enqueue.ts';
 import type { Core } from './core/index.ts';
@@ -17,10 +18,13 @@ export function createApi(core: Core): ApiImplementation {
     accounts: {
       list: () => core.accounts.list().map(toAccountView),
       save: async (input) => toAccountView(await core.accounts.save(input)),
-      remove: async (id) => {
-        await core.accounts.remove(id);
-        return null;
+      remove: async (id, options) => {
+        await core.accounts.remove(id, options);
+        // Mail moved to another account may be due now.
+        return kicked(null);
       },
+      test: (id) => core.accounts.test(id),
+      discover: (address) => discover(address, core.discovery),
     },
     outbox: {
       send: async (input) => {

@@ -49,7 +49,87 @@ export interface AccountView {
   maxConnections: number;
   /** Give up on a message deferred (4xx, offline) for longer than this. */
   retryDays: number;
+  /** The pinned certificate's SHA-256 fingerprint: then only that certificate is trusted for this server. */
+  tlsFingerprint: string | null;
+  /** The account the composer starts with; exactly one account is the default. */
+  isDefault: boolean;
+  replyTo: string | null;
+  signature: string;
+  /** From aliases besides the account's own address. */
+  identities: IdentityView[];
+  /** Messages still in the outbox (queued, sending, failed, uncertain): removing the account must say what happens to them. */
+  waiting: number;
   createdAt: string;
+}
+
+/** A From alias of an account: its own address, display name, Reply-To and signature. */
+export interface IdentityView {
+  id: number;
+  email: string;
+  displayName: string;
+  replyTo: string | null;
+  signature: string;
+}
+
+/** A server certificate as the user is shown it before pinning it. */
+export interface CertificateView {
+  /** SHA-256, colon hex, as `openssl x509 -fingerprint -sha256` prints it. */
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  /** The names it is valid for (subjectAltName). */
+  names: string[];
+  validFrom: string;
+  validTo: string;
+  selfSigned: boolean;
+}
+
+/** What the server announced in its (last) EHLO reply. */
+export interface SmtpCapabilities {
+  /** The largest message it accepts, in bytes; null: not announced or no limit. */
+  size: number | null;
+  /** Offered STARTTLS (in the EHLO before encryption). */
+  starttls: boolean;
+  /** SASL mechanisms, e.g. PLAIN, LOGIN, XOAUTH2. */
+  auth: string[];
+  pipelining: boolean;
+  eightBitMime: boolean;
+  smtpUtf8: boolean;
+  dsn: boolean;
+}
+
+/** The result of `accounts.test`: a verdict in plain words, and what it rests on. */
+export interface ConnectionTestView {
+  ok: boolean;
+  verdict: string;
+  /** The server's reply code behind the verdict (e.g. 535), or null when the server said nothing. */
+  code: number | null;
+  reply: string | null;
+  stage: SmtpStage;
+  capabilities: SmtpCapabilities | null;
+  /** The certificate the server presented, when TLS was reached. */
+  certificate: CertificateView | null;
+  /** Whether that certificate was trusted (by the system's authorities or the pin); false: it is what the user may pin. */
+  certificateTrusted: boolean;
+  /** The dialogue with every AUTH payload redacted. */
+  transcript: string;
+}
+
+export const DISCOVERY_SOURCES = ['preset', 'autoconfig', 'srv', 'guess'] as const;
+export type DiscoverySource = (typeof DISCOVERY_SOURCES)[number];
+
+/** Server settings found for an address, and where they came from. */
+export interface DiscoveryView {
+  source: DiscoverySource;
+  /** Where exactly, e.g. `https://autoconfig.example.org/mail/config-v1.1.xml` or `_submissions._tcp.example.org`. */
+  from: string;
+  host: string;
+  port: number;
+  security: Security;
+  /** The login the provider expects (often the address itself); null: no sign-in. */
+  username: string | null;
+  /** Every source tried, in order, with what it gave. */
+  tried: { source: DiscoverySource; from: string; result: string }[];
 }
 
 export interface RecipientView {
@@ -153,6 +233,23 @@ const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const line = (max: number) => z.string().max(max).refine((s) => !/[\r\n]/.test(s), 'must be a single line (no line breaks)');
 const recipientList = z.array(z.string().max(4096)).max(1000);
 
+export const IdentityInput = z.object({
+  id: id.optional(),
+  email: line(254).transform((s) => s.trim()).pipe(z.string().min(1)),
+  displayName: line(128).default(''),
+  replyTo: line(998).optional(),
+  signature: z.string().max(10_000).default(''),
+});
+export type IdentityInput = z.input<typeof IdentityInput>;
+
+/** What happens to an account's unsent mail when it is removed: refused while there is some, unless told. */
+export const RemoveAccountOptions = z.object({
+  queued: z.enum(['refuse', 'cancel', 'move']).default('refuse'),
+  /** With `move`: the account that sends them instead. */
+  toAccountId: id.optional(),
+});
+export type RemoveAccountOptions = z.input<typeof RemoveAccountOptions>;
+
 export const AccountInput = z.object({
   /** Present when editing an existing account. */
   id: id.optional(),
@@ -168,6 +265,13 @@ export const AccountInput = z.object({
   password: z.string().max(4096).optional(),
   /** msmtp-style passwordeval: the command's stdout is the password. */
   passwordCommand: line(4096).optional(),
+  /** Pin the server's certificate (openssl's colon-hex SHA-256); empty removes the pin. */
+  tlsFingerprint: line(200).optional(),
+  isDefault: z.boolean().optional(),
+  replyTo: line(998).optional(),
+  signature: z.string().max(10_000).default(''),
+  /** The full list of From aliases: ones with an id are kept (and updated), the others added, the rest removed. */
+  identities: z.array(IdentityInput).max(100).optional(),
   maxPerMinute: z.number().int().min(1).max(100_000).default(30),
   maxConnections: z.number().int().min(1).max(20).default(2),
   retryDays: z.number().min(0.01).max(30).default(5),
@@ -209,7 +313,11 @@ export const contract = {
   accounts: {
     list: method(z.tuple([])).returns<AccountView[]>(),
     save: method(z.tuple([AccountInput])).returns<AccountView>(),
-    remove: method(z.tuple([id])).returns<null>(),
+    remove: method(z.tuple([id, RemoveAccountOptions.optional()])).returns<null>(),
+    /** The connection test: connect, EHLO, STARTTLS, AUTH, NOOP, RSET, QUIT, with the account's own settings. */
+    test: method(z.tuple([id])).returns<ConnectionTestView>(),
+    /** Find the server settings for an address: presets, autoconfig XML, SRV records, then guesses confirmed by EHLO. */
+    discover: method(z.tuple([line(254).transform((s) => s.trim()).pipe(z.string().min(3))])).returns<DiscoveryView>(),
   },
   outbox: {
     /** Freeze the message durably, queue it and start sending; resolves once it is on disk. */

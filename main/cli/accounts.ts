@@ -1,29 +1,118 @@
 /** `outbound account …` */
-import { SECURITY_MODES, type Security } from '../../preload/contract.ts';
+import { SECURITY_MODES, type AccountInput, type AccountView, type ConnectionTestView, type Security } from '../../preload/contract.ts';
+import { AppError } from '../core/errors.ts';
 import { EXIT, UsageError, optional, report, required, unwrap, type Command, type Context } from './common.ts';
 
-async function accountAdd({ values, io, api }: Context): Promise<number> {
-  const port = Number(required(values, 'port'));
-  const security = required(values, 'security');
-  if (!(SECURITY_MODES as readonly string[]).includes(security)) throw new UsageError(`--security must be one of ${SECURITY_MODES.join(', ')}.`);
-  const user = optional(values, 'user');
+/** The options add and edit share: everything about an account that a flag can say. */
+const SETTINGS_OPTIONS = {
+  name: { type: 'string' }, email: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
+  security: { type: 'string' }, 'display-name': { type: 'string' }, user: { type: 'string' }, 'password-command': { type: 'string' },
+  'tls-fingerprint': { type: 'string' }, 'reply-to': { type: 'string' }, signature: { type: 'string' }, default: { type: 'boolean' },
+} as const;
+
+const SETTINGS_USAGE = `[--display-name NAME] [--user U] [--password-command CMD] [--tls-fingerprint SHA256]
+              [--reply-to ADDR] [--signature TEXT] [--default]`;
+
+function security(values: Context['values']): Security | undefined {
+  const given = optional(values, 'security');
+  if (given === undefined) return undefined;
+  if (!(SECURITY_MODES as readonly string[]).includes(given)) throw new UsageError(`--security must be one of ${SECURITY_MODES.join(', ')}.`);
+  return given as Security;
+}
+
+function port(values: Context['values']): number | undefined {
+  const given = optional(values, 'port');
+  if (given === undefined) return undefined;
+  const n = Number(given);
+  return Number.isInteger(n) ? n : Number.NaN;
+}
+
+/** The password for --user: standard input (into the keychain) unless a password command gives it. */
+async function secret({ values, io }: Context, required: boolean): Promise<Pick<AccountInput, 'password' | 'passwordCommand'>> {
   const passwordCommand = optional(values, 'password-command');
-  const password = user && !passwordCommand ? (await io.readStdin()).replace(/\r?\n$/, '') : undefined;
-  if (user && !passwordCommand && !password) throw new UsageError('--user needs a password on standard input, or --password-command.');
-  const result = await api.accounts.save({
-    name: required(values, 'name'),
-    email: required(values, 'email'),
-    displayName: optional(values, 'display-name') ?? '',
-    host: required(values, 'host'),
-    port: Number.isInteger(port) ? port : Number.NaN,
-    security: security as Security,
-    ...(user ? { username: user } : {}),
-    ...(password ? { password } : {}),
-    ...(passwordCommand ? { passwordCommand } : {}),
-  });
+  if (passwordCommand !== undefined) return { passwordCommand };
+  if (!optional(values, 'user')) return {};
+  const password = (await io.readStdin()).replace(/\r?\n$/, '');
+  if (!password && required) throw new UsageError('--user needs a password on standard input, or --password-command.');
+  return password ? { password } : {};
+}
+
+/** What the flags say, over `base` (the discovered settings, or the account being edited). */
+function settingsOf(values: Context['values'], base: Partial<AccountInput>): Partial<AccountInput> {
+  const given: Partial<AccountInput> = {
+    name: optional(values, 'name'),
+    email: optional(values, 'email'),
+    displayName: optional(values, 'display-name'),
+    host: optional(values, 'host'),
+    port: port(values),
+    security: security(values),
+    username: optional(values, 'user'),
+    tlsFingerprint: optional(values, 'tls-fingerprint'),
+    replyTo: optional(values, 'reply-to'),
+    signature: optional(values, 'signature'),
+    ...(values.default ? { isDefault: true } : {}),
+  };
+  return { ...base, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+}
+
+async function accountAdd(ctx: Context): Promise<number> {
+  const { values, io, api } = ctx;
+  let base: Partial<AccountInput> = {};
+  if (values.autoconfig) {
+    const found = unwrap(io, await api.accounts.discover(required(values, 'email')));
+    if (!found) return EXIT.failed;
+    io.stdout(`Found ${found.host}:${found.port} (${found.security}) via ${found.source}: ${found.from}.`);
+    if (found.username && !optional(values, 'user')) io.stdout(`The provider expects the username ${found.username}: add --user ${found.username} to sign in.`);
+    base = { host: found.host, port: found.port, security: found.security };
+  } else {
+    for (const name of ['host', 'port', 'security']) required(values, name);
+  }
+  if (security(values) === 'none') io.stderr('outbound: warning: this account sends without encryption: anyone on the network can read and change its mail.');
+  const input = { displayName: '', ...settingsOf(values, base), ...(await secret(ctx, true)) };
+  const result = await api.accounts.save({ ...input, name: required(values, 'name') } as AccountInput);
   if (!result.ok) return report(io, result.error);
-  const a = result.value;
-  io.stdout(`Added account "${a.name}" (id ${a.id}): ${a.email} via ${a.host}:${a.port} (${a.security}, ${authLabel(a.secretSource)}).`);
+  io.stdout(`Added account "${result.value.name}" (id ${result.value.id}): ${describe(result.value)}.`);
+  return EXIT.ok;
+}
+
+async function accountEdit(ctx: Context): Promise<number> {
+  const { values, io, api } = ctx;
+  const account = find(ctx);
+  if (!account) return EXIT.noUser;
+  const current: AccountInput = {
+    id: account.id, name: account.name, email: account.email, displayName: account.displayName, host: account.host, port: account.port,
+    security: account.security, username: account.username ?? '', passwordCommand: account.passwordCommand ?? '',
+    replyTo: account.replyTo ?? '', signature: account.signature,
+  };
+  const changes = settingsOf(values, current);
+  if (values['no-pin']) changes.tlsFingerprint = '';
+  const newSecret = await secret(ctx, false);
+  // A new password replaces the account's password command (and the other way round).
+  const result = await api.accounts.save({ ...changes, ...(newSecret.password ? { passwordCommand: '' } : {}), ...newSecret } as AccountInput);
+  if (!result.ok) return report(io, result.error);
+  io.stdout(`Saved account "${result.value.name}" (id ${result.value.id}): ${describe(result.value)}.`);
+  return EXIT.ok;
+}
+
+async function accountRemove(ctx: Context): Promise<number> {
+  const { values, io, api } = ctx;
+  const account = find(ctx);
+  if (!account) return EXIT.noUser;
+  const queued = optional(values, 'queued');
+  if (queued !== undefined && queued !== 'cancel' && queued !== 'move') throw new UsageError('--queued must be cancel or move.');
+  let toAccountId: number | undefined;
+  if (queued === 'move') {
+    const target = find(ctx, required(values, 'to'));
+    if (!target) return EXIT.noUser;
+    toAccountId = target.id;
+  }
+  const result = await api.accounts.remove(account.id, { queued: queued ?? 'refuse', ...(toAccountId ? { toAccountId } : {}) });
+  if (!result.ok) {
+    const code = report(io, result.error);
+    if (result.error.code === 'conflict' && account.waiting > 0) io.stderr('Use --queued cancel, or --queued move --to ACCOUNT.');
+    return code;
+  }
+  io.stdout(`Removed account "${account.name}".`);
   return EXIT.ok;
 }
 
@@ -35,24 +124,89 @@ async function accountList({ values, io, api }: Context): Promise<number> {
   } else if (accounts.length === 0) {
     io.stdout('No accounts. Add one with `outbound account add`.');
   } else {
-    for (const a of accounts) io.stdout(`${a.name}\t${a.email}\t${a.host}:${a.port}\t${a.security}\t${authLabel(a.secretSource)}`);
+    for (const a of accounts) {
+      io.stdout([a.id, `${a.name}${a.isDefault ? ' (default)' : ''}`, a.email, `${a.host}:${a.port}`, a.security, authLabel(a.secretSource),
+        ...(a.tlsFingerprint ? [`pinned ${a.tlsFingerprint}`] : [])].join('\t'));
+    }
   }
   return EXIT.ok;
 }
+
+async function accountTest(ctx: Context): Promise<number> {
+  const { values, io, api } = ctx;
+  const account = find(ctx);
+  if (!account) return EXIT.noUser;
+  const result = unwrap(io, await api.accounts.test(account.id));
+  if (!result) return EXIT.failed;
+  if (values.json) io.stdout(JSON.stringify(result, null, 2));
+  else printTest(io.stdout, result, Boolean(values.transcript));
+  return result.ok ? EXIT.ok : EXIT.failed;
+}
+
+function printTest(out: (line: string) => void, result: ConnectionTestView, transcript: boolean): void {
+  out(result.verdict);
+  out(`Reply code: ${result.code ?? 'none (the server said nothing)'}${result.reply ? ` — ${result.reply}` : ''}`);
+  const c = result.capabilities;
+  if (c) {
+    const flags = [c.starttls && 'STARTTLS', c.pipelining && 'PIPELINING', c.eightBitMime && '8BITMIME', c.smtpUtf8 && 'SMTPUTF8', c.dsn && 'DSN'].filter(Boolean);
+    out(`Server offers: ${[...flags, `AUTH ${c.auth.join(' ') || '(none)'}`, `SIZE ${c.size ?? '(no limit given)'}`].join(', ')}`);
+  }
+  if (result.certificate) {
+    const cert = result.certificate;
+    out(`Certificate: ${cert.subject} for ${cert.names.join(', ') || '(no names)'}, issued by ${cert.issuer}, valid until ${cert.validTo.slice(0, 10)}`);
+    out(`SHA-256 fingerprint: ${cert.fingerprint}`);
+  }
+  if (transcript) out(`\n${result.transcript}`);
+}
+
+/** The account named by the operand (or `nameOrId`), or undefined after saying there is none. */
+function find({ positionals, io, core }: Context, nameOrId = positionals[0] ?? ''): AccountView | undefined {
+  try {
+    return core.accounts.find(nameOrId);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    report(io, error.toApiError());
+    return undefined;
+  }
+}
+
+const describe = (a: AccountView): string =>
+  `${a.email} via ${a.host}:${a.port} (${a.security}, ${authLabel(a.secretSource)}${a.tlsFingerprint ? ', certificate pinned' : ''})`;
 
 const authLabel = (source: string): string => ({ none: 'no AUTH', keychain: 'password in keychain', command: 'password command' })[source] ?? source;
 
 export const accountCommands: Record<string, Command> = {
   'account add': {
-    usage: `--name N --email ADDR --host H --port P --security tls|starttls|none
-              [--display-name NAME] [--user U] [--password-command CMD]
+    usage: `--name N --email ADDR (--host H --port P --security tls|starttls|none | --autoconfig)
+              ${SETTINGS_USAGE}
+              --autoconfig finds the server from the address (presets, autoconfig, SRV, guesses).
               With --user and no --password-command, the password is read from standard input
-              and kept in the system keychain. Without --user the account sends without AUTH.`,
-    options: {
-      name: { type: 'string' }, email: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
-      security: { type: 'string' }, 'display-name': { type: 'string' }, user: { type: 'string' }, 'password-command': { type: 'string' },
-    },
+              and kept in the system keychain. Without --user the account sends without AUTH.
+              --tls-fingerprint pins the server's certificate (openssl x509 -fingerprint -sha256).`,
+    options: { ...SETTINGS_OPTIONS, autoconfig: { type: 'boolean' } },
     run: accountAdd,
   },
+  'account edit': {
+    usage: `ACCOUNT [--name N] [--email ADDR] [--host H] [--port P] [--security S] ${SETTINGS_USAGE} [--no-pin]
+              With --user and no --password-command, a new password is read from standard input
+              (empty: keep the stored one).`,
+    options: { ...SETTINGS_OPTIONS, 'no-pin': { type: 'boolean' } },
+    operands: 1,
+    run: accountEdit,
+  },
+  'account remove': {
+    usage: `ACCOUNT [--queued cancel | --queued move --to OTHER]
+              Refused while the account has unsent mail, unless told what to do with it.`,
+    options: { queued: { type: 'string' }, to: { type: 'string' } },
+    operands: 1,
+    run: accountRemove,
+  },
   'account list': { usage: '[--json]', options: { json: { type: 'boolean' } }, run: accountList },
+  'account test': {
+    usage: `ACCOUNT [--transcript] [--json]
+              Connects, signs in and says in plain words what works; exits 1 on any failure.`,
+    options: { transcript: { type: 'boolean' }, json: { type: 'boolean' } },
+    operands: 1,
+    run: accountTest,
+  },
 };

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, readdirSync } from 'node:fs';
 import type { Connectivity, MessageState, OutboxChange } from '../../preload/contract.ts';
+import type { DiscoveryOptions } from './accounts/autoconfig.ts';
 import { AccountStore } from './accounts/store.ts';
 import { osKeychain, type SecretStore } from './accounts/secrets.ts';
 import { openDatabase, type Db } from './db/index.ts';
@@ -19,6 +20,8 @@ export interface CoreOptions {
   secrets?: SecretStore;
   /** PEM certificates trusted besides the system's (an enterprise CA; the tests' CA). */
   extraCaCertificates?: string[];
+  /** Where account discovery looks (the tests point it at local DNS and HTTP servers). */
+  discovery?: DiscoveryOptions;
   /** Start the background sender (the app and the browser host); the CLI sends explicitly. Default true. */
   autoSend?: boolean;
   sender?: Omit<SenderOptions, 'submit'> & { submit?: Omit<NonNullable<SenderOptions['submit']>, 'extraCaCertificates'> };
@@ -41,6 +44,7 @@ export interface Core {
   readonly outbox: OutboxStore;
   readonly sender: OutboxSender;
   readonly settings: SettingsStore;
+  readonly discovery: DiscoveryOptions;
   readonly events: CoreEvents;
   close(): Promise<void>;
 }
@@ -53,7 +57,7 @@ export function openCore(options: CoreOptions = {}): Core {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   const emit = <E extends keyof CoreEventMap>(event: E, ...payload: CoreEventMap[E]) => emitter.emit(event, ...payload);
-  const accounts = new AccountStore(db, options.secrets ?? osKeychain());
+  const accounts = new AccountStore(db, options.secrets ?? osKeychain(), { extraCaCertificates: options.extraCaCertificates ?? [] });
   const outbox = new OutboxStore(db, dir, (id: number, state: MessageState) => emit('outboxChanged', { id, state }));
   const sender = new OutboxSender(outbox, accounts, {
     ...options.sender,
@@ -67,6 +71,7 @@ export function openCore(options: CoreOptions = {}): Core {
   return {
     home, db, accounts, outbox, sender,
     settings: new SettingsStore(db),
+    discovery: { extraCaCertificates: options.extraCaCertificates ?? [], ...options.discovery },
     events: {
       on(event, listener) {
         emitter.on(event, listener);

@@ -39,9 +39,31 @@ describe('database', () => {
       .toEqual({ paused_reason: null, max_per_minute: 30, max_connections: 2, retry_days: 5 });
     const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((c) => c.name);
     expect(columns('messages')).toEqual(expect.arrayContaining(['hold', 'draft', 'waiting_for_network']));
-    expect(columns('attempts')).toContain('account_id');
+    expect(columns('accounts')).toEqual(expect.arrayContaining(['rate_window_start', 'rate_window_count']));
     expect(tables(db)).toContain('settings');
     expect(() => db.prepare(`UPDATE accounts SET max_connections = 0`).run()).toThrow(/CHECK constraint/);
+    db.close();
+  });
+
+  it('migration 3 adds pinning, the default account, Reply-To, signatures and identities — the oldest account becomes the default', () => {
+    const db = new Database(join(tempHome(), 'db.sqlite'));
+    migrate(db, migrations.slice(0, 2));
+    const insert = db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
+      VALUES (?, 'a@b.c', 'h', 587, 'tls', 'none', ?, 0, 0)`);
+    insert.run('first', 'r1');
+    insert.run('second', 'r2');
+    migrate(db, migrations.slice(0, 3));
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.prepare('SELECT name, is_default, tls_fingerprint, signature FROM accounts ORDER BY id').all()).toEqual([
+      { name: 'first', is_default: 1, tls_fingerprint: null, signature: '' },
+      { name: 'second', is_default: 0, tls_fingerprint: null, signature: '' },
+    ]);
+    expect(() => db.prepare('UPDATE accounts SET is_default = 1').run()).toThrow(/UNIQUE constraint/);
+    db.prepare(`INSERT INTO identities (account_id, email, display_name) VALUES (1, 'alias@b.c', 'Alias')`).run();
+    expect(() => db.prepare(`INSERT INTO identities (account_id, email) VALUES (1, 'alias@b.c')`).run()).toThrow(/UNIQUE constraint/);
+    db.pragma('foreign_keys = ON');
+    db.prepare('DELETE FROM accounts WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) AS n FROM identities').get()).toEqual({ n: 0 });
     db.close();
   });
 

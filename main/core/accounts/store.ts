@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { z } from 'zod';
-import type { AccountInput, AccountView, Security } from '../../../preload/contract.ts';
+import type { AccountInput, AccountView, ConnectionTestView, IdentityView, RemoveAccountOptions, Security } from '../../../preload/contract.ts';
 import type { Db } from '../db/index.ts';
 import { parseMailbox } from '../compose/address.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
+import { probe } from '../smtp/probe.ts';
+import type { SmtpCredentials, SubmitTarget } from '../smtp/submit.ts';
+import { fetchCertificate, normaliseFingerprint, type Pin } from '../smtp/tls.ts';
 import { runPasswordCommand, type SecretStore } from './secrets.ts';
 
 /** The validated input the API hands over (the contract's AccountInput after parsing). */
@@ -26,66 +29,75 @@ interface AccountRow {
   max_per_minute: number;
   max_connections: number;
   retry_days: number;
+  tls_fingerprint: string | null;
+  tls_certificate: string | null;
+  is_default: number;
+  reply_to: string | null;
+  signature: string;
   created_at: number;
   updated_at: number;
 }
 
-export interface Account extends AccountView {
-  secretRef: string;
+interface IdentityRow {
+  id: number;
+  account_id: number;
+  email: string;
+  display_name: string;
+  reply_to: string | null;
+  signature: string;
 }
 
-export interface Credentials {
-  user: string;
-  pass: string;
+export interface Account extends AccountView {
+  secretRef: string;
+  pin: Pin | null;
+}
+
+export interface AccountStoreOptions {
+  /** PEM certificates trusted besides the system's (an enterprise CA; the tests' CA). */
+  extraCaCertificates?: readonly string[];
 }
 
 const HOSTNAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
 
-const toAccount = (row: AccountRow): Account => ({
+/** Messages that still have to go out (or need the user): an account with any cannot simply vanish. */
+const UNSENT = `state IN ('queued', 'sending', 'failed', 'uncertain')`;
+
+const toIdentity = (row: IdentityRow): IdentityView => ({
   id: row.id,
-  name: row.name,
   email: row.email,
   displayName: row.display_name,
-  host: row.host,
-  port: row.port,
-  security: row.security,
-  username: row.username,
-  secretSource: row.secret_source,
-  passwordCommand: row.password_command,
-  pausedReason: row.paused_reason,
-  maxPerMinute: row.max_per_minute,
-  maxConnections: row.max_connections,
-  retryDays: row.retry_days,
-  createdAt: new Date(row.created_at).toISOString(),
-  secretRef: row.secret_ref,
+  replyTo: row.reply_to,
+  signature: row.signature,
 });
 
 /** Strip what the renderer must never hold. */
-export const toAccountView = ({ secretRef: _secretRef, ...view }: Account): AccountView => view;
+export const toAccountView = ({ secretRef: _secretRef, pin: _pin, ...view }: Account): AccountView => view;
 
 export class AccountStore {
   private readonly db: Db;
   private readonly secrets: SecretStore;
+  private readonly options: AccountStoreOptions;
 
-  constructor(db: Db, secrets: SecretStore) {
+  constructor(db: Db, secrets: SecretStore, options: AccountStoreOptions = {}) {
     this.db = db;
     this.secrets = secrets;
+    this.options = options;
   }
 
   list(): Account[] {
-    return (this.db.prepare('SELECT * FROM accounts ORDER BY name COLLATE NOCASE').all() as AccountRow[]).map(toAccount);
+    return (this.db.prepare('SELECT * FROM accounts ORDER BY name COLLATE NOCASE').all() as AccountRow[]).map((row) => this.toAccount(row));
   }
 
   get(id: number): Account {
     const row = this.db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
     if (!row) throw notFound(`There is no account with id ${id}; it may have been removed.`);
-    return toAccount(row);
+    return this.toAccount(row);
   }
 
   /** By name (as the CLI's --account) or by numeric id. */
   find(nameOrId: string): Account {
     const row = this.db.prepare('SELECT * FROM accounts WHERE name = ? COLLATE NOCASE').get(nameOrId) as AccountRow | undefined;
-    if (row) return toAccount(row);
+    if (row) return this.toAccount(row);
     if (/^\d+$/.test(nameOrId)) return this.get(Number(nameOrId));
     const names = this.list().map((a) => a.name);
     throw notFound(
@@ -97,10 +109,18 @@ export class AccountStore {
   async save(fields: AccountFields): Promise<Account> {
     const existing = fields.id === undefined ? undefined : this.get(fields.id);
     const email = parseMailbox('email', fields.email).address;
+    const replyTo = fields.replyTo?.trim() ? parseMailbox('replyTo', fields.replyTo).address : null;
     const host = fields.host.toLowerCase();
     if (!HOSTNAME.test(host) && !isIP(host)) throw invalid('host', `Server "${fields.host}" is not a valid host name or IP address.`);
     const clash = this.db.prepare('SELECT id FROM accounts WHERE name = ? COLLATE NOCASE').get(fields.name) as { id: number } | undefined;
     if (clash && clash.id !== existing?.id) throw new AppError('conflict', `An account named "${fields.name}" already exists.`, { field: 'name' });
+    const identities = (fields.identities ?? existing?.identities ?? []).map((identity, index) => ({
+      id: identity.id ?? null,
+      email: parseMailbox(`identities.${index}.email`, identity.email).address,
+      display_name: identity.displayName.trim(),
+      reply_to: identity.replyTo?.trim() ? parseMailbox(`identities.${index}.replyTo`, identity.replyTo).address : null,
+      signature: identity.signature,
+    }));
 
     const username = fields.username?.trim() || null;
     const passwordCommand = fields.passwordCommand?.trim() || null;
@@ -116,6 +136,7 @@ export class AccountStore {
       else if (existing?.secretSource === 'keychain') source = 'keychain'; // edit: keep the stored password
       else throw invalid('password', 'Enter the password (it is kept in the system keychain) or a password command.');
     }
+    const pin = await this.pinFor(fields, host, existing);
 
     const secretRef = existing?.secretRef ?? randomUUID();
     if (source === 'keychain' && password) await this.secrets.set(secretRef, password);
@@ -134,29 +155,40 @@ export class AccountStore {
       max_per_minute: fields.maxPerMinute,
       max_connections: fields.maxConnections,
       retry_days: fields.retryDays,
+      tls_fingerprint: pin?.fingerprint ?? null,
+      tls_certificate: pin?.certificate ?? null,
+      reply_to: replyTo,
+      signature: fields.signature,
       now,
     };
-    let id: number;
-    if (existing) {
-      this.db
-        .prepare(
-          `UPDATE accounts SET name=@name, email=@email, display_name=@display_name, host=@host, port=@port, security=@security,
-             username=@username, secret_source=@secret_source, password_command=@password_command, max_per_minute=@max_per_minute,
-             max_connections=@max_connections, retry_days=@retry_days, paused_reason=NULL, updated_at=@now WHERE id=@id`,
-        )
-        .run({ ...values, id: existing.id });
-      id = existing.id;
-    } else {
-      const result = this.db
-        .prepare(
-          `INSERT INTO accounts (name, email, display_name, host, port, security, username, secret_source, secret_ref, password_command,
-             max_per_minute, max_connections, retry_days, created_at, updated_at)
-           VALUES (@name, @email, @display_name, @host, @port, @security, @username, @secret_source, @secret_ref, @password_command,
-             @max_per_minute, @max_connections, @retry_days, @now, @now)`,
-        )
-        .run(values);
-      id = Number(result.lastInsertRowid);
-    }
+    const id = this.db.transaction(() => {
+      let accountId: number;
+      if (existing) {
+        this.db
+          .prepare(
+            `UPDATE accounts SET name=@name, email=@email, display_name=@display_name, host=@host, port=@port, security=@security,
+               username=@username, secret_source=@secret_source, password_command=@password_command, max_per_minute=@max_per_minute,
+               max_connections=@max_connections, retry_days=@retry_days, tls_fingerprint=@tls_fingerprint, tls_certificate=@tls_certificate,
+               reply_to=@reply_to, signature=@signature, paused_reason=NULL, updated_at=@now WHERE id=@id`,
+          )
+          .run({ ...values, id: existing.id });
+        accountId = existing.id;
+      } else {
+        const result = this.db
+          .prepare(
+            `INSERT INTO accounts (name, email, display_name, host, port, security, username, secret_source, secret_ref, password_command,
+               max_per_minute, max_connections, retry_days, tls_fingerprint, tls_certificate, reply_to, signature, created_at, updated_at)
+             VALUES (@name, @email, @display_name, @host, @port, @security, @username, @secret_source, @secret_ref, @password_command,
+               @max_per_minute, @max_connections, @retry_days, @tls_fingerprint, @tls_certificate, @reply_to, @signature, @now, @now)`,
+          )
+          .run(values);
+        accountId = Number(result.lastInsertRowid);
+      }
+      this.saveIdentities(accountId, identities);
+      if (fields.isDefault) this.makeDefault(accountId);
+      else this.ensureDefault();
+      return accountId;
+    })();
     // A password no longer used must not linger in the keychain.
     if (existing?.secretSource === 'keychain' && source !== 'keychain') await this.secrets.delete(secretRef);
     return this.get(id);
@@ -167,38 +199,148 @@ export class AccountStore {
     this.db.prepare('UPDATE accounts SET paused_reason = ? WHERE id = ?').run(reason, id);
   }
 
-  /** Remove an account; refused while it still has mail waiting to go out. Its Sent history stays. */
-  async remove(id: number): Promise<void> {
+  /**
+   * Remove an account. Its unsent mail is never orphaned: without a choice the removal is refused;
+   * `cancel` cancels it (it stays visible as cancelled), `move` hands it to another account, which
+   * sends the same frozen bytes from its own envelope sender. Its Sent history stays.
+   */
+  async remove(id: number, options: z.output<typeof RemoveAccountOptions> = { queued: 'refuse' }): Promise<void> {
     const account = this.get(id);
-    const { waiting } = this.db
-      .prepare(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND state IN ('queued', 'sending', 'failed', 'uncertain')`)
-      .get(id) as { waiting: number };
-    if (waiting > 0) {
-      throw new AppError(
-        'conflict',
-        `Account "${account.name}" still has ${waiting} message${waiting === 1 ? '' : 's'} in the outbox. Send or cancel ${waiting === 1 ? 'it' : 'them'} first.`,
-      );
-    }
-    this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id);
+    this.db.transaction(() => {
+      const { waiting } = this.db.prepare(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(id) as { waiting: number };
+      if (waiting > 0) {
+        const them = waiting === 1 ? 'it' : 'them';
+        const sending = this.db.prepare(`SELECT count(*) AS n FROM messages WHERE account_id = ? AND state = 'sending'`).get(id) as { n: number };
+        if (sending.n > 0) throw new AppError('conflict', `Account "${account.name}" is sending a message right now; try again in a moment.`);
+        switch (options.queued) {
+          case 'refuse':
+            throw new AppError(
+              'conflict',
+              `Account "${account.name}" still has ${waiting} message${waiting === 1 ? '' : 's'} in the outbox: cancel ${them}, or move ${them} to another account.`,
+            );
+          case 'cancel':
+            this.db.prepare(`UPDATE messages SET state = 'cancelled', hold = NULL, updated_at = ? WHERE account_id = ? AND ${UNSENT}`).run(Date.now(), id);
+            break;
+          case 'move': {
+            if (options.toAccountId === undefined || options.toAccountId === id) {
+              throw invalid('toAccountId', `Choose the account that sends ${them} instead of "${account.name}".`);
+            }
+            const target = this.get(options.toAccountId);
+            this.db
+              .prepare(`UPDATE messages SET account_id = ?, account_name = ?, envelope_from = ?, updated_at = ? WHERE account_id = ? AND ${UNSENT}`)
+              .run(target.id, target.name, target.email, Date.now(), id);
+            break;
+          }
+        }
+      }
+      this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id);
+      this.ensureDefault();
+    })();
     if (account.secretSource === 'keychain') await this.secrets.delete(account.secretRef);
   }
 
   /** The login for SMTP AUTH, or undefined for an account that sends without AUTH. */
-  async credentials(account: Account): Promise<Credentials | undefined> {
+  async credentials(account: Account): Promise<SmtpCredentials | undefined> {
     if (!account.username) return undefined;
     switch (account.secretSource) {
       case 'command':
-        return { user: account.username, pass: await runPasswordCommand(account.passwordCommand ?? '') };
+        return { kind: 'password', user: account.username, pass: await runPasswordCommand(account.passwordCommand ?? '') };
       case 'keychain': {
         const pass = await this.secrets.get(account.secretRef);
         if (pass === null) {
           throw new AppError('keychain_unavailable', `The password for account "${account.name}" is not in the system keychain. Enter it again in the account's settings.`);
         }
-        return { user: account.username, pass };
+        return { kind: 'password', user: account.username, pass };
       }
       case 'none':
         return undefined;
     }
   }
-}
 
+  /** Where and how to connect for this account: what sending and the connection test both use. */
+  async target(account: Account): Promise<SubmitTarget> {
+    return { host: account.host, port: account.port, security: account.security, pin: account.pin, credentials: await this.credentials(account) };
+  }
+
+  /** The connection test with the account's saved settings. */
+  async test(id: number): Promise<ConnectionTestView> {
+    return probe(await this.target(this.get(id)), { extraCaCertificates: this.options.extraCaCertificates ?? [] });
+  }
+
+  /**
+   * The pin to store: none, the one already stored (same fingerprint, same server), or the
+   * certificate the server presents now — only if its fingerprint is the one the user gave.
+   */
+  private async pinFor(fields: AccountFields, host: string, existing: Account | undefined): Promise<Pin | null> {
+    const given = fields.tlsFingerprint === undefined ? existing?.tlsFingerprint : fields.tlsFingerprint.trim();
+    if (!given) return null;
+    if (fields.security === 'none') throw invalid('tlsFingerprint', 'A certificate can only be pinned for a TLS or STARTTLS connection.');
+    const fingerprint = normaliseFingerprint(given);
+    if (existing?.pin && existing.pin.fingerprint === fingerprint && existing.host === host && existing.port === fields.port) return existing.pin;
+    let presented;
+    try {
+      presented = await fetchCertificate({ host, port: fields.port, security: fields.security });
+    } catch (cause) {
+      throw new AppError('smtp_unreachable', `Could not fetch the certificate of ${host}:${fields.port} to pin it: ${(cause as Error).message}`, {
+        field: 'tlsFingerprint', cause,
+      });
+    }
+    if (presented.fingerprint !== fingerprint) {
+      throw new AppError('smtp_tls', `${host}:${fields.port} presents a certificate with SHA-256 fingerprint ${presented.fingerprint}, not ${fingerprint}. Nothing was pinned.`, {
+        field: 'tlsFingerprint',
+      });
+    }
+    return { fingerprint, certificate: presented.pem };
+  }
+
+  private saveIdentities(accountId: number, identities: { id: number | null; email: string; display_name: string; reply_to: string | null; signature: string }[]): void {
+    const kept = identities.flatMap((i) => (i.id === null ? [] : [i.id]));
+    this.db.prepare(`DELETE FROM identities WHERE account_id = ? AND id NOT IN (SELECT value FROM json_each(?))`).run(accountId, JSON.stringify(kept));
+    const update = this.db.prepare('UPDATE identities SET email=@email, display_name=@display_name, reply_to=@reply_to, signature=@signature WHERE id=@id AND account_id=@account_id');
+    const insert = this.db.prepare('INSERT INTO identities (account_id, email, display_name, reply_to, signature) VALUES (@account_id, @email, @display_name, @reply_to, @signature)');
+    for (const identity of identities) {
+      const row = { ...identity, account_id: accountId };
+      if (identity.id === null || update.run(row).changes === 0) insert.run(row);
+    }
+  }
+
+  private makeDefault(id: number): void {
+    this.db.prepare('UPDATE accounts SET is_default = 0 WHERE is_default = 1 AND id != ?').run(id);
+    this.db.prepare('UPDATE accounts SET is_default = 1 WHERE id = ?').run(id);
+  }
+
+  /** Exactly one account is the default while there is any: the oldest one takes over. */
+  private ensureDefault(): void {
+    this.db.prepare('UPDATE accounts SET is_default = 1 WHERE id = (SELECT min(id) FROM accounts) AND NOT EXISTS (SELECT 1 FROM accounts WHERE is_default = 1)').run();
+  }
+
+  private toAccount(row: AccountRow): Account {
+    const identities = (this.db.prepare('SELECT * FROM identities WHERE account_id = ? ORDER BY id').all(row.id) as IdentityRow[]).map(toIdentity);
+    const { waiting } = this.db.prepare(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(row.id) as { waiting: number };
+    return {
+      id: row.id,
+      name: row.name,
+      email: row.email,
+      displayName: row.display_name,
+      host: row.host,
+      port: row.port,
+      security: row.security,
+      username: row.username,
+      secretSource: row.secret_source,
+      passwordCommand: row.password_command,
+      pausedReason: row.paused_reason,
+      maxPerMinute: row.max_per_minute,
+      maxConnections: row.max_connections,
+      retryDays: row.retry_days,
+      tlsFingerprint: row.tls_fingerprint,
+      isDefault: row.is_default === 1,
+      replyTo: row.reply_to,
+      signature: row.signature,
+      identities,
+      waiting,
+      createdAt: new Date(row.created_at).toISOString(),
+      secretRef: row.secret_ref,
+      pin: row.tls_fingerprint && row.tls_certificate ? { fingerprint: row.tls_fingerprint, certificate: row.tls_certificate } : null,
+    };
+  }
+}

@@ -95,12 +95,41 @@ export const migrations: readonly Migration[] = [
         ALTER TABLE accounts ADD COLUMN retry_days REAL NOT NULL DEFAULT 5 CHECK (retry_days > 0);
         -- set while a message waits for the network to return: it is retried the moment it does
         ALTER TABLE messages ADD COLUMN waiting_for_network INTEGER NOT NULL DEFAULT 0;
-        -- per-account rate limits count recent attempts
-        ALTER TABLE attempts ADD COLUMN account_id INTEGER;
-        CREATE INDEX attempts_account_started ON attempts (account_id, started_at);
+        -- max_per_minute is counted in fixed one-minute windows, claimed with the message (outbox/store.ts)
+        ALTER TABLE accounts ADD COLUMN rate_window_start INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE accounts ADD COLUMN rate_window_count INTEGER NOT NULL DEFAULT 0;
+        -- claiming looks up an account's queued and sending messages
+        CREATE INDEX messages_account_state ON messages (account_id, state, not_before);
         CREATE TABLE settings (
           key   TEXT PRIMARY KEY,
           value TEXT NOT NULL
+        );
+      `);
+    },
+  },
+  {
+    version: 3,
+    up(db) {
+      db.exec(`
+        -- a pinned certificate (msmtp's tls_fingerprint): its SHA-256 in colon hex, and the PEM that becomes the only trust anchor
+        ALTER TABLE accounts ADD COLUMN tls_fingerprint TEXT;
+        ALTER TABLE accounts ADD COLUMN tls_certificate TEXT;
+        ALTER TABLE accounts ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1));
+        CREATE UNIQUE INDEX accounts_one_default ON accounts (is_default) WHERE is_default = 1;
+        ALTER TABLE accounts ADD COLUMN reply_to TEXT;
+        ALTER TABLE accounts ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+        -- the oldest account becomes the default one
+        UPDATE accounts SET is_default = 1 WHERE id = (SELECT min(id) FROM accounts);
+
+        -- From aliases: each with its own display name, Reply-To and signature
+        CREATE TABLE identities (
+          id           INTEGER PRIMARY KEY,
+          account_id   INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+          email        TEXT NOT NULL,
+          display_name TEXT NOT NULL DEFAULT '',
+          reply_to     TEXT,
+          signature    TEXT NOT NULL DEFAULT '',
+          UNIQUE (account_id, email)
         );
       `);
     },

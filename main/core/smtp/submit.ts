@@ -4,19 +4,24 @@
  * frozen bytes, QUIT. It never throws for anything the network or the server does: it reports what
  * happened, the stage reached and the transcript, and leaves the judgement to the outbox.
  */
-import { createReadStream } from 'node:fs';
-import { isIP } from 'node:net';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { rootCertificates } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import XOAuth2 from 'nodemailer/lib/xoauth2';
 import type { Security, SmtpStage } from '../../../preload/contract.ts';
+import { tlsOptions, type Pin } from './tls.ts';
 import { SmtpTranscript } from './transcript.ts';
+
+/** A password (the server's best of PLAIN / LOGIN / CRAM-MD5), or an OAuth2 access token (XOAUTH2). */
+export type SmtpCredentials = { kind: 'password'; user: string; pass: string } | { kind: 'oauth2'; user: string; accessToken: string };
 
 export interface SubmitTarget {
   host: string;
   port: number;
   security: Security;
-  credentials?: { user: string; pass: string } | undefined;
+  credentials?: SmtpCredentials | undefined;
+  /** A pinned certificate: trusted alone, instead of the system's authorities (see tls.ts). */
+  pin?: Pin | null | undefined;
 }
 
 export interface SubmitOptions {
@@ -66,7 +71,7 @@ const CERTIFICATE_CODES = new Set([
 
 const COMMAND_STAGES: Record<string, SmtpStage> = { 'MAIL FROM': 'mail', 'RCPT TO': 'rcpt' };
 
-interface NodemailerError extends Error {
+export interface NodemailerError extends Error {
   code?: string;
   originalCode?: string;
   response?: string;
@@ -76,14 +81,134 @@ interface NodemailerError extends Error {
   recipient?: string;
 }
 
-export function submit(
+/**
+ * One connection to a submission server that carries messages one after another (RFC 5321 allows a
+ * new MAIL transaction after each DATA), as a pool does. Every message gets its own stage tracking
+ * and transcript; the first one's includes the connection's setup (greeting, EHLO, STARTTLS, AUTH).
+ * After any failure the connection is not reused.
+ */
+export class SmtpSession {
+  private readonly target: SubmitTarget;
+  private readonly options: Omit<SubmitOptions, 'onStage'>;
+  private connection: SMTPConnection | undefined;
+  private transcript = new SmtpTranscript();
+  private broken = false;
+  /** Fails the send in flight when the connection errors or ends under it. */
+  private pending: ((error: NodemailerError) => void) | undefined;
+
+  constructor(target: SubmitTarget, options: Omit<SubmitOptions, 'onStage'> = {}) {
+    this.target = target;
+    this.options = options;
+  }
+
+  /** Connected, logged in, and no failure since. */
+  get open(): boolean {
+    return this.connection !== undefined && !this.broken;
+  }
+
+  async send(envelope: { from: string; to: string[] }, file: string, onStage?: (stage: SmtpStage) => void): Promise<SubmitResult> {
+    if (!this.open) return this.attempt(envelope, file, onStage, false);
+    const result = await this.attempt(envelope, file, onStage, true);
+    // The server had closed the idle connection before this message reached it: try once on a fresh one.
+    const untouched = result.failure?.kind === 'network' && !result.transcript.split('\n').some((line) => line.startsWith('S: '));
+    return untouched ? this.attempt(envelope, file, onStage, false) : result;
+  }
+
+  close(): void {
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection) return;
+    if (this.broken) connection.close();
+    else connection.quit();
+  }
+
+  private attempt(envelope: { from: string; to: string[] }, file: string, onStage: ((stage: SmtpStage) => void) | undefined, reuse: boolean): Promise<SubmitResult> {
+    const transcript = (this.transcript = new SmtpTranscript(onStage, reuse ? 'mail' : 'connect'));
+    if (reuse) transcript.note('Reusing the open connection');
+    else this.connect();
+    const connection = this.connection!;
+    return new Promise<SubmitResult>((resolve) => {
+      const finish = (partial: Omit<SubmitResult, 'stage' | 'transcript' | 'bodyWritten'>) => {
+        this.pending = undefined;
+        resolve({ stage: transcript.stage, transcript: transcript.toString(), bodyWritten: transcript.bodyWritten, ...partial });
+      };
+      const fail = (error: NodemailerError) => {
+        this.broken = true;
+        // With PIPELINING, DATA is already out when RCPT's refusal is read: the command that failed names the stage.
+        const stage = COMMAND_STAGES[error.command ?? ''];
+        if (stage && !transcript.bodyWritten) transcript.advance(stage);
+        finish({ accepted: [], rejected: rejectedOf(error), failure: describeFailure(error, transcript.stage) });
+      };
+      this.pending = fail;
+      const send = () =>
+        connection.send(envelope, frozenBody(file, transcript), (error, info) => {
+          if (this.pending !== fail) return; // already failed by the connection
+          if (error) return fail(error as NodemailerError);
+          return finish({
+            accepted: (info?.accepted ?? []).map(String),
+            rejected: rejectedOf(info as { rejectedErrors?: NodemailerError[] } | undefined),
+            ...(info?.response ? { reply: info.response } : {}),
+          });
+        });
+      if (reuse) return send();
+      connection.connect(() => {
+        if (!this.target.credentials) return send();
+        return connection.login(loginWith(this.target.credentials), (error) => (error ? fail(error as NodemailerError) : send()));
+      });
+    });
+  }
+
+  private connect(): void {
+    // The connection's log goes to the transcript of whichever message is on it now.
+    const logger = Object.fromEntries(
+      (['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const).map((level) => [
+        level,
+        (...args: Parameters<SmtpTranscript['logger']['info']>) => this.transcript.logger[level](...args),
+      ]),
+    ) as SmtpTranscript['logger'];
+    const connection = new SMTPConnection(connectionOptions(this.target, this.options, { logger }));
+    this.connection = connection;
+    this.broken = false;
+    connection.on('error', (error: NodemailerError) => {
+      if (connection !== this.connection) return;
+      this.broken = true;
+      this.pending?.(error);
+    });
+    connection.on('end', () => {
+      if (connection !== this.connection) return;
+      this.broken = true;
+      this.pending?.(Object.assign(new Error('The server closed the connection'), { code: 'ECONNECTION' }));
+    });
+  }
+}
+
+/** One message on a connection of its own. */
+export async function submit(
   target: SubmitTarget,
   envelope: { from: string; to: string[] },
   file: string,
   options: SubmitOptions = {},
 ): Promise<SubmitResult> {
-  const transcript = new SmtpTranscript(options.onStage);
-  const connection = new SMTPConnection({
+  const { onStage, ...connectionOptions } = options;
+  const session = new SmtpSession(target, connectionOptions);
+  try {
+    return await session.send(envelope, file, onStage);
+  } finally {
+    session.close();
+  }
+}
+
+/**
+ * How every connection to a submission server is made (sending and the connection test alike):
+ * certificates verified (or the pinned one alone), STARTTLS required on `starttls` — if the server
+ * does not offer it or refuses it, the connection fails rather than going on in plain text.
+ */
+export function connectionOptions(
+  target: SubmitTarget,
+  options: Omit<SubmitOptions, 'onStage'>,
+  transcript: Pick<SmtpTranscript, 'logger'>,
+): ConstructorParameters<typeof SMTPConnection>[0] & { tls: ReturnType<typeof tlsOptions> } {
+  return {
     host: target.host,
     port: target.port,
     secure: target.security === 'tls',
@@ -92,56 +217,30 @@ export function submit(
     connectionTimeout: options.timeouts?.connectMs ?? 30_000,
     greetingTimeout: options.timeouts?.greetingMs ?? 30_000,
     socketTimeout: options.timeouts?.socketMs ?? 120_000,
-    tls: {
-      minVersion: 'TLSv1.2',
-      ...(options.extraCaCertificates?.length ? { ca: [...rootCertificates, ...options.extraCaCertificates] } : {}),
-      ...(isIP(target.host) ? {} : { servername: target.host }),
-    },
+    tls: tlsOptions(target.host, target.pin ?? null, options.extraCaCertificates),
     transactionLog: true,
     logger: transcript.logger,
-  });
-
-  return new Promise<SubmitResult>((resolve) => {
-    let settled = false;
-    const finish = (partial: Omit<SubmitResult, 'stage' | 'transcript' | 'bodyWritten'>) => {
-      if (settled) return;
-      settled = true;
-      resolve({ stage: transcript.stage, transcript: transcript.toString(), bodyWritten: transcript.bodyWritten, ...partial });
-      connection.close();
-    };
-    const fail = (error: NodemailerError) => {
-      // With PIPELINING, DATA is already out when RCPT's refusal is read: the command that failed names the stage.
-      const stage = COMMAND_STAGES[error.command ?? ''];
-      if (stage && !transcript.bodyWritten) transcript.advance(stage);
-      finish({ accepted: [], rejected: rejectedOf(error), failure: describe(error, transcript.stage) });
-    };
-
-    connection.once('error', fail);
-    connection.once('end', () => fail(Object.assign(new Error('The server closed the connection'), { code: 'ECONNECTION' })));
-    connection.connect(() => {
-      const send = () =>
-        connection.send(envelope, frozenBody(file, transcript), (error, info) => {
-          if (error) return fail(error as NodemailerError);
-          const result: Omit<SubmitResult, 'stage' | 'transcript' | 'bodyWritten'> = {
-            accepted: (info?.accepted ?? []).map(String),
-            rejected: rejectedOf(info as { rejectedErrors?: NodemailerError[] } | undefined),
-            ...(info?.response ? { reply: info.response } : {}),
-          };
-          connection.quit();
-          return finish(result);
-        });
-      if (!target.credentials) return send();
-      connection.login(target.credentials, (error) => (error ? fail(error as NodemailerError) : send()));
-    });
-  });
+  };
 }
+
+/** SMTPConnection's login data: user and password, or an access token sent as XOAUTH2 (as Gmail and Microsoft 365 expect). */
+export function loginWith(credentials: SmtpCredentials): Parameters<SMTPConnection['login']>[0] {
+  if (credentials.kind === 'password') return { user: credentials.user, pass: credentials.pass };
+  // The token is fresh (accounts/oauth.ts refreshes it before it expires); XOAuth2 only formats it.
+  return { user: credentials.user, oauth2: new XOAuth2({ user: credentials.user, accessToken: credentials.accessToken }) };
+}
+
+/** Frozen messages up to this size are read in one go; larger ones stream from disk. */
+const READ_WHOLE_BYTES = 256 * 1024;
 
 /** The frozen file, opened only when the server has said 354: the stage turns to 'body' right before the first byte. */
 function frozenBody(file: string, transcript: SmtpTranscript): Readable {
   return Readable.from(
     (async function* () {
       transcript.advance('body');
-      yield* createReadStream(file);
+      const { size } = statSync(file);
+      if (size <= READ_WHOLE_BYTES) yield readFileSync(file);
+      else yield* createReadStream(file);
     })(),
     { objectMode: false },
   );
@@ -155,11 +254,15 @@ function rejectedOf(source: { rejectedErrors?: NodemailerError[] } | undefined):
   }));
 }
 
-function describe(error: NodemailerError, stage: SmtpStage): NonNullable<SubmitResult['failure']> {
+export function describeFailure(error: NodemailerError, stage: SmtpStage): NonNullable<SubmitResult['failure']> {
   const code = error.responseCode ?? null;
   const reply = error.response;
   const withReply = reply ? { reply } : {};
   const original = error.originalCode ?? '';
+  if (code !== null && code < 500 && error.code !== 'EAUTH') {
+    // 4xx at any stage, STARTTLS's 454 included, is temporary (RFC 5321 §4.2.1).
+    return { kind: 'reply', code, message: `The server answered ${stageName(stage)} with: ${reply}`, ...withReply };
+  }
   if (CERTIFICATE_CODES.has(original) || error.code === 'ETLS') {
     return { kind: 'tls', code, message: tlsMessage(error), ...withReply };
   }

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { AccountInput, AccountView, Security } from '../../../preload/contract.ts';
+import type { AccountInput, AccountView, ConnectionTestView, DiscoveryView, Security } from '../../../preload/contract.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
 import { noErrors, placeError, type FormErrors } from '../errors.ts';
+import './Accounts.css';
 
 /** The usual port for each security mode; offered when the user switches mode. */
 const DEFAULT_PORT: Record<Security, string> = { tls: '465', starttls: '587', none: '25' };
@@ -22,9 +23,10 @@ interface AccountForm {
   username: string;
   password: string;
   passwordCommand: string;
+  tlsFingerprint: string;
 }
 type AccountField = keyof AccountForm;
-const ACCOUNT_FIELDS: readonly AccountField[] = ['name', 'email', 'displayName', 'host', 'port', 'security', 'username', 'password', 'passwordCommand'];
+const ACCOUNT_FIELDS: readonly AccountField[] = ['name', 'email', 'displayName', 'host', 'port', 'security', 'username', 'password', 'passwordCommand', 'tlsFingerprint'];
 
 const emptyForm = (): AccountForm => ({
   name: '',
@@ -36,6 +38,7 @@ const emptyForm = (): AccountForm => ({
   username: '',
   password: '',
   passwordCommand: '',
+  tlsFingerprint: '',
 });
 
 const formOf = (account: AccountView): AccountForm => ({
@@ -48,6 +51,7 @@ const formOf = (account: AccountView): AccountForm => ({
   username: account.username ?? '',
   password: '',
   passwordCommand: account.passwordCommand ?? '',
+  tlsFingerprint: account.tlsFingerprint ?? '',
 });
 
 function inputOf(form: AccountForm, id: number | undefined): AccountInput {
@@ -63,8 +67,16 @@ function inputOf(form: AccountForm, id: number | undefined): AccountInput {
     // Empty keeps the stored password when editing.
     password: form.password === '' ? undefined : form.password,
     passwordCommand: form.passwordCommand.trim(),
+    tlsFingerprint: form.tlsFingerprint.trim(),
   };
 }
+
+const SOURCE_LABEL: Record<DiscoveryView['source'], string> = {
+  preset: 'from Outbound\'s list of providers',
+  autoconfig: 'in the provider\'s configuration file',
+  srv: 'in the domain\'s DNS (SRV record)',
+  guess: 'by trying the usual names',
+};
 
 /** null: no form open; 'new': adding; an account: editing it. */
 type Editing = null | 'new' | AccountView;
@@ -75,6 +87,8 @@ export function Accounts() {
   const [editing, setEditing] = useState<Editing>(null);
   const [confirmingDelete, setConfirmingDelete] = useState<number | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  /** The last connection test of each account, shown under its card. */
+  const [tests, setTests] = useState<Record<number, ConnectionTestView | 'running'>>({});
 
   const reload = useCallback(async () => {
     const result = await window.outbound.accounts.list();
@@ -92,8 +106,8 @@ export function Accounts() {
     void reload();
   }, [reload]);
 
-  async function remove(account: AccountView) {
-    const result = await window.outbound.accounts.remove(account.id);
+  async function remove(account: AccountView, queued: 'refuse' | 'cancel' | 'move', toAccountId?: number) {
+    const result = await window.outbound.accounts.remove(account.id, { queued, ...(toAccountId ? { toAccountId } : {}) });
     setConfirmingDelete(null);
     if (!result.ok) {
       setListError(result.error.message);
@@ -101,6 +115,26 @@ export function Accounts() {
     }
     setStatus(`Deleted ${account.name}.`);
     if (editing !== null && editing !== 'new' && editing.id === account.id) setEditing(null);
+    await reload();
+  }
+
+  async function test(account: AccountView) {
+    setTests((t) => ({ ...t, [account.id]: 'running' }));
+    const result = await window.outbound.accounts.test(account.id);
+    if (result.ok) setTests((t) => ({ ...t, [account.id]: result.value }));
+    else {
+      setTests(({ [account.id]: _dropped, ...rest }) => rest);
+      setListError(result.error.message);
+    }
+  }
+
+  async function save(input: AccountInput, done: string) {
+    const result = await window.outbound.accounts.save(input);
+    if (!result.ok) {
+      setListError(result.error.message);
+      return;
+    }
+    setStatus(done);
     await reload();
   }
 
@@ -117,42 +151,58 @@ export function Accounts() {
       {accounts && accounts.length === 0 && <p className="empty">No accounts yet. Add the account you send from.</p>}
       {accounts && accounts.length > 0 && (
         <ul className="cards" aria-label="Accounts">
-          {accounts.map((account) => (
-            <li key={account.id} className="card" data-testid="account">
-              <div className="card-main">
-                <h2>{account.name}</h2>
-                <p>
-                  {account.displayName ? `${account.displayName} <${account.email}>` : account.email}
-                </p>
-                <p className="muted">
-                  {account.host}:{account.port} · {account.security} ·{' '}
-                  {account.username ? `signs in as ${account.username} (password from ${account.secretSource})` : 'no sign-in'}
-                </p>
-              </div>
-              <div className="actions">
-                {confirmingDelete === account.id ? (
-                  <>
-                    <span>Delete {account.name}?</span>
-                    <button type="button" className="danger" onClick={() => void remove(account)}>
-                      Yes, delete
-                    </button>
-                    <button type="button" onClick={() => setConfirmingDelete(null)}>
-                      Keep it
-                    </button>
-                  </>
-                ) : (
-                  <>
-                    <button type="button" onClick={() => { setStatus(null); setEditing(account); }} aria-label={`Edit ${account.name}`}>
-                      Edit
-                    </button>
-                    <button type="button" className="danger" onClick={() => setConfirmingDelete(account.id)} aria-label={`Delete ${account.name}`}>
-                      Delete
-                    </button>
-                  </>
-                )}
-              </div>
-            </li>
-          ))}
+          {accounts.map((account) => {
+            const last = tests[account.id];
+            return (
+              <li key={account.id} className="card account-card" data-testid="account">
+                <div className="card-main">
+                  <h2>
+                    {account.name} {account.isDefault && <span className="badge">Default</span>}
+                  </h2>
+                  <p>{account.displayName ? `${account.displayName} <${account.email}>` : account.email}</p>
+                  <p className="muted">
+                    {account.host}:{account.port} · {account.security} ·{' '}
+                    {account.username ? `signs in as ${account.username} (password from ${account.secretSource})` : 'no sign-in'}
+                    {account.tlsFingerprint && ' · certificate pinned'}
+                  </p>
+                  {account.pausedReason && <p className="paused">{account.pausedReason}</p>}
+                  {last === 'running' && <p role="status">Testing the connection…</p>}
+                  {last && last !== 'running' && (
+                    <TestReport
+                      result={last}
+                      onPin={(fingerprint) =>
+                        void save({ ...inputOf(formOf(account), account.id), tlsFingerprint: fingerprint }, `Pinned the certificate of ${account.host}.`).then(() =>
+                          test(account),
+                        )
+                      }
+                    />
+                  )}
+                </div>
+                <div className="actions">
+                  {confirmingDelete === account.id ? (
+                    <DeleteChoice account={account} others={accounts.filter((a) => a.id !== account.id)} onChoose={(q, to) => void remove(account, q, to)} onCancel={() => setConfirmingDelete(null)} />
+                  ) : (
+                    <>
+                      <button type="button" onClick={() => void test(account)} disabled={last === 'running'} aria-label={`Test ${account.name}`}>
+                        Test connection
+                      </button>
+                      {!account.isDefault && (
+                        <button type="button" onClick={() => void save({ ...inputOf(formOf(account), account.id), isDefault: true }, `${account.name} is now the default account.`)}>
+                          Make default
+                        </button>
+                      )}
+                      <button type="button" onClick={() => { setStatus(null); setEditing(account); }} aria-label={`Edit ${account.name}`}>
+                        Edit
+                      </button>
+                      <button type="button" className="danger" onClick={() => setConfirmingDelete(account.id)} aria-label={`Delete ${account.name}`}>
+                        Delete
+                      </button>
+                    </>
+                  )}
+                </div>
+              </li>
+            );
+          })}
         </ul>
       )}
       {editing === null ? (
@@ -171,6 +221,73 @@ export function Accounts() {
   );
 }
 
+/** Deleting asks what happens to mail still in the outbox: nothing is left without an account. */
+function DeleteChoice({ account, others, onChoose, onCancel }: {
+  account: AccountView;
+  others: AccountView[];
+  onChoose: (queued: 'refuse' | 'cancel' | 'move', toAccountId?: number) => void;
+  onCancel: () => void;
+}) {
+  const [target, setTarget] = useState<number | undefined>(others[0]?.id);
+  if (account.waiting === 0) {
+    return (
+      <div className="confirm" role="group" aria-label={`Delete ${account.name}?`}>
+        <span>Delete {account.name}?</span>
+        <button type="button" className="danger" onClick={() => onChoose('refuse')}>Yes, delete</button>
+        <button type="button" onClick={onCancel}>Keep it</button>
+      </div>
+    );
+  }
+  const n = account.waiting === 1 ? '1 message' : `${account.waiting} messages`;
+  return (
+    <div className="confirm delete-choice" role="group" aria-label={`Delete ${account.name}?`}>
+      <span>{account.name} still has {n} in the outbox. What should happen to {account.waiting === 1 ? 'it' : 'them'}?</span>
+      <button type="button" className="danger" onClick={() => onChoose('cancel')}>Cancel {n} and delete</button>
+      {others.length > 0 && (
+        <span className="move">
+          <select aria-label="Send them from" value={target} onChange={(e) => setTarget(Number(e.target.value))}>
+            {others.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+          </select>
+          <button type="button" onClick={() => onChoose('move', target)}>Move and delete</button>
+        </span>
+      )}
+      <button type="button" onClick={onCancel}>Keep it</button>
+    </div>
+  );
+}
+
+/** The connection test's verdict, what the server offers, its certificate and the transcript. */
+function TestReport({ result, onPin }: { result: ConnectionTestView; onPin: (fingerprint: string) => void }) {
+  const c = result.capabilities;
+  const cert = result.certificate;
+  const offers = c && [c.starttls && 'STARTTLS', c.pipelining && 'PIPELINING', c.eightBitMime && '8BITMIME', c.smtpUtf8 && 'SMTPUTF8', c.dsn && 'DSN',
+    `AUTH ${c.auth.join(' ') || '(none)'}`, c.size ? `SIZE ${Math.round(c.size / 1048576)} MB` : null].filter(Boolean).join(' · ');
+  return (
+    <div className={result.ok ? 'test-report ok' : 'test-report failed'} data-testid="test-report">
+      <p className="verdict" role={result.ok ? 'status' : 'alert'}>{result.verdict}</p>
+      {result.code !== null && <p className="muted">Server replied: {result.reply ?? result.code}</p>}
+      {offers && <p className="muted">Server offers: {offers}</p>}
+      {cert && (
+        <div className="certificate">
+          <p className="muted">
+            Certificate for {cert.names.join(', ') || cert.subject}, issued by {cert.issuer}{cert.selfSigned ? ' (self-signed)' : ''}, valid until {cert.validTo.slice(0, 10)}
+          </p>
+          <p className="fingerprint">SHA-256 <code>{cert.fingerprint}</code></p>
+          {!result.certificateTrusted && (
+            <button type="button" onClick={() => onPin(cert.fingerprint)}>
+              Trust this certificate
+            </button>
+          )}
+        </div>
+      )}
+      <details>
+        <summary>Transcript</summary>
+        <pre data-testid="transcript">{result.transcript}</pre>
+      </details>
+    </div>
+  );
+}
+
 interface EditorProps {
   account: AccountView | null;
   onSaved: (account: AccountView) => void;
@@ -182,6 +299,31 @@ function AccountEditor({ account, onSaved, onCancel }: EditorProps) {
   const [form, setForm] = useState<AccountForm>(() => (account ? formOf(account) : emptyForm()));
   const [errors, setErrors] = useState<FormErrors<AccountField>>(noErrors);
   const [busy, setBusy] = useState(false);
+  const [found, setFound] = useState<DiscoveryView | null>(null);
+  const [finding, setFinding] = useState(false);
+
+  /** Fill the server settings from the address: presets, autoconfig, SRV records, guesses. */
+  async function findSettings() {
+    setFinding(true);
+    setFound(null);
+    const result = await window.outbound.accounts.discover(form.email);
+    setFinding(false);
+    if (!result.ok) {
+      setErrors(placeError(result.error, ACCOUNT_FIELDS));
+      return;
+    }
+    const d = result.value;
+    setErrors(noErrors);
+    setFound(d);
+    setForm((f) => ({
+      ...f,
+      name: f.name || (f.email.split('@')[1] ?? ''),
+      host: d.host,
+      port: String(d.port),
+      security: d.security,
+      username: f.username || (d.username ?? ''),
+    }));
+  }
 
   const set = (field: AccountField) => (event: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [field]: event.target.value }));
@@ -220,12 +362,24 @@ function AccountEditor({ account, onSaved, onCancel }: EditorProps) {
           {(p) => <input {...p} value={form.name} onChange={set('name')} aria-required autoComplete="off" />}
         </Field>
         <Field id="account-email" label="Email address" error={errors.fields.email}>
-          {(p) => <input {...p} type="email" value={form.email} onChange={set('email')} aria-required autoComplete="email" />}
+          {(p) => (
+            <span className="with-button">
+              <input {...p} type="email" value={form.email} onChange={set('email')} aria-required autoComplete="email" />
+              <button type="button" onClick={() => void findSettings()} disabled={finding || !form.email.includes('@')}>
+                {finding ? 'Looking…' : 'Find settings'}
+              </button>
+            </span>
+          )}
         </Field>
         <Field id="account-display-name" label="Display name" error={errors.fields.displayName} hint="What recipients see beside your address.">
           {(p) => <input {...p} value={form.displayName} onChange={set('displayName')} autoComplete="name" />}
         </Field>
       </div>
+      {found && (
+        <p className="found" role="status" data-testid="discovery">
+          Found {found.host}:{found.port} ({SECURITY_LABEL[found.security]}) {SOURCE_LABEL[found.source]}: {found.from}
+        </p>
+      )}
       <fieldset>
         <legend>Outgoing server (SMTP)</legend>
         <div className="grid">
@@ -247,6 +401,22 @@ function AccountEditor({ account, onSaved, onCancel }: EditorProps) {
             {(p) => <input {...p} inputMode="numeric" value={form.port} onChange={set('port')} aria-required autoComplete="off" />}
           </Field>
         </div>
+        {form.security === 'none' && (
+          <p className="plaintext-warning" role="alert">
+            Without encryption anyone on the network path can read and change your mail, and Outbound will not send a password over it. Use this only for a
+            relay on your own machine or network.
+          </p>
+        )}
+        {form.security !== 'none' && (
+          <Field
+            id="account-tls-fingerprint"
+            label="Pinned certificate (SHA-256)"
+            error={errors.fields.tlsFingerprint}
+            hint="Only for a server whose certificate your system does not trust: then exactly this certificate is accepted. Leave empty otherwise."
+          >
+            {(p) => <input {...p} value={form.tlsFingerprint} onChange={set('tlsFingerprint')} autoComplete="off" spellCheck={false} className="mono" />}
+          </Field>
+        )}
       </fieldset>
       <fieldset>
         <legend>Sign-in</legend>

@@ -1,0 +1,166 @@
+/**
+ * Server settings from an address alone, as Thunderbird finds them: built-in presets for the big
+ * providers, the provider's autoconfig XML (autoconfig.<domain>, then <domain>/.well-known), RFC
+ * 6186/8314 SRV records (_submissions._tcp for TLS, _submission._tcp for STARTTLS), then guesses
+ * (smtp.<domain>, mail.<domain>, <domain> on 465 and 587) kept only when the server answers EHLO over
+ * TLS with a valid certificate. Each source has a short timeout; the answer says which one answered.
+ * Plain-text settings are never suggested. The network endpoints are injectable for the tests.
+ */
+import { Resolver } from 'node:dns/promises';
+import type { DiscoverySource, DiscoveryView, Security } from '../../../preload/contract.ts';
+import { parseMailbox } from '../compose/address.ts';
+import { AppError } from '../errors.ts';
+import { probe } from '../smtp/probe.ts';
+
+export interface Preset {
+  host: string;
+  port: number;
+  security: Security;
+  /** The provider signs in with OAuth2 (see oauth.ts) rather than a password. */
+  oauth2?: 'google' | 'microsoft';
+}
+
+const GMAIL: Preset = { host: 'smtp.gmail.com', port: 465, security: 'tls', oauth2: 'google' };
+const MICROSOFT_CONSUMER: Preset = { host: 'smtp-mail.outlook.com', port: 587, security: 'starttls', oauth2: 'microsoft' };
+const ICLOUD: Preset = { host: 'smtp.mail.me.com', port: 587, security: 'starttls' };
+
+/** By the address's domain. Microsoft 365 business domains are found by autoconfig or chosen by hand. */
+export const PRESETS: Readonly<Record<string, Preset>> = {
+  'gmail.com': GMAIL,
+  'googlemail.com': GMAIL,
+  'outlook.com': MICROSOFT_CONSUMER,
+  'hotmail.com': MICROSOFT_CONSUMER,
+  'live.com': MICROSOFT_CONSUMER,
+  'msn.com': MICROSOFT_CONSUMER,
+  'office365.com': { host: 'smtp.office365.com', port: 587, security: 'starttls', oauth2: 'microsoft' },
+  'icloud.com': ICLOUD,
+  'me.com': ICLOUD,
+  'mac.com': ICLOUD,
+  'yahoo.com': { host: 'smtp.mail.yahoo.com', port: 465, security: 'tls' },
+  'aol.com': { host: 'smtp.aol.com', port: 465, security: 'tls' },
+  'fastmail.com': { host: 'smtp.fastmail.com', port: 465, security: 'tls' },
+  'gmx.net': { host: 'mail.gmx.net', port: 465, security: 'tls' },
+  'gmx.de': { host: 'mail.gmx.net', port: 465, security: 'tls' },
+  'web.de': { host: 'smtp.web.de', port: 587, security: 'starttls' },
+  'posteo.de': { host: 'posteo.de', port: 465, security: 'tls' },
+  'mailbox.org': { host: 'smtp.mailbox.org', port: 465, security: 'tls' },
+  'proton.me': { host: 'smtp.protonmail.ch', port: 587, security: 'starttls' },
+  'zoho.com': { host: 'smtp.zoho.com', port: 465, security: 'tls' },
+};
+
+export interface DiscoveryOptions {
+  /** Per source, in milliseconds. */
+  timeoutMs?: number;
+  fetch?: typeof globalThis.fetch;
+  /** The autoconfig XML locations to try for a domain, in order. */
+  autoconfigUrls?: (domain: string, address: string) => string[];
+  /** DNS servers for the SRV look-ups, as `ip` or `ip:port` (default: the system's). */
+  dnsServers?: string[];
+  /** The host names to guess for a domain (default: smtp.<domain>, mail.<domain>, <domain>). */
+  guessHosts?: (domain: string) => string[];
+  /** The guesses' ports (default: 465 with TLS, then 587 with STARTTLS). */
+  guessPorts?: { port: number; security: Security }[];
+  /** PEM certificates trusted besides the system's when confirming a guess. */
+  extraCaCertificates?: readonly string[];
+}
+
+type Found = Omit<DiscoveryView, 'tried'>;
+type Tried = DiscoveryView['tried'][number];
+
+const defaultAutoconfigUrls = (domain: string, address: string): string[] => [
+  `https://autoconfig.${domain}/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(address)}`,
+  `https://${domain}/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(address)}`,
+];
+
+export async function discover(input: string, options: DiscoveryOptions = {}): Promise<DiscoveryView> {
+  const address = parseMailbox('email', input).address;
+  const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  const timeoutMs = options.timeoutMs ?? 4000;
+  const tried: Tried[] = [];
+  const attempt = async (source: DiscoverySource, from: string, look: () => Promise<Found | string>): Promise<DiscoveryView | undefined> => {
+    let result: Found | string;
+    try {
+      result = await look();
+    } catch (error) {
+      result = shortReason(error, timeoutMs);
+    }
+    if (typeof result === 'string') {
+      tried.push({ source, from, result });
+      return undefined;
+    }
+    tried.push({ source, from, result: `${result.host}:${result.port} (${result.security})` });
+    return { ...result, tried };
+  };
+
+  const preset = PRESETS[domain];
+  if (preset) return { source: 'preset', from: domain, host: preset.host, port: preset.port, security: preset.security, username: address, tried: [{ source: 'preset', from: domain, result: `${preset.host}:${preset.port} (${preset.security})` }] };
+
+  const fetcher = options.fetch ?? globalThis.fetch;
+  for (const url of (options.autoconfigUrls ?? defaultAutoconfigUrls)(domain, address)) {
+    const found = await attempt('autoconfig', url.replace(/\?.*$/, ''), async () => {
+      const response = await fetcher(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+      if (!response.ok) return `HTTP ${response.status}`;
+      return parseAutoconfig(await response.text(), address, url.replace(/\?.*$/, '')) ?? 'no usable SMTP server (TLS or STARTTLS) in it';
+    });
+    if (found) return found;
+  }
+
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+  if (options.dnsServers) resolver.setServers(options.dnsServers);
+  for (const [service, security] of [['_submissions._tcp', 'tls'], ['_submission._tcp', 'starttls']] as const) {
+    const name = `${service}.${domain}`;
+    const found = await attempt('srv', name, async () => {
+      const records = (await resolver.resolveSrv(name)).filter((r) => r.name !== '' && r.name !== '.');
+      records.sort((a, b) => a.priority - b.priority || b.weight - a.weight);
+      const best = records[0];
+      if (!best) return 'the service is declared unavailable';
+      return { source: 'srv', from: name, host: best.name.replace(/\.$/, '').toLowerCase(), port: best.port, security, username: address };
+    });
+    if (found) return found;
+  }
+
+  // Guesses, all at once (each bounded by the timeout); the first in this order that answers wins.
+  const ports = options.guessPorts ?? [{ port: 465, security: 'tls' }, { port: 587, security: 'starttls' }];
+  const hosts = options.guessHosts?.(domain) ?? [`smtp.${domain}`, `mail.${domain}`, domain];
+  const guesses = hosts.flatMap((host) => ports.map((p) => ({ host, ...p })));
+  const timeouts = { connectMs: timeoutMs, greetingMs: timeoutMs, socketMs: timeoutMs };
+  const answers = await Promise.all(
+    guesses.map((g) => probe(g, { extraCaCertificates: options.extraCaCertificates ?? [], timeouts }).then((r) => (r.ok ? 'answers EHLO over TLS' : r.verdict))),
+  );
+  for (const [index, guess] of guesses.entries()) {
+    const from = `${guess.host}:${guess.port}`;
+    const found = await attempt('guess', from, async () =>
+      answers[index] === 'answers EHLO over TLS' ? { source: 'guess', from, ...guess, username: address } : answers[index]!,
+    );
+    if (found) return found;
+  }
+  throw new AppError(
+    'not_found',
+    `No server settings were found for ${domain}. Enter the server by hand (your provider's help pages name it). Tried: ${tried.map((t) => `${t.from}: ${t.result}`).join('; ')}.`,
+    { field: 'email' },
+  );
+}
+
+/** The first TLS or STARTTLS SMTP server in a Thunderbird autoconfig file (clientConfig 1.1). */
+export function parseAutoconfig(xml: string, address: string, from: string): Found | undefined {
+  const [local = '', domain = ''] = [address.slice(0, address.lastIndexOf('@')), address.slice(address.lastIndexOf('@') + 1)];
+  for (const [, body = ''] of xml.matchAll(/<outgoingServer\s+type=["']smtp["']\s*>([\s\S]*?)<\/outgoingServer>/gi)) {
+    const field = (name: string) => new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`, 'i').exec(body)?.[1] ?? '';
+    const socketType = field('socketType').toUpperCase();
+    const security: Security | undefined = socketType === 'SSL' ? 'tls' : socketType === 'STARTTLS' ? 'starttls' : undefined;
+    const port = Number(field('port'));
+    const host = field('hostname').toLowerCase();
+    if (!security || !host || !Number.isInteger(port) || port < 1 || port > 65535) continue;
+    const placeholders: Record<string, string> = { '%EMAILADDRESS%': address, '%EMAILLOCALPART%': local, '%EMAILDOMAIN%': domain };
+    const username = field('username').replace(/%EMAIL(ADDRESS|LOCALPART|DOMAIN)%/g, (p) => placeholders[p] ?? p);
+    return { source: 'autoconfig', from, host, port, security, username: username || null };
+  }
+  return undefined;
+}
+
+function shortReason(error: unknown, timeoutMs: number): string {
+  const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.code === 'ETIMEOUT') return `no answer within ${timeoutMs / 1000} s`;
+  if (e.code === 'ENOTFOUND' || e.code === 'ENODATA') return 'no such record';
+  return e.cause?.code ?? e.code ?? e.message ?? String(error);
+}

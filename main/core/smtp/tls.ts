@@ -1,0 +1,127 @@
+/**
+ * TLS for SMTP: certificates are always verified. The one way to trust a server the system does not
+ * (self-signed, or a certificate for another name) is to pin its certificate, as msmtp's
+ * tls_fingerprint: the account keeps the SHA-256 fingerprint the user saw and the certificate itself,
+ * which becomes the only trust anchor for that connection, so exactly that certificate passes —
+ * chain, expiry and signature still checked by OpenSSL — and nothing else does.
+ */
+import { X509Certificate } from 'node:crypto';
+import { isIP, Socket, connect as netConnect } from 'node:net';
+import { connect as tlsConnect, rootCertificates, type ConnectionOptions, type PeerCertificate } from 'node:tls';
+import type { CertificateView, Security } from '../../../preload/contract.ts';
+import { invalid } from '../errors.ts';
+
+/** A pinned certificate: its fingerprint in openssl's colon-hex form, and its PEM. */
+export interface Pin {
+  fingerprint: string;
+  certificate: string;
+}
+
+/** openssl's `-fingerprint -sha256` form: 32 upper-case hex bytes joined by colons. */
+export function normaliseFingerprint(input: string): string {
+  const hex = input.trim().replace(/^sha256\s*fingerprint\s*=\s*/i, '').replace(/[:\s]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) {
+    throw invalid('tlsFingerprint', 'The fingerprint must be a SHA-256 fingerprint: 32 bytes in hex, as `openssl x509 -fingerprint -sha256` prints it.');
+  }
+  return hex.match(/../g)!.join(':');
+}
+
+/** Options for tls.connect / nodemailer's `tls` for one server. */
+export function tlsOptions(host: string, pin: Pin | null, extraCaCertificates: readonly string[] = []): ConnectionOptions {
+  const base: ConnectionOptions = { minVersion: 'TLSv1.2', ...(isIP(host) ? {} : { servername: host }) };
+  if (!pin) return extraCaCertificates.length ? { ...base, ca: [...rootCertificates, ...extraCaCertificates] } : base;
+  return {
+    ...base,
+    ca: [pin.certificate],
+    // The pinned certificate may be a leaf issued by a CA the system does not know: trust it alone.
+    allowPartialTrustChain: true,
+    // The pin replaces the host name check: the user accepted this certificate for this server.
+    checkServerIdentity: (_host: string, cert: PeerCertificate) =>
+      cert.fingerprint256 === pin.fingerprint
+        ? undefined
+        : Object.assign(new Error(`The server's certificate (SHA-256 ${cert.fingerprint256}) is not the pinned one (${pin.fingerprint}).`), {
+            code: 'CERT_PIN_MISMATCH',
+          }),
+  };
+}
+
+export function describeCertificate(pem: string): CertificateView & { pem: string } {
+  const x509 = new X509Certificate(pem);
+  return {
+    fingerprint: x509.fingerprint256,
+    subject: x509.subject.replace(/\n/g, ', '),
+    issuer: x509.issuer.replace(/\n/g, ', '),
+    names: (x509.subjectAltName ?? '').split(', ').filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, '')),
+    validFrom: new Date(x509.validFrom).toISOString(),
+    validTo: new Date(x509.validTo).toISOString(),
+    selfSigned: x509.checkIssued(x509),
+    pem: x509.toString(),
+  };
+}
+
+export interface FetchTarget {
+  host: string;
+  port: number;
+  security: Security;
+}
+
+/**
+ * The certificate the server presents, whether or not it verifies: what the user is shown before
+ * pinning it. The handshake is never completed without verification — the certificate is read
+ * while OpenSSL hands over the status response (`requestOCSP`), the handshake then fails or
+ * succeeds as usual, and nothing is ever sent over it.
+ */
+export function fetchCertificate(target: FetchTarget, timeoutMs = 10_000): Promise<CertificateView & { pem: string }> {
+  return new Promise((resolve, reject) => {
+    // STARTTLS: greeting, EHLO, STARTTLS in plain text first, then the handshake on the same socket.
+    const plain = target.security === 'starttls' ? netConnect({ host: target.host, port: target.port }) : undefined;
+    const timer = setTimeout(() => done(new Error(`No TLS handshake with ${target.host}:${target.port} within ${timeoutMs / 1000} s.`)), timeoutMs);
+    let finished = false;
+    const done = (error: Error | null, pem?: string) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      plain?.destroy();
+      if (pem) resolve(describeCertificate(pem));
+      else reject(error ?? new Error('The server presented no certificate.'));
+    };
+    const handshake = (socket?: Socket) => {
+      const secure = tlsConnect({
+        ...(socket ? { socket } : { host: target.host, port: target.port }),
+        ...(isIP(target.host) ? {} : { servername: target.host }),
+        minVersion: 'TLSv1.2',
+        requestOCSP: true,
+      });
+      secure.once('OCSPResponse', () => {
+        const peer = secure.getPeerX509Certificate();
+        secure.destroy();
+        done(null, peer?.toString());
+      });
+      secure.once('error', (error) => done(error));
+    };
+    if (target.security === 'tls') return handshake();
+    if (!plain) return done(new Error('This account does not use TLS.'));
+    plain.once('error', (error) => done(error));
+    let buffer = '';
+    let step: 'greeting' | 'ehlo' | 'starttls' = 'greeting';
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      const lines = buffer.split('\r\n');
+      const last = lines.at(-2);
+      if (!last || last[3] !== ' ') return; // the reply is not complete yet
+      buffer = '';
+      if (!last.startsWith('2')) return done(new Error(`The server answered ${step === 'starttls' ? 'STARTTLS' : step} with: ${last}`));
+      if (step === 'greeting') {
+        step = 'ehlo';
+        plain.write('EHLO outbound.invalid\r\n');
+      } else if (step === 'ehlo') {
+        step = 'starttls';
+        plain.write('STARTTLS\r\n');
+      } else {
+        plain.off('data', onData);
+        handshake(plain);
+      }
+    };
+    plain.on('data', onData);
+  });
+}

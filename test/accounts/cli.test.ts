@@ -1,0 +1,94 @@
+/** `outbound account …` as scripts use it: child processes on a data directory, against real SMTP servers. */
+import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempHome } from '../helpers/core.ts';
+import { closedPort } from '../helpers/net.ts';
+import { selfSigned, startAccountsServer, type AccountsServer } from './servers.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'main', 'cli', 'bin.ts');
+
+function outbound(home: string, args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  // No D-Bus session: these accounts use password commands, and the developer's own keyring stays untouched.
+  const env = { ...process.env, OUTBOUND_HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}` };
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+    child.stdin?.end(stdin);
+  });
+}
+
+let server: AccountsServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const account = (port: number, extra: string[] = []) => [
+  'account', 'add', '--name', 'work', '--email', 'me@outbound.test', '--host', '127.0.0.1', '--port', String(port), '--security', 'starttls', ...extra,
+];
+
+describe('outbound account', () => {
+  it('pins a self-signed certificate with --tls-fingerprint; `account test` then passes and prints the verdict and the reply code', async () => {
+    const certificate = await selfSigned('self.example.net');
+    server = await startAccountsServer({ certificate, auth: { user: 'me', pass: 'pw' } });
+    const home = tempHome();
+    const fingerprint = new X509Certificate(certificate.cert).fingerprint256;
+    const add = await outbound(home, account(server.port, ['--user', 'me', '--password-command', 'printf pw', '--tls-fingerprint', fingerprint]));
+    expect(add.stderr).toBe('');
+    expect(add.stdout).toMatch(/^Added account "work" \(id 1\): .*certificate pinned\)\.$/m);
+
+    const test = await outbound(home, ['account', 'test', 'work', '--transcript']);
+    expect(test.code).toBe(0);
+    expect(test.stdout).toMatch(/^Everything works: connected to 127\.0\.0\.1:\d+ with STARTTLS, signed in as me/);
+    expect(test.stdout).toMatch(/^Reply code: 250/m);
+    expect(test.stdout).toContain(`SHA-256 fingerprint: ${fingerprint}`);
+    expect(test.stdout).toMatch(/^C: AUTH PLAIN \[redacted\]$/m);
+
+    const list = await outbound(home, ['account', 'list']);
+    expect(list.stdout).toContain(`work (default)\tme@outbound.test\t127.0.0.1:${server.port}\tstarttls\tpassword command\tpinned ${fingerprint}`);
+  });
+
+  it('exits non-zero with the verdict and the reply code when the password is wrong or the certificate is not trusted', async () => {
+    server = await startAccountsServer({ certificate: await selfSigned('self.example.net'), auth: { user: 'me', pass: 'pw' } });
+    const home = tempHome();
+    expect((await outbound(home, account(server.port, ['--user', 'me', '--password-command', 'printf wrong']))).code).toBe(0);
+    const untrusted = await outbound(home, ['account', 'test', '1']);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stdout).toMatch(/^The certificate of 127\.0\.0\.1:\d+ is not signed by an authority this system trusts \(it is self-signed\)/);
+    expect(untrusted.stdout).toMatch(/^Reply code: none/m);
+
+    const pinned = await outbound(home, ['account', 'edit', 'work', '--tls-fingerprint', /fingerprint ([0-9A-F:]+)/.exec(untrusted.stdout)![1]!]);
+    expect(pinned.code).toBe(0);
+    const rejected = await outbound(home, ['account', 'test', 'work']);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stdout).toMatch(/^Password rejected: 535 5\.7\.8 Authentication credentials invalid$/m);
+    expect(rejected.stdout).toMatch(/^Reply code: 535/m);
+    expect(rejected.stdout + rejected.stderr).not.toContain('wrong');
+  });
+
+  it('finds a big provider from the address alone with --autoconfig', async () => {
+    const add = await outbound(tempHome(), ['account', 'add', '--name', 'g', '--email', 'someone@gmail.com', '--autoconfig']);
+    expect(add.stdout).toContain('Found smtp.gmail.com:465 (tls) via preset: gmail.com.');
+    expect(add.stdout).toContain('Added account "g" (id 1): someone@gmail.com via smtp.gmail.com:465 (tls, no AUTH).');
+  });
+
+  it('does not remove an account with queued mail unless told what to do with it', async () => {
+    const home = tempHome();
+    expect((await outbound(home, account(await closedPort(), ['--security', 'none']))).stderr).toMatch(/warning: this account sends without encryption/);
+    expect((await outbound(home, ['account', 'add', '--name', 'other', '--email', 'o@outbound.test', '--host', 'mail.outbound.test', '--port', '465', '--security', 'tls'])).code).toBe(0);
+    expect((await outbound(home, ['send', '--account', 'work', '--to', 'ann@example.org', '--subject', 'later', '--text', 'x'])).code).toBe(75);
+
+    const refused = await outbound(home, ['account', 'remove', 'work']);
+    expect(refused.code).toBe(65);
+    expect(refused.stderr).toMatch(/still has 1 message in the outbox: cancel it, or move it to another account/);
+    expect(refused.stderr).toMatch(/--queued move --to ACCOUNT/);
+
+    expect((await outbound(home, ['account', 'remove', 'work', '--queued', 'move', '--to', 'other'])).code).toBe(0);
+    const outbox = JSON.parse((await outbound(home, ['outbox', 'list', '--json'])).stdout) as { accountName: string; state: string }[];
+    expect(outbox).toMatchObject([{ accountName: 'other', state: 'queued' }]);
+    expect((await outbound(home, ['account', 'remove', 'other', '--queued', 'cancel'])).code).toBe(0);
+    expect(JSON.parse((await outbound(home, ['outbox', 'list', '--json'])).stdout)).toEqual([]);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * End to end in Chromium: a person types only an address, Outbound finds the server through the
+ * provider's autoconfig file (a local HTTP server), they add the password, run the connection test
+ * and read the verdict and the transcript; a self-signed server is refused until they trust its
+ * certificate after seeing its fingerprint. Screenshots land in test-results/screenshots/.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserHostForCore, type BrowserHost } from '../../main/browser-host/server.ts';
+import { openCore, type Core } from '../../main/core/index.ts';
+import { testCertificates } from '../helpers/tls.ts';
+import { selfSigned, startAccountsServer, type AccountsServer } from '../accounts/servers.ts';
+import { builtApp, screenshotsDir } from './built-app.ts';
+
+const USER = 'ann@example.test';
+const PASSWORD = 'correct horse battery staple';
+
+let smtp: AccountsServer;
+let selfSignedSmtp: AccountsServer;
+let http: Server;
+let home: string;
+let core: Core;
+let host: BrowserHost;
+let browser: Browser;
+let page: Page;
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  smtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD } });
+  selfSignedSmtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD }, certificate: await selfSigned('self.example.test') });
+  // The provider's autoconfig file, as autoconfig.example.test would serve it.
+  http = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/xml' }).end(`<clientConfig version="1.1"><emailProvider id="example.test">
+      <outgoingServer type="smtp"><hostname>127.0.0.1</hostname><port>${smtp.port}</port><socketType>STARTTLS</socketType>
+      <username>%EMAILADDRESS%</username></outgoingServer></emailProvider></clientConfig>`);
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const autoconfig = `http://127.0.0.1:${(http.address() as { port: number }).port}/mail/config-v1.1.xml`;
+  home = await mkdtemp(path.join(tmpdir(), 'outbound-e2e-accounts-'));
+  core = openCore({ home, autoSend: false, extraCaCertificates: [(await testCertificates()).ca], discovery: { autoconfigUrls: () => [autoconfig], dnsServers: [] } });
+  host = await startBrowserHostForCore(core, builtApp());
+  await mkdir(screenshotsDir, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().includes("'frame-ancestors'")) pageProblems.push(`console: ${message.text()}`);
+  });
+  await page.goto(`${host.url}#token=${host.token}`);
+  page.setDefaultTimeout(8000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+  await core?.close();
+  await smtp?.close();
+  await selfSignedSmtp?.close();
+  await new Promise((resolve) => (http ? http.close(resolve) : resolve(null)));
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
+const shot = (name: string) => page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage: true });
+const card = (name: string) => page.getByTestId('account').filter({ hasText: name });
+
+describe('setting up an account from an address', () => {
+  it('finds the server from the address alone, and the connection test shows the verdict and the transcript', async () => {
+    await nav('Accounts').click();
+    await page.getByLabel('Email address').fill(USER);
+    await page.getByRole('button', { name: 'Find settings' }).click();
+    await expect.poll(() => page.getByTestId('discovery').textContent()).toMatch(/^Found 127\.0\.0\.1:\d+ \(STARTTLS\) in the provider's configuration file: http:/);
+    expect(await page.getByLabel('Server').inputValue()).toBe('127.0.0.1');
+    expect(await page.getByLabel('Port').inputValue()).toBe(String(smtp.port));
+    expect(await page.getByLabel('Username').inputValue()).toBe(USER);
+    expect(await page.getByLabel('Account name').inputValue()).toBe('example.test');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await shot('accounts-autoconfig-found');
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await card('example.test').waitFor();
+
+    await card('example.test').getByRole('button', { name: 'Test example.test' }).click();
+    const report = card('example.test').getByTestId('test-report');
+    await expect.poll(() => report.locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/^Everything works: connected to 127\.0\.0\.1:\d+ with STARTTLS, signed in as ann@example\.test/);
+    expect(await report.textContent()).toContain('Server offers: STARTTLS · PIPELINING · 8BITMIME · SMTPUTF8 · AUTH PLAIN LOGIN');
+    await report.getByText('Transcript').click();
+    const transcript = await report.getByTestId('transcript').textContent();
+    expect(transcript).toContain('C: AUTH PLAIN [redacted]');
+    expect(transcript).not.toContain(PASSWORD);
+    await shot('accounts-connection-test');
+    expect(await page.content()).not.toContain(PASSWORD);
+  });
+
+  it('refuses a self-signed server until the person trusts the certificate whose fingerprint they see', async () => {
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await page.getByLabel('Account name').fill('Home server');
+    await page.getByLabel('Email address').fill(USER);
+    await page.getByLabel('Server').fill('127.0.0.1');
+    await page.getByLabel('Port').fill(String(selfSignedSmtp.port));
+    await page.getByLabel('Username').fill(USER);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await card('Home server').waitFor();
+    await card('Home server').getByRole('button', { name: 'Test Home server' }).click();
+    const report = card('Home server').getByTestId('test-report');
+    await expect.poll(() => report.locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/is not signed by an authority this system trusts \(it is self-signed\)/);
+    await shot('accounts-self-signed-refused');
+
+    await report.getByRole('button', { name: 'Trust this certificate' }).click();
+    await expect.poll(() => card('Home server').getByTestId('test-report').locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/^Everything works/);
+    expect(await card('Home server').textContent()).toContain('certificate pinned');
+    await shot('accounts-self-signed-pinned');
+    expect(pageProblems).toEqual([]);
+  });
+});
