@@ -37,6 +37,8 @@ export interface SmtpServerOptions {
   size?: number;
   /** A fixed port (a server coming back where the client expects it); default any free one. */
   port?: number;
+  /** A slow server: MAIL FROM, RCPT TO and the final reply each take this long (ms). */
+  slowMs?: number;
 }
 
 export interface TestSmtpServer {
@@ -53,6 +55,7 @@ const replyError = (reply: SmtpReply): Error => Object.assign(new Error(reply.me
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const { ca, key, cert } = await testCertificates();
   const messages: ReceivedMessage[] = [];
+  const later = (answer: () => void) => (options.slowMs ? setTimeout(answer, options.slowMs) : answer());
   const waiters = new Set<() => void>();
   const serverOptions: SMTPServerOptions = {
     key, cert,
@@ -74,11 +77,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     },
     onMailFrom(address, _session, callback) {
       const reply = options.mail?.(address.address);
-      callback(reply ? replyError(reply) : undefined);
+      later(() => callback(reply ? replyError(reply) : undefined));
     },
     onRcptTo(address, _session, callback) {
       const reply = options.rcpt?.(address.address);
-      callback(reply ? replyError(reply) : undefined);
+      later(() => callback(reply ? replyError(reply) : undefined));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -100,7 +103,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           messages.push(message);
           for (const wake of waiters) wake();
           if (options.dropAfterData?.(message)) return dropConnection(session.id);
-          return callback(null, `2.0.0 Ok: queued as T${messages.length}`);
+          return later(() => callback(null, `2.0.0 Ok: queued as T${messages.length}`));
         }, callback);
       });
     },

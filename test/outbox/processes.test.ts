@@ -68,7 +68,8 @@ const receivedCounts = (s: TestSmtpServer) =>
 
 describe('several Outbound processes on one data directory', () => {
   it('survives SIGKILL at random moments, 50 rounds: nothing lost, nothing sent twice, doubt marked uncertain', async () => {
-    server = await startSmtpServer();
+    // A server that takes its time at MAIL, RCPT and the final reply, so kills land in every stage.
+    server = await startSmtpServer({ slowMs: 30 });
     // More than 50 short-lived rounds can send, so every round is killed in the middle of work.
     const { home, messageIds } = await queued(300);
     const random = prng(Number(process.env.OUTBOUND_CRASH_SEED ?? 20261128));

@@ -4,6 +4,16 @@ import { migrations as defaultMigrations, type Migration } from './migrations.ts
 
 export type Db = Database.Database;
 
+/** Prepared statements by their SQL text: preparing costs more than running on the outbox's hot path. */
+export function statements(db: Db): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+}
+
 /** Open the data file durably: WAL, fsync on every commit, foreign keys enforced, then migrate. */
 export function openDatabase(file: string, migrations: readonly Migration[] = defaultMigrations): Db {
   const db = new Database(file);

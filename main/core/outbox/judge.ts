@@ -60,19 +60,20 @@ export function judge(result: SubmitResult, attempted: Attempted, policy: RetryP
   }
 
   const reply = failure.reply ?? null;
+  const said = sentence(failure.message);
   switch (failure.kind) {
     case 'network':
     case 'timeout': {
       if (result.bodyWritten) {
         return {
           ...base, state: 'uncertain', reply,
-          error: `${failure.message} The whole message had been sent, so the server may have delivered it. Check with a recipient, then resend or mark it sent.`,
+          error: `${said} The whole message had been sent, so the server may have delivered it. Check with a recipient, then resend or mark it sent.`,
           recipients: [],
         };
       }
-      if (expired) return { ...base, state: 'failed', reply, error: `Gave up after ${days(policy)}: ${failure.message}`, recipients: [] };
+      if (expired) return { ...base, state: 'failed', reply, error: `Gave up after ${days(policy)}: ${said}`, recipients: [] };
       return {
-        ...base, state: 'queued', reply, error: `${failure.message} Will retry as soon as the server can be reached.`,
+        ...base, state: 'queued', reply, error: `${said} Will retry as soon as the server can be reached.`,
         notBefore: later(policy.networkRetryMs), waitingForNetwork: true, recipients: [],
       };
     }
@@ -86,21 +87,24 @@ export function judge(result: SubmitResult, attempted: Attempted, policy: RetryP
         });
       const temporary = failure.code !== null && failure.code < 500;
       if (temporary && !expired) {
-        return { ...base, state: 'queued', reply, error: `${failure.message} Will retry.`, notBefore: later(backoff), recipients };
+        return { ...base, state: 'queued', reply, error: `${said} Will retry.`, notBefore: later(backoff), recipients };
       }
       const prefix = temporary ? `Gave up after ${days(policy)}: ` : '';
-      return { ...base, state: 'failed', reply, error: `${prefix}${failure.message}`, recipients };
+      return { ...base, state: 'failed', reply, error: `${prefix}${said}`, recipients };
     }
     case 'auth':
-      return { ...base, state: 'failed', reply, error: `${failure.message} Check the account's username and password, then retry.`, recipients: [] };
+      return { ...base, state: 'failed', reply, error: `${said} Check the account's username and password, then retry.`, recipients: [] };
     case 'tls':
     case 'local':
-      return { ...base, state: 'failed', reply, error: failure.message, recipients: [] };
+      return { ...base, state: 'failed', reply, error: said, recipients: [] };
   }
 }
 
 function recipientState(code: number | null, expired: boolean): RecipientState {
   return code !== null && code < 500 && !expired ? 'deferred' : 'rejected';
 }
+
+/** Nodemailer's messages and servers' replies end without a full stop; ours go on after them. */
+const sentence = (text: string): string => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
 const days = (policy: RetryPolicy): string => `${Math.round(policy.maxQueueLifetimeMs / 86_400_000)} days`;

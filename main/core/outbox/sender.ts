@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { MessageView } from '../../../preload/contract.ts';
 import type { Account, AccountStore } from '../accounts/store.ts';
 import { AppError } from '../errors.ts';
-import { submit, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
+import { SmtpSession, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
 import { Connectivity } from './connectivity.ts';
 import { DEFAULT_RETRY_POLICY, judge, type RetryPolicy } from './judge.ts';
 import type { MessageRow, OutboxStore } from './store.ts';
@@ -31,6 +31,12 @@ const MAX_SLEEP_MS = 60_000;
 /** Due messages held back by a rate limit are looked at again this soon. */
 const LIMITED_RETRY_MS = 1_000;
 const HOST = hostname();
+
+/** A worker's open connection, reused for the next message of the same account. */
+interface Worker {
+  accountId?: number;
+  session?: SmtpSession;
+}
 
 export class OutboxSender {
   readonly owner = `${HOST}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -113,7 +119,12 @@ export class OutboxSender {
       if (state === 'queued') return this.store.view(id); // held back by the account's pause or limits
       throw new AppError('conflict', `Message ${id} is ${state}, not queued.`);
     }
-    await this.attempt(row);
+    const worker: Worker = {};
+    try {
+      await this.attempt(row, worker);
+    } finally {
+      worker.session?.close();
+    }
     return this.store.view(id);
   }
 
@@ -127,12 +138,18 @@ export class OutboxSender {
   private async pass(by: { flush?: boolean }): Promise<void> {
     this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
     const work = async () => {
-      for (;;) {
-        if (this.stopped && !by.flush) return;
-        const now = Date.now();
-        const row = this.store.claim(this.owner, now, now + this.leaseMs, by);
-        if (!row) return;
-        await this.attempt(row);
+      const worker: Worker = {};
+      try {
+        for (;;) {
+          if (this.stopped && !by.flush) return;
+          const now = Date.now();
+          // Prefer the account whose connection is open: one connection carries its messages in turn.
+          const row = this.store.claim(this.owner, now, now + this.leaseMs, { ...by, prefer: worker.accountId });
+          if (!row) return;
+          await this.attempt(row, worker);
+        }
+      } finally {
+        worker.session?.close();
       }
     };
     await Promise.all(Array.from({ length: this.options.workers ?? 4 }, work));
@@ -147,14 +164,14 @@ export class OutboxSender {
     this.timer.unref();
   }
 
-  private async attempt(row: MessageRow): Promise<void> {
+  private async attempt(row: MessageRow, worker: Worker): Promise<void> {
     const startedAt = Date.now();
     const recipients = this.store.recipientsToTry(row.id);
     const renew = setInterval(() => this.store.renewLease(row.id, this.owner, Date.now() + this.leaseMs), this.leaseMs / 3);
     renew.unref();
     try {
       const account = row.account_id === null ? undefined : this.accounts.get(row.account_id);
-      const result = account ? await this.submitRow(row, account, recipients) : localFailure('The account of this message was removed.');
+      const result = account ? await this.submitRow(row, account, recipients, worker) : localFailure('The account of this message was removed.');
       const policy: RetryPolicy = {
         ...DEFAULT_RETRY_POLICY,
         ...this.options.retry,
@@ -178,16 +195,22 @@ export class OutboxSender {
     else if (kind !== 'local') this.connectivity.reached();
   }
 
-  private async submitRow(row: MessageRow, account: Account, recipients: string[]): Promise<SubmitResult> {
+  private async submitRow(row: MessageRow, account: Account, recipients: string[], worker: Worker): Promise<SubmitResult> {
     try {
-      const credentials = await this.accounts.credentials(account);
-      return await submit(
-        { host: account.host, port: account.port, security: account.security, credentials },
+      if (worker.accountId !== account.id || !worker.session?.open) {
+        worker.session?.close();
+        // Host, security, credentials and any pinned certificate: sending and the connection test alike.
+        worker.session = new SmtpSession(await this.accounts.target(account), this.options.submit);
+        worker.accountId = account.id;
+      }
+      const result = await worker.session.send(
         { from: row.envelope_from, to: recipients },
         this.store.fileOf(row),
         // Only the body's start decides how a crash is judged: persist that one (each write is an fsync).
-        { ...this.options.submit, onStage: (stage) => stage === 'body' && this.store.recordStage(row.id, stage) },
+        (stage) => stage === 'body' && this.store.recordStage(row.id, stage),
       );
+      if (result.failure) worker.session.close();
+      return result;
     } catch (error) {
       if (error instanceof AppError) return localFailure(error.message);
       throw error;

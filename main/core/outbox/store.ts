@@ -6,7 +6,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DraftView, Hold, MessageState, MessageView, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
-import type { Db } from '../db/index.ts';
+import type { Statement, Transaction } from 'better-sqlite3';
+import { statements, type Db } from '../db/index.ts';
 import { AppError, notFound } from '../errors.ts';
 
 export interface MessageRow {
@@ -73,6 +74,34 @@ export interface AttemptOutcome {
   recipients: { address: string; state: RecipientState; reply: string | null }[];
 }
 
+/** Accounts under every limit they have (small tables and indexed counts). */
+const ELIGIBLE_ACCOUNTS = `
+  SELECT a.id FROM accounts a
+  WHERE a.paused_reason IS NULL
+    AND (SELECT count(*) FROM messages s WHERE s.account_id = a.id AND s.state = 'sending') < a.max_connections
+    AND (a.rate_window_start <= @now - 60000 OR a.rate_window_count < a.max_per_minute)`;
+const NEXT_DUE = `
+  SELECT id, account_id FROM messages
+  WHERE state = 'queued' AND not_before <= @now AND account_id IN (SELECT value FROM json_each(@accounts))
+  ORDER BY not_before, id LIMIT 1`;
+/** A flush also takes messages waiting out a backoff, never ones held on purpose. */
+const NEXT_FOR_FLUSH = `
+  SELECT id, account_id FROM messages
+  WHERE state = 'queued' AND (not_before <= @now OR hold IS NULL) AND account_id IN (SELECT value FROM json_each(@accounts))
+  ORDER BY not_before, id LIMIT 1`;
+/** max_per_minute in fixed one-minute windows. */
+const COUNT_IN_RATE_WINDOW = `
+  UPDATE accounts SET
+    rate_window_count = CASE WHEN rate_window_start <= @now - 60000 THEN 1 ELSE rate_window_count + 1 END,
+    rate_window_start = CASE WHEN rate_window_start <= @now - 60000 THEN @now ELSE rate_window_start END
+  WHERE id = @id`;
+
+export interface ClaimBy {
+  id?: number;
+  flush?: boolean;
+  prefer?: number | undefined;
+}
+
 export type Folder = 'outbox' | 'sent';
 const FOLDER_STATES: Record<Folder, MessageState[]> = {
   outbox: ['queued', 'sending', 'failed', 'uncertain'],
@@ -82,13 +111,16 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 export class OutboxStore {
   private readonly db: Db;
+  private readonly sql: (sql: string) => Statement;
   readonly dir: string;
   private readonly changed: (id: number, state: MessageState) => void;
 
   constructor(db: Db, dir: string, changed: (id: number, state: MessageState) => void) {
     this.db = db;
+    this.sql = statements(db);
     this.dir = dir;
     this.changed = changed;
+    this.claimTransaction = db.transaction(this.claimInTransaction.bind(this));
   }
 
   fileOf(row: Pick<MessageRow, 'raw_file'>): string {
@@ -97,15 +129,15 @@ export class OutboxStore {
 
   insert(message: NewMessage, now = Date.now()): number {
     const id = this.db.transaction(() => {
-      const { lastInsertRowid } = this.db
-        .prepare(
+      const { lastInsertRowid } = this
+        .sql(
           `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state, not_before,
              hold, draft, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
         )
         .run(message.accountId, message.accountName, message.messageId, message.envelopeFrom, message.fromHeader, message.subject,
           message.rawFile, message.size, message.notBefore, message.hold, JSON.stringify(message.draft), now, now);
-      const insertRecipient = this.db.prepare('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
+      const insertRecipient = this.sql('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
       message.recipients.forEach((r, position) => insertRecipient.run(lastInsertRowid, position, r.kind, r.address));
       return Number(lastInsertRowid);
     })();
@@ -114,7 +146,7 @@ export class OutboxStore {
   }
 
   row(id: number): MessageRow {
-    const row = this.db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+    const row = this.sql('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
     if (!row) throw notFound(`There is no message with id ${id} in the outbox.`);
     return row;
   }
@@ -131,58 +163,74 @@ export class OutboxStore {
 
   /** Recipients still to be tried: pending, or deferred by a 4xx. */
   recipientsToTry(id: number): string[] {
-    return (this.db
-      .prepare(`SELECT address FROM recipients WHERE message_id = ? AND state IN ('pending', 'deferred') ORDER BY position`)
+    return (this
+      .sql(`SELECT address FROM recipients WHERE message_id = ? AND state IN ('pending', 'deferred') ORDER BY position`)
       .all(id) as { address: string }[]).map((r) => r.address);
   }
 
   /**
    * Take the next message that is due (or, with `id`, that one) for `owner` until `leaseUntil`, within
-   * its account's limits (not paused, fewer than max_connections sending, fewer than max_per_minute
-   * attempts in the last minute — counted across every process on this data directory).
+   * its account's limits: not paused, fewer than max_connections sending, fewer than max_per_minute
+   * claimed in the current one-minute window. One IMMEDIATE transaction: every process on this data
+   * directory sees the same counts, and no two claim the same message.
    * `flush` also takes messages waiting out a backoff, never ones held by the undo window or a schedule.
+   * `prefer`: an account to take first (the caller's connection to its server is open).
    */
-  claim(owner: string, now: number, leaseUntil: number, by: { id?: number; flush?: boolean } = {}): MessageRow | undefined {
-    const due = by.flush ? '(m.not_before <= @now OR m.hold IS NULL)' : 'm.not_before <= @now';
-    const pick = by.id === undefined ? `${due} ORDER BY m.not_before, m.id LIMIT 1` : 'm.id = @id';
-    const row = this.db
-      .prepare(
-        `UPDATE messages SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
-           last_stage = 'connect', hold = NULL, waiting_for_network = 0, updated_at = @now
-         WHERE id = (
-           SELECT m.id FROM messages m JOIN accounts a ON a.id = m.account_id
-           WHERE m.state = 'queued' AND a.paused_reason IS NULL
-             AND (SELECT count(*) FROM messages s WHERE s.account_id = a.id AND s.state = 'sending') < a.max_connections
-             AND (SELECT count(*) FROM attempts t WHERE t.account_id = a.id AND t.started_at > @now - 60000) < a.max_per_minute
-             AND ${pick})
-         RETURNING *`,
-      )
-      .get({ owner, now, leaseUntil, id: by.id ?? null }) as MessageRow | undefined;
+  claim(owner: string, now: number, leaseUntil: number, by: ClaimBy = {}): MessageRow | undefined {
+    // A claim needs atomicity across processes, not its own fsync: lost in a power cut, the message is
+    // simply queued again. The fsync'd body mark (recordStage), which flushes the WAL with the claim
+    // in it, comes before any byte that could deliver the message.
+    this.sql('PRAGMA synchronous = NORMAL').run();
+    let row: MessageRow | undefined;
+    try {
+      row = this.claimTransaction.immediate(owner, now, leaseUntil, by);
+    } finally {
+      this.sql('PRAGMA synchronous = FULL').run();
+    }
     if (row) this.changed(row.id, 'sending');
     return row;
   }
 
+  private readonly claimTransaction: Transaction<typeof this.claimInTransaction>;
+
+  private claimInTransaction(owner: string, now: number, leaseUntil: number, by: ClaimBy): MessageRow | undefined {
+    const eligible = (this.sql(ELIGIBLE_ACCOUNTS).all({ now }) as { id: number }[]).map((a) => a.id);
+    if (eligible.length === 0) return undefined;
+    const next = this.sql(by.flush ? NEXT_FOR_FLUSH : NEXT_DUE);
+    const preferred = by.prefer !== undefined && eligible.includes(by.prefer) ? next.get({ now, accounts: JSON.stringify([by.prefer]) }) : undefined;
+    const candidate = (by.id !== undefined
+      ? this.sql(`SELECT id, account_id FROM messages WHERE id = @id AND state = 'queued'`).get({ id: by.id })
+      : (preferred ?? next.get({ now, accounts: JSON.stringify(eligible) }))) as { id: number; account_id: number } | undefined;
+    if (!candidate || !eligible.includes(candidate.account_id)) return undefined;
+    this.sql(COUNT_IN_RATE_WINDOW).run({ id: candidate.account_id, now });
+    return this.sql(
+      `UPDATE messages SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
+         last_stage = 'connect', hold = NULL, waiting_for_network = 0, updated_at = @now
+       WHERE id = @id RETURNING *`,
+    ).get({ id: candidate.id, owner, now, leaseUntil }) as MessageRow;
+  }
+
   renewLease(id: number, owner: string, leaseUntil: number): void {
-    this.db.prepare(`UPDATE messages SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'sending'`).run(leaseUntil, id, owner);
+    this.sql(`UPDATE messages SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'sending'`).run(leaseUntil, id, owner);
   }
 
   /** Persist the stage before it is entered, so a crash is judged by how far the attempt got. */
   recordStage(id: number, stage: SmtpStage): void {
-    this.db.prepare('UPDATE messages SET last_stage = ? WHERE id = ?').run(stage, id);
+    this.sql('UPDATE messages SET last_stage = ? WHERE id = ?').run(stage, id);
   }
 
   /** Close an attempt: the attempt row, the recipients and the message's new state, in one transaction. */
   finish(row: MessageRow, startedAt: number, outcome: AttemptOutcome, now = Date.now()): void {
     this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO attempts (message_id, account_id, started_at, finished_at, stage, outcome, reply, error, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(row.id, row.account_id, startedAt, now, outcome.stage, outcome.state, outcome.reply, outcome.error, outcome.transcript);
-      const setRecipient = this.db.prepare(
+      this
+        .sql('INSERT INTO attempts (message_id, started_at, finished_at, stage, outcome, reply, error, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(row.id, startedAt, now, outcome.stage, outcome.state, outcome.reply, outcome.error, outcome.transcript);
+      const setRecipient = this.sql(
         `UPDATE recipients SET state = ?, reply = ? WHERE message_id = ? AND address = ? AND state IN ('pending', 'deferred')`,
       );
       for (const r of outcome.recipients) setRecipient.run(r.state, r.reply, row.id, r.address);
-      this.db
-        .prepare(
+      this
+        .sql(
           `UPDATE messages SET state = @state, last_stage = @stage, last_reply = @reply, last_error = @error, not_before = @notBefore,
              waiting_for_network = @waiting, sent_at = CASE WHEN @state = 'sent' THEN @now ELSE sent_at END,
              lease_owner = NULL, lease_until = NULL, updated_at = @now
@@ -200,11 +248,11 @@ export class OutboxStore {
    * the body on it may have been, so it becomes `uncertain` and waits for the user.
    */
   recoverExpiredLeases(now = Date.now(), isDeadOwner: (owner: string) => boolean = () => false): number {
-    const dead = (this.db.prepare(`SELECT DISTINCT lease_owner AS owner FROM messages WHERE state = 'sending'`).all() as { owner: string }[])
+    const dead = (this.sql(`SELECT DISTINCT lease_owner AS owner FROM messages WHERE state = 'sending'`).all() as { owner: string }[])
       .map((r) => r.owner)
       .filter(isDeadOwner);
-    const rows = this.db
-      .prepare(
+    const rows = this
+      .sql(
         `UPDATE messages SET
            state = CASE WHEN last_stage IN ('body', 'final') THEN 'uncertain' ELSE 'queued' END,
            last_error = CASE WHEN last_stage IN ('body', 'final')
@@ -221,23 +269,23 @@ export class OutboxStore {
 
   /** The network is back: whatever waited for it is due now. */
   networkBack(now = Date.now()): void {
-    const rows = this.db
-      .prepare(`UPDATE messages SET not_before = @now, waiting_for_network = 0 WHERE state = 'queued' AND waiting_for_network = 1 AND not_before > @now RETURNING id`)
+    const rows = this
+      .sql(`UPDATE messages SET not_before = @now, waiting_for_network = 0 WHERE state = 'queued' AND waiting_for_network = 1 AND not_before > @now RETURNING id`)
       .all({ now }) as { id: number }[];
     for (const r of rows) this.changed(r.id, 'queued');
   }
 
   /** The accounts of messages waiting for the network: what a reachability probe should try. */
   accountsWaitingForNetwork(): number[] {
-    return (this.db
-      .prepare(`SELECT DISTINCT account_id AS id FROM messages WHERE state = 'queued' AND waiting_for_network = 1 AND account_id IS NOT NULL`)
+    return (this
+      .sql(`SELECT DISTINCT account_id AS id FROM messages WHERE state = 'queued' AND waiting_for_network = 1 AND account_id IS NOT NULL`)
       .all() as { id: number }[]).map((r) => r.id);
   }
 
   /** When the next queued message falls due, for the sender's timer. */
   nextDue(): number | undefined {
-    const row = this.db
-      .prepare(`SELECT min(m.not_before) AS due FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.state = 'queued' AND a.paused_reason IS NULL`)
+    const row = this
+      .sql(`SELECT min(m.not_before) AS due FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.state = 'queued' AND a.paused_reason IS NULL`)
       .get() as { due: number | null };
     return row.due ?? undefined;
   }
@@ -263,9 +311,9 @@ export class OutboxStore {
   markSent(id: number, now = Date.now()): MessageView {
     this.db.transaction(() => {
       this.transition(id, ['uncertain'], 'sent', now, 'only a message whose delivery is uncertain can be marked as sent');
-      this.db.prepare('UPDATE messages SET sent_at = ? WHERE id = ?').run(now, id);
-      this.db
-        .prepare(`UPDATE recipients SET state = 'accepted', reply = 'Marked as sent by you' WHERE message_id = ? AND state IN ('pending', 'deferred')`)
+      this.sql('UPDATE messages SET sent_at = ? WHERE id = ?').run(now, id);
+      this
+        .sql(`UPDATE recipients SET state = 'accepted', reply = 'Marked as sent by you' WHERE message_id = ? AND state IN ('pending', 'deferred')`)
         .run(id);
     })();
     return this.view(id);
@@ -276,8 +324,8 @@ export class OutboxStore {
    * goes back to the composer. Refused once an attempt has started or the message was sent.
    */
   async takeBack(id: number): Promise<DraftView> {
-    const row = this.db
-      .prepare(`DELETE FROM messages WHERE id = ? AND state IN ('queued', 'failed') RETURNING draft, raw_file`)
+    const row = this
+      .sql(`DELETE FROM messages WHERE id = ? AND state IN ('queued', 'failed') RETURNING draft, raw_file`)
       .get(id) as Pick<MessageRow, 'draft' | 'raw_file'> | undefined;
     if (!row) {
       const { state } = this.row(id);
@@ -290,13 +338,13 @@ export class OutboxStore {
 
   /** Delete frozen files that no row points at (a crash between writing the file and the row). */
   async removeOrphanFiles(files: string[]): Promise<void> {
-    const known = new Set((this.db.prepare('SELECT raw_file FROM messages').all() as { raw_file: string }[]).map((r) => r.raw_file));
+    const known = new Set((this.sql('SELECT raw_file FROM messages').all() as { raw_file: string }[]).map((r) => r.raw_file));
     await Promise.all(files.filter((f) => f.endsWith('.eml') && !known.has(f)).map((f) => rm(join(this.dir, f), { force: true })));
   }
 
   private transition(id: number, from: MessageState[], to: MessageState, now: number, why: string): void {
-    const { changes } = this.db
-      .prepare(`UPDATE messages SET state = ?, not_before = min(not_before, ?), hold = NULL, updated_at = ? WHERE id = ? AND state IN (${from.map(() => '?').join(',')})`)
+    const { changes } = this
+      .sql(`UPDATE messages SET state = ?, not_before = min(not_before, ?), hold = NULL, updated_at = ? WHERE id = ? AND state IN (${from.map(() => '?').join(',')})`)
       .run(to, now, now, id, ...from);
     if (changes === 0) {
       const row = this.row(id);
@@ -306,10 +354,10 @@ export class OutboxStore {
   }
 
   private views(sql: string, params: unknown[]): MessageView[] {
-    const rows = this.db.prepare(sql).all(...params) as MessageRow[];
+    const rows = this.sql(sql).all(...params) as MessageRow[];
     if (rows.length === 0) return [];
-    const recipients = this.db
-      .prepare(`SELECT * FROM recipients WHERE message_id IN (${rows.map(() => '?').join(',')}) ORDER BY message_id, position`)
+    const recipients = this
+      .sql(`SELECT * FROM recipients WHERE message_id IN (${rows.map(() => '?').join(',')}) ORDER BY message_id, position`)
       .all(...rows.map((r) => r.id)) as RecipientRow[];
     const byMessage = Map.groupBy(recipients, (r) => r.message_id);
     return rows.map((row) => ({

@@ -27,8 +27,10 @@ export class SmtpTranscript {
   private inAuth = false;
   private readonly onStage: (stage: SmtpStage) => void;
 
-  constructor(onStage: (stage: SmtpStage) => void = () => undefined) {
+  /** `initial`: where the dialogue starts ('mail' on a connection already set up by an earlier message). */
+  constructor(onStage: (stage: SmtpStage) => void = () => undefined, initial: SmtpStage = 'connect') {
     this.onStage = onStage;
+    this.stage = initial;
   }
 
   /** A bunyan-style logger for nodemailer. */

@@ -1,0 +1,138 @@
+/**
+ * `npm run bench`: how fast the outbox empties, as a ratio to raw pooled nodemailer sending the same
+ * 10 KB messages to the same sink in the same run — with every Outbound state change durable (WAL,
+ * synchronous=FULL). Also enqueue latency (p50/p99) and 1k vs 10k messages to show the cost grows
+ * linearly. The sink is Postfix's smtp-sink (Debian's postfix package); smtp-source gives the
+ * sink's own ceiling. Ratios, not timings, are what to compare across machines.
+ *
+ *   npm run bench [-- --messages 1000 --large 10000 --connections 2]
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import nodemailer from 'nodemailer';
+import { buildApi } from '../preload/contract.ts';
+import { createApi } from '../main/api.ts';
+import { openCore } from '../main/core/index.ts';
+import { createDispatch } from '../main/dispatch.ts';
+
+const { values } = parseArgs({
+  options: { messages: { type: 'string', default: '1000' }, large: { type: 'string', default: '10000' }, connections: { type: 'string', default: '2' } },
+});
+const MESSAGES = Number(values.messages);
+const LARGE = Number(values.large);
+const CONNECTIONS = Number(values.connections);
+const SINK = ['/usr/sbin/smtp-sink', '/usr/lib/postfix/sbin/smtp-sink'].find((p) => spawnSync('test', ['-x', p]).status === 0);
+const SOURCE = ['/usr/sbin/smtp-source', '/usr/lib/postfix/sbin/smtp-source'].find((p) => spawnSync('test', ['-x', p]).status === 0);
+if (!SINK) {
+  console.error('bench: smtp-sink not found: install Postfix (Debian: apt-get install postfix).');
+  process.exit(2);
+}
+
+/** ~10 KB of text: 130 lines of 76 characters. */
+const BODY = Array.from({ length: 130 }, (_, i) => `${String(i).padStart(3, '0')} ${'lorem ipsum dolor sit amet '.repeat(3).slice(0, 71)}`).join('\n');
+
+async function withSink<T>(run: (port: number) => Promise<T>): Promise<T> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const sink: ChildProcess = spawn(SINK!, ['-u', 'nobody', `127.0.0.1:${port}`, '1000'], { stdio: 'ignore' });
+  try {
+    await waitForPort(port);
+    return await run(port);
+  } finally {
+    sink.kill();
+  }
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(true));
+      socket.on('error', () => resolve(false));
+      socket.setTimeout(200, () => resolve(false));
+      socket.on('connect', () => socket.destroy());
+    });
+    if (up) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`smtp-sink did not listen on ${port}`);
+}
+
+/** The reference: nodemailer's own pooled transport, the same message bytes, the same sink. */
+async function rawNodemailer(port: number, count: number): Promise<number> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: CONNECTIONS, maxMessages: Infinity });
+  const raw = `From: bench@outbound.test\r\nTo: sink@example.org\r\nSubject: bench\r\nMessage-ID: <bench@outbound.test>\r\n\r\n${BODY.replace(/\n/g, '\r\n')}\r\n`;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: count }, () => transport.sendMail({ envelope: { from: 'bench@outbound.test', to: ['sink@example.org'] }, raw })));
+  const seconds = (performance.now() - started) / 1000;
+  transport.close();
+  return count / seconds;
+}
+
+interface OutboundRun {
+  perSecond: number;
+  enqueueP50: number;
+  enqueueP99: number;
+  flushSeconds: number;
+}
+
+async function outbound(port: number, count: number): Promise<OutboundRun> {
+  const home = mkdtempSync(join(tmpdir(), 'outbound-bench-'));
+  const core = openCore({ home, autoSend: false, sender: { workers: CONNECTIONS } });
+  try {
+    const dispatch = createDispatch(createApi(core));
+    const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
+    const account = await api.accounts.save({
+      name: 'bench', email: 'bench@outbound.test', host: '127.0.0.1', port, security: 'none', maxPerMinute: 100_000, maxConnections: CONNECTIONS,
+    });
+    if (!account.ok) throw new Error(account.error.message);
+    const latencies: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const started = performance.now();
+      const queued = await api.outbox.send({ accountId: account.value.id, to: ['sink@example.org'], subject: `bench ${i}`, text: BODY, delaySeconds: 0 });
+      latencies.push(performance.now() - started);
+      if (!queued.ok) throw new Error(queued.error.message);
+    }
+    const started = performance.now();
+    await core.sender.flush();
+    const flushSeconds = (performance.now() - started) / 1000;
+    const sent = core.db.prepare(`SELECT count(*) AS n FROM messages WHERE state = 'sent'`).get() as { n: number };
+    if (sent.n !== count) throw new Error(`only ${sent.n} of ${count} messages were sent`);
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+    return { perSecond: count / flushSeconds, enqueueP50: at(0.5), enqueueP99: at(0.99), flushSeconds };
+  } finally {
+    await core.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function smtpSource(port: number, count: number): number | undefined {
+  if (!SOURCE) return undefined;
+  const started = performance.now();
+  const run = spawnSync(SOURCE, ['-s', String(CONNECTIONS), '-m', String(count), '-l', '10240', `127.0.0.1:${port}`]);
+  return run.status === 0 ? count / ((performance.now() - started) / 1000) : undefined;
+}
+
+const f = (n: number, digits = 0) => n.toFixed(digits);
+console.log(`Outbound flush benchmark: ${MESSAGES} and ${LARGE} messages of ~10 KB, ${CONNECTIONS} connection(s), smtp-sink on loopback`);
+await withSink(async (port) => {
+  await rawNodemailer(port, 200); // warm up the sink and the JIT
+  const ceiling = smtpSource(port, MESSAGES);
+  const raw = await rawNodemailer(port, MESSAGES);
+  const small = await outbound(port, MESSAGES);
+  const rawLarge = await rawNodemailer(port, LARGE);
+  const large = await outbound(port, LARGE);
+  console.log('');
+  if (ceiling) console.log(`  smtp-source (the sink's ceiling)      ${f(ceiling).padStart(6)} msg/s`);
+  console.log(`  raw nodemailer, pooled (reference)    ${f(raw).padStart(6)} msg/s   ${LARGE}: ${f(rawLarge)} msg/s`);
+  console.log(`  Outbound flush, every state durable   ${f(small.perSecond).padStart(6)} msg/s   ${LARGE}: ${f(large.perSecond)} msg/s`);
+  console.log('');
+  console.log(`  ratio Outbound / raw nodemailer: ${f(small.perSecond / raw, 2)} (${MESSAGES}), ${f(large.perSecond / rawLarge, 2)} (${LARGE})   goal >= 0.5`);
+  console.log(`  enqueue latency: p50 ${f(small.enqueueP50, 2)} ms, p99 ${f(small.enqueueP99, 2)} ms (${MESSAGES}); p50 ${f(large.enqueueP50, 2)} ms, p99 ${f(large.enqueueP99, 2)} ms (${LARGE})   goal p99 <= 10 ms`);
+  const perMessage = (run: OutboundRun, n: number) => (run.flushSeconds / n) * 1000;
+  console.log(`  flush cost per message: ${f(perMessage(small, MESSAGES), 3)} ms (${MESSAGES}) vs ${f(perMessage(large, LARGE), 3)} ms (${LARGE}): ` +
+    `x${f(perMessage(large, LARGE) / perMessage(small, MESSAGES), 2)} per message for ${LARGE / MESSAGES}x the queue (1.00 = linear)`);
+});
