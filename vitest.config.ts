@@ -1,13 +1,24 @@
 import { defineConfig } from 'vitest/config';
+import { recordConsoleLog } from './test/security/secrets-run.ts';
+
+/** Searches what every other test file left behind for their secrets, so it must run after all of them. */
+const SECRETS_SCAN = 'test/security/secrets-scan.test.ts';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Real servers and a real browser: keep the two cores from fighting over ports and CPU.
     fileParallelism: true,
     maxWorkers: 2,
+    globalSetup: ['test/security/secrets-run.ts'],
+    // The scan reads the suite's console output as its log.
+    onConsoleLog: (log) => recordConsoleLog(log),
+    // Groups run one after the other, lowest first.
+    projects: [
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: [SECRETS_SCAN], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'secrets-scan', include: [SECRETS_SCAN], sequence: { groupOrder: 1 } } },
+    ],
   },
 });

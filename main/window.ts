@@ -8,7 +8,8 @@ import { APP_ENTRY_URL, isAppUrl } from './protocol.ts';
 
 /** `distDir` is the built `dist/` folder holding preload/ and renderer/. */
 export function createMainWindow(distDir: string): BrowserWindow {
-  const window = new BrowserWindow({
+  // A block comment: tsc drops a line comment after `({`, and the built app is scanned too.
+  const window = /* eng-disable AUXCLICK_JS_CHECK a middle click opens a window too and setWindowOpenHandler below denies it */ new BrowserWindow({
     title: 'Outbound',
     width: 1100,
     height: 760,
@@ -16,7 +17,7 @@ export function createMainWindow(distDir: string): BrowserWindow {
     minHeight: 480,
     show: false,
     webPreferences: {
-      preload: path.join(distDir, 'preload', 'index.cjs'),
+      preload: path.join(distDir, 'preload', 'index.cjs'), // eng-disable PRELOAD_JS_CHECK reviewed it exposes only the contract functions and no ipcRenderer
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -54,5 +55,6 @@ function keepOnAppOrigin(contents: WebContents): void {
 function openInBrowser(url: string): void {
   const parsed = URL.parse(url);
   if (parsed === null || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return;
-  shell.openExternal(parsed.href).catch((error: unknown) => console.error('outbound: cannot open link:', error));
+  shell.openExternal(parsed.href) // eng-disable OPEN_EXTERNAL_JS_CHECK only http and https URLs get past the check above
+    .catch((error: unknown) => console.error('outbound: cannot open link:', error));
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempHome } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
+import { keptHome, passwordCommandFor, recordTestOutput, registerTestSecret } from '../helpers/secrets.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -17,6 +18,9 @@ interface Run {
 }
 
 const privateKeyring = process.env.OUTBOUND_TEST_PRIVATE_KEYRING === '1';
+// Registered for the final secrets scan, which searches the data directories these tests keep (keptHome) and the CLI's output.
+const COMMAND_PASSWORD = registerTestSecret('pw from command', { user: 'me' });
+const STDIN_PASSWORD = registerTestSecret('stdin-secret', { user: 'me' });
 
 function cli(home: string, args: string[], options: { stdin?: string; ca?: string; npx?: boolean } = {}): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUND_HOME: home };
@@ -29,8 +33,10 @@ function cli(home: string, args: string[], options: { stdin?: string; ca?: strin
   }
   const [file, argv] = options.npx ? ['npx', ['outbound', ...args]] : [process.execPath, [BIN, ...args]];
   return new Promise((resolve) => {
-    const child = execFile(file, argv, { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+    const child = execFile(file, argv, { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {
+      recordTestOutput(`${stdout}\n${stderr}`);
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
     child.stdin?.end(options.stdin ?? '');
   });
 }
@@ -49,9 +55,9 @@ const addArgs = (port: number, extra: string[] = []) => [
 
 describe('outbound CLI', () => {
   it('adds an account, sends, and prints the Message-ID and the server reply', async () => {
-    server = await startSmtpServer({ auth: { user: 'me', pass: 'pw from command' } });
-    const home = tempHome();
-    const add = await cli(home, addArgs(server.port, ['--user', 'me', '--password-command', "printf 'pw from command'"]));
+    server = await startSmtpServer({ auth: { user: 'me', pass: COMMAND_PASSWORD } });
+    const home = keptHome();
+    const add = await cli(home, addArgs(server.port, ['--user', 'me', '--password-command', passwordCommandFor(COMMAND_PASSWORD)]));
     expect(add).toMatchObject({ code: 0 });
     expect(add.stdout).toMatch(/Added account "work" \(id 1\): me@outbound.test via 127.0.0.1:\d+ \(starttls, password command\)/);
 
@@ -114,8 +120,8 @@ describe('outbound CLI', () => {
   });
 
   it('reads the password from standard input into the keychain, or says there is no keychain', async () => {
-    const home = tempHome();
-    const run = await cli(home, addArgs(587, ['--user', 'me']), { stdin: 'stdin-secret\n' });
+    const home = keptHome();
+    const run = await cli(home, addArgs(587, ['--user', 'me']), { stdin: `${STDIN_PASSWORD}\n` });
     if (!privateKeyring) {
       expect(run.code).toBe(78);
       expect(run.stderr).toMatch(/No system keychain is available/);

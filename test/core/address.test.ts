@@ -31,4 +31,9 @@ describe('addresses', () => {
   it('refuses line breaks: no header injection through an address field', () => {
     expect(() => parseAddressList('to', ['ann@x.org\r\nBcc: evil@x.org'])).toThrow(/cannot contain line breaks/);
   });
+
+  it('refuses control characters rather than reading something else than was typed', () => {
+    expect(() => parseAddressList('to', ['ann\0@example.org'])).toThrow(/cannot contain control characters/);
+    expect(() => parseAddressList('cc', ['ann@example.org>\0Bcc: evil@example.org'])).toThrow(/Cc: addresses cannot contain control characters/);
+  });
 });

@@ -8,13 +8,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { osKeychain } from '../../main/core/accounts/secrets.ts';
-import { accountFor, tempHome, testCore, value } from '../helpers/core.ts';
+import { accountFor, testCore, value } from '../helpers/core.ts';
+import { keptHome, recordTestOutput, registerTestSecret } from '../helpers/secrets.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 
 // Only the private keyring test/run.ts starts: never the developer's own.
 const hasSecretService = process.env.OUTBOUND_TEST_PRIVATE_KEYRING === '1' && Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
 if (process.env.CI && !hasSecretService) throw new Error('CI must run the keychain tests: start the suite with `npm test` (it provides gnome-keyring).');
-const PASSWORD = 'kc-Pa55-' + Math.random().toString(36).slice(2);
+// Registered for the final secrets scan, which searches the data directories these tests keep (keptHome).
+const PASSWORD = registerTestSecret('kc-Pa55-' + Math.random().toString(36).slice(2), { user: 'me' });
+const UNSAVED_PASSWORD = registerTestSecret('no-keychain-Pa55');
 
 /** Every byte the data directory holds (the SQLite file, its WAL, frozen messages). */
 function dataDirectoryBytes(home: string): string {
@@ -27,7 +30,7 @@ describe.skipIf(!hasSecretService)('OS keychain (gnome-keyring through keytar)',
   it('keeps the password in the keychain only, and sends with it', async () => {
     const server = await startSmtpServer({ auth: { user: 'me', pass: PASSWORD } });
     try {
-      const { core, api } = testCore(server, { secrets: osKeychain() });
+      const { core, api } = testCore(server, { secrets: osKeychain(), home: keptHome() });
       const account = await value(api.accounts.save(accountFor(server, { passwordCommand: undefined, password: PASSWORD })));
       expect(account).toMatchObject({ secretSource: 'keychain', passwordCommand: null });
       expect(JSON.stringify(account)).not.toContain(PASSWORD);
@@ -54,7 +57,7 @@ describe.skipIf(!hasSecretService)('OS keychain (gnome-keyring through keytar)',
   });
 
   it('removing an account removes its password from the keychain', async () => {
-    const { core, api } = testCore(undefined, { secrets: osKeychain() });
+    const { core, api } = testCore(undefined, { secrets: osKeychain(), home: keptHome() });
     const account = await value(api.accounts.save(accountFor({ host: 'smtp.example.org', port: 587 }, { passwordCommand: undefined, password: PASSWORD })));
     const ref = core.accounts.get(account.id).secretRef;
     expect(await osKeychain().get(ref)).toBe(PASSWORD);
@@ -65,7 +68,7 @@ describe.skipIf(!hasSecretService)('OS keychain (gnome-keyring through keytar)',
 
 describe('no keychain on the system', () => {
   it('says so plainly, offers the password command, and saves nothing', async () => {
-    const home = tempHome();
+    const home = keptHome();
     const script = `
       import { openCore } from './main/core/index.ts';
       import { createApi } from './main/api.ts';
@@ -73,7 +76,7 @@ describe('no keychain on the system', () => {
       const core = openCore({ autoSend: false });
       const dispatch = createDispatch(createApi(core));
       const saved = await dispatch('accounts.save', [{ name: 'A', email: 'a@example.org', host: 'smtp.example.org', port: 587,
-        security: 'starttls', username: 'a', password: 'secret' }]);
+        security: 'starttls', username: 'a', password: '${UNSAVED_PASSWORD}' }]);
       const listed = await dispatch('accounts.list', []);
       console.log(JSON.stringify({ saved, listed }));
       await core.close();`;
@@ -81,6 +84,7 @@ describe('no keychain on the system', () => {
       cwd: join(import.meta.dirname, '..', '..'),
       env: { ...process.env, OUTBOUND_HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}` },
     });
+    recordTestOutput(stdout);
     const { saved, listed } = JSON.parse(stdout);
     expect(saved).toMatchObject({ ok: false, error: { code: 'keychain_unavailable' } });
     expect(saved.error.message).toMatch(/No system keychain is available.*use a password command instead/s);

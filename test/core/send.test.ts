@@ -4,9 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { messagesDir } from '../../main/core/paths.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
+import { keptHome, passwordCommandFor, registerTestSecret } from '../helpers/secrets.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 
-const AUTH = { user: 'me', pass: 's3cret pass' };
+// Registered for the final secrets scan, which searches the data directories these tests keep (keptHome).
+const AUTH = { user: 'me', pass: registerTestSecret('send-test s3cret', { user: 'me' }) };
+const PASSWORD_COMMAND = passwordCommandFor(AUTH.pass);
+const WRONG_PASSWORD_COMMAND = passwordCommandFor(registerTestSecret('wrong-pass', { user: 'me' }));
 let server: TestSmtpServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -17,8 +21,8 @@ afterEach(async () => {
 describe('sending through a real SMTP server', () => {
   it('submits over STARTTLS with AUTH exactly the frozen message, with Bcc only in the envelope', async () => {
     server = await startSmtpServer({ auth: AUTH });
-    const { core, api } = testCore(server);
-    const account = await value(api.accounts.save(accountFor(server)));
+    const { core, api } = testCore(server, { home: keptHome() });
+    const account = await value(api.accounts.save(accountFor(server, { passwordCommand: PASSWORD_COMMAND })));
     const queued = await value(api.outbox.send({
       accountId: account.id,
       to: ['Ann Example <ann@example.org>, bob@example.net'],
@@ -58,8 +62,8 @@ describe('sending through a real SMTP server', () => {
 
   it('submits over implicit TLS', async () => {
     server = await startSmtpServer({ auth: AUTH, secure: true });
-    const { core, api } = testCore(server);
-    const account = await value(api.accounts.save(accountFor(server, { security: 'tls' })));
+    const { core, api } = testCore(server, { home: keptHome() });
+    const account = await value(api.accounts.save(accountFor(server, { security: 'tls', passwordCommand: PASSWORD_COMMAND })));
     const queued = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 's', text: 't' }));
     expect((await core.sender.sendNow(queued.id)).state).toBe('sent');
     expect((await server.waitForMessages(1))[0]!.user).toBe('me');
@@ -67,8 +71,8 @@ describe('sending through a real SMTP server', () => {
 
   it('fails on a wrong password, says so, and keeps AUTH out of the transcript', async () => {
     server = await startSmtpServer({ auth: AUTH });
-    const { core, api } = testCore(server);
-    const account = await value(api.accounts.save(accountFor(server, { passwordCommand: "printf '%s' wrong-pass" })));
+    const { core, api } = testCore(server, { home: keptHome() });
+    const account = await value(api.accounts.save(accountFor(server, { passwordCommand: WRONG_PASSWORD_COMMAND })));
     const queued = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 's', text: 't' }));
     const failed = await core.sender.sendNow(queued.id);
     expect(failed.state).toBe('failed');
@@ -104,7 +108,7 @@ describe('sending through a real SMTP server', () => {
   it('fails a message whose server certificate is not trusted, without sending', async () => {
     server = await startSmtpServer({ auth: AUTH });
     const { core, api } = testCore(undefined); // does not trust the test CA
-    const account = await value(api.accounts.save(accountFor(server)));
+    const account = await value(api.accounts.save(accountFor(server, { passwordCommand: PASSWORD_COMMAND })));
     const queued = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 's', text: 't' }));
     const failed = await core.sender.sendNow(queued.id);
     expect(failed.state).toBe('failed');
@@ -122,8 +126,8 @@ describe('sending through a real SMTP server', () => {
         return undefined;
       },
     });
-    const { core, api } = testCore(server);
-    const account = await value(api.accounts.save(accountFor(server)));
+    const { core, api } = testCore(server, { home: keptHome() });
+    const account = await value(api.accounts.save(accountFor(server, { passwordCommand: PASSWORD_COMMAND })));
     const queued = await value(api.outbox.send({
       accountId: account.id, to: ['ann@example.org', 'nobody@example.org', 'bob@example.org'], subject: 'partial', text: 't',
     }));
@@ -169,8 +173,8 @@ describe('bad input is refused with a specific error and nothing is queued', () 
     [{ to: ['ann@example.org'], subject: 'two\r\nBcc: evil@example.org' }, 'subject', /Subject must be a single line/],
   ])('%j → %s', async (fields, field, message) => {
     server = await startSmtpServer({ auth: AUTH });
-    const { core, api } = testCore(server);
-    const account = await value(api.accounts.save(accountFor(server)));
+    const { core, api } = testCore(server, { home: keptHome() });
+    const account = await value(api.accounts.save(accountFor(server, { passwordCommand: PASSWORD_COMMAND })));
     const result = await api.outbox.send({ accountId: account.id, subject: 's', text: 't', ...fields });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field } });
     if (!result.ok) expect(result.error.message).toMatch(message);

@@ -3,9 +3,8 @@
  * server with STARTTLS and AUTH. A person adds an account, writes to a To and a Bcc recipient, and
  * sees the message in Sent with the server's reply; a malformed address is caught and sends nothing.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +12,13 @@ import type { AddressObject } from 'mailparser';
 import { createApi } from '../../main/api.ts';
 import { startBrowserHostForCore, type BrowserHost } from '../../main/browser-host/server.ts';
 import { openCore, type Core } from '../../main/core/index.ts';
+import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 import { builtApp, screenshotsDir } from './built-app.ts';
 
 const USER = 'ann@example.org';
-const PASSWORD = 'correct horse battery staple';
+// Registered for the final secrets scan, which searches the kept data directory and the run's logs.
+const PASSWORD = registerTestSecret('correct horse battery staple', { user: USER });
 const SUBJECT = 'Quarterly numbers';
 const BODY = 'Hi Bob,\n\nthe numbers are in.\n\nAnn';
 
@@ -32,9 +33,10 @@ const pageProblems: string[] = [];
 
 beforeAll(async () => {
   smtp = await startSmtpServer({ auth: { user: USER, pass: PASSWORD } });
-  home = await mkdtemp(path.join(tmpdir(), 'outbound-e2e-'));
+  home = keptHome();
   core = openCore({ home, extraCaCertificates: [smtp.ca] });
   host = await startBrowserHostForCore(core, builtApp());
+  registerTestSecret(host.token);
   await mkdir(screenshotsDir, { recursive: true });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -54,7 +56,6 @@ afterAll(async () => {
   await host?.close();
   await core?.close();
   await smtp?.close();
-  if (home) await rm(home, { recursive: true, force: true });
 });
 
 const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });

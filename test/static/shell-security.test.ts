@@ -308,6 +308,89 @@ describe('the preload', () => {
   });
 });
 
+describe('sessions, schemes and what the page may load (SECURITY.md)', () => {
+  const main = parse('main/index.ts');
+
+  it('denies permissions on the one session, before the first window exists', () => {
+    const denials = callsOf(main, 'denyAllPermissions');
+    expect(denials.map((call) => call.arguments[0]?.getText())).toEqual(['session.defaultSession']);
+    const windows = callsOf(main, 'createMainWindow');
+    expect(windows.length).toBeGreaterThan(0);
+    for (const window of windows) expect(window.getStart()).toBeGreaterThan(denials[0]!.getStart());
+    // Another session would come without the handlers: none is made, by partition or by API.
+    const otherSessions = APP_SOURCES.flatMap((file) =>
+      [...callsOf(parse(file), 'fromPartition'), ...callsOf(parse(file), 'fromPath')].map((call) => `${file}: ${call.getText()}`),
+    );
+    expect(otherSessions).toEqual([]);
+    const partitions = APP_SOURCES.flatMap((file) =>
+      descendants(parse(file)).filter((n) => ts.isPropertyAssignment(n) && n.name.getText() === 'partition').map(() => file),
+    );
+    expect(partitions).toEqual([]);
+  });
+
+  it('registers app:// as standard and secure only: no CSP bypass, no CORS, no service workers', () => {
+    const registrations = callsOf(parse('main/protocol.ts'), 'registerSchemesAsPrivileged');
+    expect(registrations).toHaveLength(1);
+    const privileges = descendants(registrations[0]!).find(
+      (n): n is ts.PropertyAssignment => ts.isPropertyAssignment(n) && n.name.getText() === 'privileges',
+    )?.initializer;
+    if (!privileges || !ts.isObjectLiteralExpression(privileges)) throw new Error('privileges is not an object literal');
+    expect(privileges.properties.map((p) => p.getText()).sort()).toEqual(['secure: true', 'standard: true', 'supportFetchAPI: true']);
+  });
+
+  it('loads only app://outbound: no file:// page and no other URL', () => {
+    expect(APP_SOURCES.flatMap((file) => callsOf(parse(file), 'loadFile').map(() => file))).toEqual([]);
+    const urls = APP_SOURCES.flatMap((file) => callsOf(parse(file), 'loadURL').map((call) => call.arguments[0]?.getText() ?? ''));
+    expect(urls.length).toBeGreaterThan(0);
+    // The entry page itself, or it with a fixed fragment: nothing computed from data.
+    for (const url of urls) expect(url).toMatch(/^(APP_ENTRY_URL|`\$\{APP_ENTRY_URL\}#[\w-]*`)$/);
+    const fileUrls = SHELL.filter((file) => descendants(parse(file)).some((n) => stringValue(n)?.startsWith('file:')));
+    expect(fileUrls).toEqual([]);
+  });
+
+  it('enables no Blink feature and no popups anywhere', () => {
+    const offenders = APP_SOURCES.flatMap((file) =>
+      descendants(parse(file))
+        .filter((n) => (ts.isPropertyAssignment(n) || ts.isJsxAttribute(n)) && ['enableBlinkFeatures', 'allowpopups'].includes(n.name.getText()))
+        .map((n) => `${file}: ${n.getText()}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('renders no HTML from strings in the renderer and evaluates no code', () => {
+    const RENDERER = APP_SOURCES.filter((file) => file.startsWith('renderer/'));
+    const offenders = RENDERER.flatMap((file) =>
+      descendants(parse(file))
+        .filter(
+          (n) =>
+            (ts.isJsxAttribute(n) && n.name.getText() === 'dangerouslySetInnerHTML') ||
+            (ts.isPropertyAccessExpression(n) && ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'write', 'writeln'].includes(n.name.text) &&
+              (n.name.text.startsWith('write') ? n.expression.getText() === 'document' : true)) ||
+            ((ts.isCallExpression(n) || ts.isNewExpression(n)) && ['eval', 'Function'].includes(n.expression.getText())),
+        )
+        .map((n) => `${file}: ${n.getText().slice(0, 80)}`),
+    );
+    expect(RENDERER.length).toBeGreaterThan(0);
+    expect(offenders).toEqual([]);
+  });
+
+  it('runs on an Electron that still gets security fixes (43 or later)', () => {
+    const pkg = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> };
+    expect(Number(/^\D*(\d+)/.exec(pkg.devDependencies.electron ?? '')?.[1])).toBeGreaterThanOrEqual(43);
+  });
+
+  const builtWindow = path.join(root, 'dist', 'main', 'window.js');
+  it.skipIf(!existsSync(builtWindow))('keeps the webPreferences and guards in the built main bundle', () => {
+    const source = readFileSync(builtWindow, 'utf8');
+    for (const setting of ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false', 'webSecurity: true', 'webviewTag: false']) {
+      expect(source).toContain(setting);
+    }
+    for (const guard of ['setWindowOpenHandler', "'will-navigate'", "'will-redirect'", 'setPermissionRequestHandler', 'setPermissionCheckHandler']) {
+      expect(source).toContain(guard);
+    }
+  });
+});
+
 describe('packaging (electron-builder.yml)', () => {
   const config = loadYaml(read('electron-builder.yml')) as Record<string, unknown>;
 

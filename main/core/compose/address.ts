@@ -38,6 +38,8 @@ export function parseAddressList(field: string, inputs: readonly string[]): Mail
   const mailboxes: Mailbox[] = [];
   for (const input of inputs) {
     if (/[\r\n]/.test(input)) throw invalid(field, `${label(field)}: addresses cannot contain line breaks.`);
+    // The parser would quietly drop a NUL or other control character and read something else than was typed.
+    if (/[\x00-\x08\x0b-\x1f\x7f]/.test(input)) throw invalid(field, `${label(field)}: addresses cannot contain control characters.`);
     for (const parsed of addressparser(input, { flatten: true })) {
       const address = (parsed.address ?? '').trim();
       const name = (parsed.name ?? '').trim();

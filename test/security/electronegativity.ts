@@ -1,0 +1,67 @@
+/**
+ * `node test/security/electronegativity.ts` (CI, after `npm run build`): Doyensec's Electronegativity
+ * over the app's sources and over the built app, offline (AvailableSecurityFixesGlobalCheck would
+ * fetch Electron's release list). Exits 1 on any finding; a reviewed finding is suppressed where it
+ * is, with `eng-disable CHECK_ID <reason>` on its line (SECURITY.md lists them).
+ *
+ * What is scanned is what goes into the package: main/ without the CLI and the browser host
+ * (tsconfig.build.json leaves them out; neither runs in Electron), preload/ and renderer/; then
+ * dist/{main,preload,renderer}, as electron-builder.yml packs them. package.json and its lock go
+ * along so the checks know the Electron version.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const CLI = path.join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
+const NOT_IN_THE_APP = [path.join(root, 'main', 'cli'), path.join(root, 'main', 'browser-host')];
+
+/**
+ * Electronegativity always tries to fetch translations first; offline, its HTTP client (got 11)
+ * crashes on Node 24 when it retries. On the system's Node (Debian's 20) the failure is a warning.
+ * So prefer a `node` on PATH other than the project's own node_modules/.bin one.
+ */
+function systemNode(): string {
+  const candidates = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== '' && !dir.includes('node_modules'));
+  return candidates.map((dir) => path.join(dir, 'node')).find((file) => existsSync(file)) ?? process.execPath;
+}
+
+const TARGETS: Record<string, string[]> = {
+  sources: ['main', 'preload', 'renderer'],
+  'built app': ['dist/main', 'dist/preload', 'dist/renderer'],
+};
+
+/** A copy of `dirs` (and the package files) in a scratch directory: Electronegativity scans whole trees. */
+function stage(dirs: string[]): string {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'outbound-electronegativity-'));
+  for (const dir of [...dirs, 'package.json', 'package-lock.json']) {
+    cpSync(path.join(root, dir), path.join(scratch, dir), { recursive: true, filter: (source) => !NOT_IN_THE_APP.includes(source) });
+  }
+  return scratch;
+}
+
+/** Findings as CSV rows, without the informational one that only reports the Electron version. */
+function scan(name: string, dirs: string[]): string[] {
+  const scratch = stage(dirs);
+  try {
+    const report = path.join(scratch, 'findings.csv');
+    const run = spawnSync(systemNode(), [CLI, '-i', scratch, '-x', 'AvailableSecurityFixesGlobalCheck', '-r', '-v', 'false', '-o', report], {
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`electronegativity failed on the ${name} (exit ${run.status}): ${run.stderr}`);
+    const rows = readFileSync(report, 'utf8').split('\n').slice(1).filter((row) => row.trim() !== '');
+    return rows.filter((row) => !/^[A-Z_]+,"INFORMATIONAL"/.test(row)).map((row) => `${name}: ${row}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+const findings = Object.entries(TARGETS).flatMap(([name, dirs]) => scan(name, dirs));
+if (findings.length > 0) {
+  console.error(`Electronegativity: ${findings.length} finding(s). Fix each, or suppress it on its line with \`eng-disable CHECK_ID <reason>\` and list it in SECURITY.md:`);
+  for (const finding of findings) console.error(`  ${finding}`);
+  process.exit(1);
+}
+console.log(`Electronegativity: no findings in ${Object.keys(TARGETS).join(' or the ')}.`);
