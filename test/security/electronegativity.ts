@@ -42,17 +42,26 @@ function stage(dirs: string[]): string {
   return scratch;
 }
 
-/** Findings as CSV rows, without the informational one that only reports the Electron version. */
+interface Sarif {
+  runs: { results: { ruleId: string; level: string; message: { text: string }; locations?: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[];
+}
+
+/** Findings from the SARIF report (its CSV report does not escape code samples), without the informational notes. */
 function scan(name: string, dirs: string[]): string[] {
   const scratch = stage(dirs);
   try {
-    const report = path.join(scratch, 'findings.csv');
+    const report = path.join(scratch, 'findings.sarif');
     const run = spawnSync(systemNode(), [CLI, '-i', scratch, '-x', 'AvailableSecurityFixesGlobalCheck', '-r', '-v', 'false', '-o', report], {
       encoding: 'utf8',
     });
     if (run.status !== 0) throw new Error(`electronegativity failed on the ${name} (exit ${run.status}): ${run.stderr}`);
-    const rows = readFileSync(report, 'utf8').split('\n').slice(1).filter((row) => row.trim() !== '');
-    return rows.filter((row) => !/^[A-Z_]+,"INFORMATIONAL"/.test(row)).map((row) => `${name}: ${row}`);
+    const sarif = JSON.parse(readFileSync(report, 'utf8')) as Sarif;
+    return sarif.runs.flatMap((r) => r.results)
+      .filter((result) => result.level !== 'note')
+      .map((result) => {
+        const where = result.locations?.[0]?.physicalLocation;
+        return `${name}: ${result.ruleId} at ${where?.artifactLocation.uri ?? '?'}:${where?.region?.startLine ?? '?'}: ${result.message.text}`;
+      });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
