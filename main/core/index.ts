@@ -3,7 +3,7 @@
  * tests all open it the same way, on the same data directory.
  */
 import { EventEmitter } from 'node:events';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Connectivity, MessageState, OutboxChange } from '../../preload/contract.ts';
 import type { DiscoveryOptions } from './accounts/autoconfig.ts';
 import { AccountStore } from './accounts/store.ts';
@@ -64,7 +64,7 @@ export function openCore(options: CoreOptions = {}): Core {
     onConnectivity: (online) => emit('connectivityChanged', { online }),
     submit: { ...options.sender?.submit, ...(options.extraCaCertificates ? { extraCaCertificates: options.extraCaCertificates } : {}) },
   });
-  void outbox.removeOrphanFiles(readdirSync(dir));
+  void outbox.removeOrphanFiles().catch(() => undefined); // housekeeping: never worth failing a start
   if (options.autoSend ?? true) sender.start();
 
   let closing: Promise<void> | undefined;

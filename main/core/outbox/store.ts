@@ -3,7 +3,7 @@
  * the outbox says is what survives a crash. Claiming is one atomic UPDATE with a lease, so the app
  * and the CLI on the same data directory never submit the same message at once.
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DraftView, Hold, MessageState, MessageView, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
 import type { Statement, Transaction } from 'better-sqlite3';
@@ -95,6 +95,9 @@ const COUNT_IN_RATE_WINDOW = `
     rate_window_count = CASE WHEN rate_window_start <= @now - 60000 THEN 1 ELSE rate_window_count + 1 END,
     rate_window_start = CASE WHEN rate_window_start <= @now - 60000 THEN @now ELSE rate_window_start END
   WHERE id = @id`;
+
+/** Far longer than writing a message and committing its row can take. */
+const ORPHAN_AGE_MS = 60 * 60_000;
 
 export interface ClaimBy {
   id?: number;
@@ -336,10 +339,22 @@ export class OutboxStore {
     return JSON.parse(row.draft ?? 'null') as DraftView;
   }
 
-  /** Delete frozen files that no row points at (a crash between writing the file and the row). */
-  async removeOrphanFiles(files: string[]): Promise<void> {
+  /**
+   * Delete frozen files that no row points at: a crash between writing the file and committing its
+   * row. Only old ones — another process on this directory may be between those two steps right now.
+   */
+  async removeOrphanFiles(olderThanMs = ORPHAN_AGE_MS, now = Date.now()): Promise<void> {
     const known = new Set((this.sql('SELECT raw_file FROM messages').all() as { raw_file: string }[]).map((r) => r.raw_file));
-    await Promise.all(files.filter((f) => f.endsWith('.eml') && !known.has(f)).map((f) => rm(join(this.dir, f), { force: true })));
+    const entries = await readdir(this.dir);
+    await Promise.all(
+      entries
+        .filter((name) => (name.endsWith('.eml') || name.endsWith('.partial')) && !known.has(name))
+        .map(async (name) => {
+          const file = join(this.dir, name);
+          const { mtimeMs } = await stat(file).catch(() => ({ mtimeMs: now }));
+          if (now - mtimeMs > olderThanMs) await rm(file, { force: true });
+        }),
+    );
   }
 
   private transition(id: number, from: MessageState[], to: MessageState, now: number, why: string): void {
