@@ -52,7 +52,7 @@ function keepOnAppOrigin(contents: WebContents): void {
 }
 
 /** Only web links: `file:`, `smb:`, custom handlers and the like could run things on the machine. */
-function openInBrowser(url: string): void {
+export function openInBrowser(url: string): void {
   const parsed = URL.parse(url);
   if (parsed === null || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return;
   shell.openExternal(parsed.href) // eng-disable OPEN_EXTERNAL_JS_CHECK only http and https URLs get past the check above

@@ -1,5 +1,8 @@
 /** `outbound account …` */
-import { SECURITY_MODES, type AccountInput, type AccountView, type ConnectionTestView, type Security } from '../../preload/contract.ts';
+import {
+  OAUTH_PROVIDERS, SECURITY_MODES, type AccountInput, type AccountView, type ConnectionTestView, type OAuthProvider, type Security,
+} from '../../preload/contract.ts';
+import { OAUTH_PRESETS } from '../core/accounts/oauth.ts';
 import { AppError } from '../core/errors.ts';
 import { EXIT, UsageError, optional, report, required, unwrap, type Command, type Context } from './common.ts';
 
@@ -18,6 +21,13 @@ function security(values: Context['values']): Security | undefined {
   if (given === undefined) return undefined;
   if (!(SECURITY_MODES as readonly string[]).includes(given)) throw new UsageError(`--security must be one of ${SECURITY_MODES.join(', ')}.`);
   return given as Security;
+}
+
+function oauthProvider(values: Context['values']): OAuthProvider | undefined {
+  const given = optional(values, 'oauth');
+  if (given === undefined) return undefined;
+  if (!(OAUTH_PROVIDERS as readonly string[]).includes(given)) throw new UsageError(`--oauth must be one of ${OAUTH_PROVIDERS.join(', ')}.`);
+  return given as OAuthProvider;
 }
 
 function port(values: Context['values']): number | undefined {
@@ -57,8 +67,11 @@ function settingsOf(values: Context['values'], base: Partial<AccountInput>): Par
 
 async function accountAdd(ctx: Context): Promise<number> {
   const { values, io, api } = ctx;
+  const provider = oauthProvider(values);
   let base: Partial<AccountInput> = {};
-  if (values.autoconfig) {
+  if (provider && !values.autoconfig && optional(values, 'host') === undefined) {
+    base = { ...OAUTH_PRESETS[provider].server };
+  } else if (values.autoconfig) {
     const found = unwrap(io, await api.accounts.discover(required(values, 'email')));
     if (!found) return EXIT.failed;
     io.stdout(`Found ${found.host}:${found.port} (${found.security}) via ${found.source}: ${found.from}.`);
@@ -68,11 +81,24 @@ async function accountAdd(ctx: Context): Promise<number> {
     for (const name of ['host', 'port', 'security']) required(values, name);
   }
   if (security(values) === 'none') io.stderr('outbound: warning: this account sends without encryption: anyone on the network can read and change its mail.');
-  const input = { displayName: '', ...settingsOf(values, base), ...(await secret(ctx, true)) };
-  const result = await api.accounts.save({ ...input, name: required(values, 'name') } as AccountInput);
+  const result = provider ? await signIn(ctx, provider, base) : await api.accounts.save({
+    displayName: '', ...settingsOf(values, base), ...(await secret(ctx, true)), name: required(values, 'name'),
+  } as AccountInput);
   if (!result.ok) return report(io, result.error);
   io.stdout(`Added account "${result.value.name}" (id ${result.value.id}): ${describe(result.value)}.`);
   return EXIT.ok;
+}
+
+/** `--oauth`: the sign-in URL is printed (core's openExternal in cli/main.ts); this waits for the loopback redirect. */
+async function signIn({ values, io, api }: Context, provider: OAuthProvider, base: Partial<AccountInput>) {
+  const clientSecret = values['client-secret-stdin'] ? (await io.readStdin()).replace(/\r?\n$/, '') : undefined;
+  io.stdout(`Signing in with ${OAUTH_PRESETS[provider].name}.`);
+  return api.accounts.signIn({
+    provider,
+    ...(optional(values, 'client-id') === undefined ? {} : { clientId: optional(values, 'client-id') }),
+    ...(clientSecret ? { clientSecret } : {}),
+    account: { displayName: '', ...settingsOf(values, base), name: required(values, 'name') } as AccountInput,
+  });
 }
 
 async function accountEdit(ctx: Context): Promise<number> {
@@ -125,7 +151,7 @@ async function accountList({ values, io, api }: Context): Promise<number> {
     io.stdout('No accounts. Add one with `outbound account add`.');
   } else {
     for (const a of accounts) {
-      io.stdout([a.id, `${a.name}${a.isDefault ? ' (default)' : ''}`, a.email, `${a.host}:${a.port}`, a.security, authLabel(a.secretSource),
+      io.stdout([a.id, `${a.name}${a.isDefault ? ' (default)' : ''}`, a.email, `${a.host}:${a.port}`, a.security, authLabel(a),
         ...(a.tlsFingerprint ? [`pinned ${a.tlsFingerprint}`] : [])].join('\t'));
     }
   }
@@ -171,19 +197,25 @@ function find({ positionals, io, core }: Context, nameOrId = positionals[0] ?? '
 }
 
 const describe = (a: AccountView): string =>
-  `${a.email} via ${a.host}:${a.port} (${a.security}, ${authLabel(a.secretSource)}${a.tlsFingerprint ? ', certificate pinned' : ''})`;
+  `${a.email} via ${a.host}:${a.port} (${a.security}, ${authLabel(a)}${a.tlsFingerprint ? ', certificate pinned' : ''})`;
 
-const authLabel = (source: string): string => ({ none: 'no AUTH', keychain: 'password in keychain', command: 'password command' })[source] ?? source;
+const authLabel = (a: AccountView): string =>
+  a.oauth ? `signs in with ${OAUTH_PRESETS[a.oauth.provider].name}` : { none: 'no AUTH', keychain: 'password in keychain', command: 'password command' }[a.secretSource];
 
 export const accountCommands: Record<string, Command> = {
   'account add': {
     usage: `--name N --email ADDR (--host H --port P --security tls|starttls|none | --autoconfig)
-              ${SETTINGS_USAGE}
+              ${SETTINGS_USAGE} [--oauth google|microsoft [--client-id ID] [--client-secret-stdin]]
               --autoconfig finds the server from the address (presets, autoconfig, SRV, guesses).
               With --user and no --password-command, the password is read from standard input
               and kept in the system keychain. Without --user the account sends without AUTH.
-              --tls-fingerprint pins the server's certificate (openssl x509 -fingerprint -sha256).`,
-    options: { ...SETTINGS_OPTIONS, autoconfig: { type: 'boolean' } },
+              --tls-fingerprint pins the server's certificate (openssl x509 -fingerprint -sha256).
+              --oauth signs in with Google or Microsoft 365 instead of a password (their server
+              unless --host or --autoconfig says otherwise): it prints the sign-in address, waits
+              until you finished in the browser, and keeps the refresh token in the keychain.
+              --client-id names your OAuth app; --client-secret-stdin reads its secret, where
+              the provider demands one, from standard input.`,
+    options: { ...SETTINGS_OPTIONS, autoconfig: { type: 'boolean' }, oauth: { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret-stdin': { type: 'boolean' } },
     run: accountAdd,
   },
   'account edit': {

@@ -43,7 +43,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let core: Core | undefined;
   try {
-    core = openCore({ autoSend: false });
+    // Sign-in (`account add --oauth`): the person opens the address in a browser on this machine; the loopback redirect comes back here.
+    core = openCore({ autoSend: false, oauth: { openExternal: (url) => io.stdout(`Open this address in a browser on this machine to sign in; Outbound waits for it:\n${url}`) } });
     const dispatch = createDispatch(createApi(core), io.stderr);
     const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
     return await command.run({ values, positionals, io, core, api });

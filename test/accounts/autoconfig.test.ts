@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { discover, parseAutoconfig } from '../../main/core/accounts/autoconfig.ts';
+import { discover, oauthProviderOf, parseAutoconfig } from '../../main/core/accounts/autoconfig.ts';
 import { closedPort } from '../helpers/net.ts';
 import { testCertificates } from '../helpers/tls.ts';
 import { startDnsServer, type TestDnsServer } from './dns.ts';
@@ -53,7 +53,12 @@ const nowhere = async () => `http://127.0.0.1:${await closedPort()}`;
 describe('finding the server from the address', () => {
   it('uses a built-in preset for the big providers without touching the network', async () => {
     const found = await discover('Ann <ann@gmail.com>', { fetch: () => Promise.reject(new Error('no network')) });
-    expect(found).toMatchObject({ source: 'preset', from: 'gmail.com', host: 'smtp.gmail.com', port: 465, security: 'tls', username: 'ann@gmail.com' });
+    expect(found).toMatchObject({ source: 'preset', from: 'gmail.com', host: 'smtp.gmail.com', port: 465, security: 'tls', username: 'ann@gmail.com', oauth2: 'google' });
+  });
+
+  it('says Google or Microsoft 365 wants OAuth2 sign-in wherever their servers are found (a company domain hosted there)', () => {
+    expect(['smtp.gmail.com', 'smtp.office365.com', 'smtp-mail.outlook.com', 'smtp.example.test', 'gmail.com.example.test'].map(oauthProviderOf))
+      .toEqual(['google', 'microsoft', 'microsoft', null, null]);
   });
 
   it('reads autoconfig XML (autoconfig.<domain> first, then .well-known), skipping plain-text servers', async () => {

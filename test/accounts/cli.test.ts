@@ -91,4 +91,16 @@ describe('outbound account', () => {
     expect((await outbound(home, ['account', 'remove', 'other', '--queued', 'cancel'])).code).toBe(0);
     expect(JSON.parse((await outbound(home, ['outbox', 'list', '--json'])).stdout)).toEqual([]);
   });
+
+  it('signs in with --oauth only with a client ID, saying so before any browser is involved', async () => {
+    const home = tempHome();
+    const add = (extra: string[]) => outbound(home, ['account', 'add', '--name', 'g', '--email', 'me@gmail.com', ...extra]);
+    const missing = await add(['--oauth', 'google']);
+    expect(missing).toMatchObject({ code: 65 });
+    expect(missing.stdout).toBe('Signing in with Google.\n');
+    expect(missing.stderr).toMatch(/^outbound: Enter the client ID of an OAuth app registered with Google for Outbound; this build has none of its own\.$/m);
+    const unknown = await add(['--oauth', 'yahoo']);
+    expect(unknown).toMatchObject({ code: 64, stderr: expect.stringMatching(/--oauth must be one of google, microsoft\./) });
+    expect(JSON.parse((await outbound(home, ['account', 'list', '--json'])).stdout)).toEqual([]);
+  });
 });

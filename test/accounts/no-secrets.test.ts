@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SecretStore } from '../../main/core/accounts/secrets.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
 import { testCertificates } from '../helpers/tls.ts';
+import { memoryKeychain } from './oauth-server.ts';
 import { startAccountsServer, type AccountsServer } from './servers.ts';
 
 const PASSWORD = 'Tr0ub4dor&3-unique-secret';
@@ -27,12 +27,7 @@ describe('secrets', () => {
   it('occur in no file of the data directory, no API answer and no log', async () => {
     const logged: unknown[] = [];
     for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, level).mockImplementation((...args) => void logged.push(...args));
-    const keychain = new Map<string, string>();
-    const secrets: SecretStore = {
-      get: async (ref) => keychain.get(ref) ?? null,
-      set: async (ref, secret) => void keychain.set(ref, secret),
-      delete: async (ref) => void keychain.delete(ref),
-    };
+    const secrets = memoryKeychain();
     server = await startAccountsServer({ auth: { user: 'me', pass: PASSWORD, methods: ['PLAIN', 'LOGIN'] } });
     const { core, api } = testCore(undefined, { secrets, extraCaCertificates: [(await testCertificates()).ca] });
     const answers: unknown[] = [];
@@ -53,7 +48,7 @@ describe('secrets', () => {
     await keep(api.accounts.list());
     await keep(api.outbox.list());
     await keep(api.sent.list());
-    expect(keychain.size).toBe(2);
+    expect(secrets.entries.size).toBe(2);
     await core.close();
 
     const forms = [PASSWORD, WRONG].flatMap((p) => [p, Buffer.from(`\u0000me\u0000${p}`).toString('base64'), Buffer.from(p).toString('base64')]);

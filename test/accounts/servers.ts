@@ -51,8 +51,8 @@ export interface AccountsServerOptions {
   /** A man in the middle that removes STARTTLS from EHLO and refuses the command. */
   stripStartTls?: boolean;
   auth?: { user: string; pass: string; methods?: ('PLAIN' | 'LOGIN' | 'CRAM-MD5' | 'XOAUTH2')[] };
-  /** For XOAUTH2: the access token the server accepts. */
-  accessToken?: string;
+  /** For XOAUTH2: the access token the server accepts (a function: the current one of an OAuth2 server). */
+  accessToken?: string | (() => string | undefined);
 }
 
 export interface AccountsServer {
@@ -81,7 +81,7 @@ export async function startAccountsServer(options: AccountsServerOptions = {}): 
       const expected = options.auth;
       const ok = expected !== undefined && (
         auth.method === 'XOAUTH2'
-          ? auth.username === expected?.user && auth.accessToken === options.accessToken
+          ? auth.username === expected?.user && auth.accessToken === (typeof options.accessToken === 'function' ? options.accessToken() : options.accessToken)
           : auth.method === 'CRAM-MD5'
             ? auth.username === expected?.user && auth.validatePassword(expected.pass)
             : auth.username === expected?.user && auth.password === expected.pass);

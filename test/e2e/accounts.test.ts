@@ -2,25 +2,32 @@
  * End to end in Chromium: a person types only an address, Outbound finds the server through the
  * provider's autoconfig file (a local HTTP server), they add the password, run the connection test
  * and read the verdict and the transcript; a self-signed server is refused until they trust its
- * certificate after seeing its fingerprint. Screenshots land in test-results/screenshots/.
+ * certificate after seeing its fingerprint; they add a From alias with its own signature; they sign
+ * in with Google against a local OAuth2 server (the test plays the system browser, which the host
+ * cannot open). Screenshots land in test-results/screenshots/.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHostForCore, type BrowserHost } from '../../main/browser-host/server.ts';
 import { openCore, type Core } from '../../main/core/index.ts';
+import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import { testCertificates } from '../helpers/tls.ts';
+import { follow, startOAuthServer, type TestOAuthServer } from '../accounts/oauth-server.ts';
 import { selfSigned, startAccountsServer, type AccountsServer } from '../accounts/servers.ts';
 import { builtApp, screenshotsDir } from './built-app.ts';
 
 const USER = 'ann@example.test';
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = registerTestSecret('correct horse battery staple', { user: USER });
+const GMAIL_USER = 'ann@gmail.example';
+const CLIENT_ID = 'e2e-client.apps.example';
 
 let smtp: AccountsServer;
 let selfSignedSmtp: AccountsServer;
+let oauth: TestOAuthServer;
+let oauthSmtp: AccountsServer;
 let http: Server;
 let home: string;
 let core: Core;
@@ -32,6 +39,8 @@ const pageProblems: string[] = [];
 beforeAll(async () => {
   smtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD } });
   selfSignedSmtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD }, certificate: await selfSigned('self.example.test') });
+  const oauthServer = (oauth = await startOAuthServer({ clientId: CLIENT_ID }));
+  oauthSmtp = await startAccountsServer({ auth: { user: GMAIL_USER, pass: 'unused', methods: ['XOAUTH2'] }, accessToken: () => oauthServer.accessTokens.at(-1) });
   // The provider's autoconfig file, as autoconfig.example.test would serve it.
   http = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/xml' }).end(`<clientConfig version="1.1"><emailProvider id="example.test">
@@ -40,8 +49,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const autoconfig = `http://127.0.0.1:${(http.address() as { port: number }).port}/mail/config-v1.1.xml`;
-  home = await mkdtemp(path.join(tmpdir(), 'outbound-e2e-accounts-'));
-  core = openCore({ home, autoSend: false, extraCaCertificates: [(await testCertificates()).ca], discovery: { autoconfigUrls: () => [autoconfig], dnsServers: [] } });
+  home = keptHome();
+  core = openCore({
+    home, autoSend: false, extraCaCertificates: [(await testCertificates()).ca], discovery: { autoconfigUrls: () => [autoconfig], dnsServers: [] },
+    oauth: { openExternal: follow, endpoints: { google: oauth.endpoints } },
+  });
   host = await startBrowserHostForCore(core, builtApp());
   await mkdir(screenshotsDir, { recursive: true });
   browser = await chromium.launch({
@@ -63,8 +75,9 @@ afterAll(async () => {
   await core?.close();
   await smtp?.close();
   await selfSignedSmtp?.close();
+  await oauthSmtp?.close();
+  await oauth?.close();
   await new Promise((resolve) => (http ? http.close(resolve) : resolve(null)));
-  if (home) await rm(home, { recursive: true, force: true });
 });
 
 const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
@@ -86,7 +99,7 @@ describe('setting up an account from an address', () => {
     await page.getByRole('button', { name: 'Add account' }).click();
     await card('example.test').waitFor();
 
-    await card('example.test').getByRole('button', { name: 'Test example.test' }).click();
+    await card('example.test').getByRole('button', { name: 'Test connection of example.test' }).click();
     const report = card('example.test').getByTestId('test-report');
     await expect.poll(() => report.locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/^Everything works: connected to 127\.0\.0\.1:\d+ with STARTTLS, signed in as ann@example\.test/);
     expect(await report.textContent()).toContain('Server offers: STARTTLS · PIPELINING · 8BITMIME · SMTPUTF8 · AUTH PLAIN LOGIN');
@@ -108,7 +121,7 @@ describe('setting up an account from an address', () => {
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Add account' }).click();
     await card('Home server').waitFor();
-    await card('Home server').getByRole('button', { name: 'Test Home server' }).click();
+    await card('Home server').getByRole('button', { name: 'Test connection of Home server' }).click();
     const report = card('Home server').getByTestId('test-report');
     await expect.poll(() => report.locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/is not signed by an authority this system trusts \(it is self-signed\)/);
     await shot('accounts-self-signed-refused');
@@ -117,6 +130,64 @@ describe('setting up an account from an address', () => {
     await expect.poll(() => card('Home server').getByTestId('test-report').locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/^Everything works/);
     expect(await card('Home server').textContent()).toContain('certificate pinned');
     await shot('accounts-self-signed-pinned');
+    expect(pageProblems).toEqual([]);
+  });
+});
+
+describe('identities and OAuth2 sign-in', () => {
+  it('adds a From alias with its own name, Reply-To and signature, and the account\'s own signature', async () => {
+    await card('example.test').getByRole('button', { name: 'Edit example.test' }).click();
+    await page.getByLabel('Signature', { exact: true }).first().fill('Ann\nexample.test');
+    await page.getByRole('button', { name: 'Add an address' }).click();
+    const alias = page.getByTestId('identity').first();
+    await alias.getByLabel('Address').fill('sales@example.test');
+    await alias.getByLabel('Display name').fill('Ann at Sales');
+    await alias.getByLabel('Reply-To').fill('team@example.test');
+    await alias.getByLabel('Signature').fill('The sales team');
+    await shot('accounts-identity-editor');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => card('example.test').getByTestId('identities').textContent()).toBe('Also sends as Ann at Sales <sales@example.test>');
+    const [saved] = core.accounts.list().filter((a) => a.name === 'example.test');
+    expect(saved).toMatchObject({
+      signature: 'Ann\nexample.test',
+      identities: [{ email: 'sales@example.test', displayName: 'Ann at Sales', replyTo: 'team@example.test', signature: 'The sales team' }],
+    });
+
+    // A bad alias address is shown on its own row, and nothing is saved.
+    await card('example.test').getByRole('button', { name: 'Edit example.test' }).click();
+    await page.getByTestId('identity').first().getByLabel('Address').fill('not an address');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => page.getByTestId('identity').first().getByRole('alert').textContent()).toMatch(/not an address/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('signs in with Google in the browser, then the connection test signs in over XOAUTH2', async () => {
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await page.getByLabel('Account name').fill('Gmail');
+    await page.getByLabel('Email address').fill(GMAIL_USER);
+    await page.getByRole('radio', { name: 'Sign in with Google' }).check();
+    const server = page.getByRole('textbox', { name: 'Server' });
+    expect(await server.inputValue()).toBe('smtp.gmail.com');
+    // The local stand-in for Google's SMTP server.
+    await server.fill('127.0.0.1');
+    await page.getByLabel('Security').selectOption('starttls');
+    await page.getByLabel('Port').fill(String(oauthSmtp.port));
+    await page.getByLabel('OAuth client ID').fill(CLIENT_ID);
+    await shot('accounts-oauth-sign-in');
+    await page.getByRole('button', { name: 'Sign in with Google' }).click();
+    await card('Gmail').waitFor();
+    expect(await card('Gmail').textContent()).toContain(`signs in with Google as ${GMAIL_USER}`);
+    expect(oauth.grants).toEqual(['authorization_code']);
+
+    await card('Gmail').getByRole('button', { name: 'Test connection of Gmail' }).click();
+    const report = card('Gmail').getByTestId('test-report');
+    await expect.poll(() => report.locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/^Everything works: .* signed in as ann@gmail\.example/);
+    expect(oauthSmtp.logins).toEqual([{ method: 'XOAUTH2', user: GMAIL_USER }]);
+    await report.getByText('Transcript').click();
+    expect(await report.getByTestId('transcript').textContent()).toContain('C: AUTH XOAUTH2 [redacted]');
+    await shot('accounts-oauth-signed-in');
+    const content = await page.content();
+    for (const token of [...oauth.accessTokens, ...oauth.refreshTokens]) expect(content).not.toContain(token);
     expect(pageProblems).toEqual([]);
   });
 });

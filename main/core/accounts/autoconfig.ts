@@ -7,20 +7,21 @@
  * Plain-text settings are never suggested. The network endpoints are injectable for the tests.
  */
 import { Resolver } from 'node:dns/promises';
-import type { DiscoverySource, DiscoveryView, Security } from '../../../preload/contract.ts';
+import type { DiscoverySource, DiscoveryView, OAuthProvider, Security } from '../../../preload/contract.ts';
 import { parseMailbox } from '../compose/address.ts';
 import { AppError } from '../errors.ts';
 import { probe } from '../smtp/probe.ts';
+import { OAUTH_PRESETS } from './oauth.ts';
 
 export interface Preset {
   host: string;
   port: number;
   security: Security;
   /** The provider signs in with OAuth2 (see oauth.ts) rather than a password. */
-  oauth2?: 'google' | 'microsoft';
+  oauth2?: OAuthProvider;
 }
 
-const GMAIL: Preset = { host: 'smtp.gmail.com', port: 465, security: 'tls', oauth2: 'google' };
+const GMAIL: Preset = { ...OAUTH_PRESETS.google.server, oauth2: 'google' };
 const MICROSOFT_CONSUMER: Preset = { host: 'smtp-mail.outlook.com', port: 587, security: 'starttls', oauth2: 'microsoft' };
 const ICLOUD: Preset = { host: 'smtp.mail.me.com', port: 587, security: 'starttls' };
 
@@ -32,7 +33,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   'hotmail.com': MICROSOFT_CONSUMER,
   'live.com': MICROSOFT_CONSUMER,
   'msn.com': MICROSOFT_CONSUMER,
-  'office365.com': { host: 'smtp.office365.com', port: 587, security: 'starttls', oauth2: 'microsoft' },
+  'office365.com': { ...OAUTH_PRESETS.microsoft.server, oauth2: 'microsoft' },
   'icloud.com': ICLOUD,
   'me.com': ICLOUD,
   'mac.com': ICLOUD,
@@ -64,7 +65,14 @@ export interface DiscoveryOptions {
   extraCaCertificates?: readonly string[];
 }
 
-type Found = Omit<DiscoveryView, 'tried'>;
+type Found = Omit<DiscoveryView, 'tried' | 'oauth2'>;
+
+/** Google's and Microsoft's servers refuse passwords (or soon will): found elsewhere than the presets, they still want OAuth2. */
+export function oauthProviderOf(host: string): OAuthProvider | null {
+  if (/(^|\.)(gmail|googlemail|google)\.com$/.test(host)) return 'google';
+  if (/(^|\.)(office365|outlook)\.com$/.test(host)) return 'microsoft';
+  return null;
+}
 type Tried = DiscoveryView['tried'][number];
 
 const defaultAutoconfigUrls = (domain: string, address: string): string[] => [
@@ -89,11 +97,11 @@ export async function discover(input: string, options: DiscoveryOptions = {}): P
       return undefined;
     }
     tried.push({ source, from, result: `${result.host}:${result.port} (${result.security})` });
-    return { ...result, tried };
+    return { ...result, oauth2: oauthProviderOf(result.host), tried };
   };
 
   const preset = PRESETS[domain];
-  if (preset) return { source: 'preset', from: domain, host: preset.host, port: preset.port, security: preset.security, username: address, tried: [{ source: 'preset', from: domain, result: `${preset.host}:${preset.port} (${preset.security})` }] };
+  if (preset) return { source: 'preset', from: domain, host: preset.host, port: preset.port, security: preset.security, username: address, oauth2: preset.oauth2 ?? null, tried: [{ source: 'preset', from: domain, result: `${preset.host}:${preset.port} (${preset.security})` }] };
 
   const fetcher = options.fetch ?? globalThis.fetch;
   for (const url of (options.autoconfigUrls ?? defaultAutoconfigUrls)(domain, address)) {

@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { z } from 'zod';
-import type { AccountInput, AccountView, ConnectionTestView, IdentityView, RemoveAccountOptions, Security } from '../../../preload/contract.ts';
-import type { Db } from '../db/index.ts';
+import type { AccountInput, AccountView, ConnectionTestView, IdentityView, OAuthProvider, RemoveAccountOptions, Security, SignInInput } from '../../../preload/contract.ts';
+import type { Statement } from 'better-sqlite3';
+import { statements, type Db } from '../db/index.ts';
 import { parseMailbox } from '../compose/address.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
 import { probe } from '../smtp/probe.ts';
 import type { SmtpCredentials, SubmitTarget } from '../smtp/submit.ts';
 import { fetchCertificate, normaliseFingerprint, type Pin } from '../smtp/tls.ts';
+import { OAuth, type Grant, type OAuthClient } from './oauth.ts';
 import { runPasswordCommand, type SecretStore } from './secrets.ts';
 
 /** The validated input the API hands over (the contract's AccountInput after parsing). */
 export type AccountFields = z.output<typeof AccountInput>;
+export type SignInFields = z.output<typeof SignInInput>;
 
 interface AccountRow {
   id: number;
@@ -25,6 +28,9 @@ interface AccountRow {
   secret_source: AccountView['secretSource'];
   secret_ref: string;
   password_command: string | null;
+  auth_method: 'password' | 'oauth2';
+  oauth_provider: OAuthProvider | null;
+  oauth_client_id: string | null;
   paused_reason: string | null;
   max_per_minute: number;
   max_connections: number;
@@ -55,6 +61,14 @@ export interface Account extends AccountView {
 export interface AccountStoreOptions {
   /** PEM certificates trusted besides the system's (an enterprise CA; the tests' CA). */
   extraCaCertificates?: readonly string[];
+  /** OAuth2 sign-in and the access-token cache (default: one with no browser, which can only refresh). */
+  oauth?: OAuth;
+}
+
+/** A sign-in that just completed in the browser, to be kept with the account. */
+interface SignedIn {
+  client: OAuthClient;
+  grant: Grant;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
@@ -77,26 +91,31 @@ export class AccountStore {
   private readonly db: Db;
   private readonly secrets: SecretStore;
   private readonly options: AccountStoreOptions;
+  private readonly oauth: OAuth;
+
+  private readonly sql: (sql: string) => Statement;
 
   constructor(db: Db, secrets: SecretStore, options: AccountStoreOptions = {}) {
     this.db = db;
+    this.sql = statements(db);
     this.secrets = secrets;
     this.options = options;
+    this.oauth = options.oauth ?? new OAuth(secrets);
   }
 
   list(): Account[] {
-    return (this.db.prepare('SELECT * FROM accounts ORDER BY name COLLATE NOCASE').all() as AccountRow[]).map((row) => this.toAccount(row));
+    return (this.sql('SELECT * FROM accounts ORDER BY name COLLATE NOCASE').all() as AccountRow[]).map((row) => this.toAccount(row));
   }
 
   get(id: number): Account {
-    const row = this.db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+    const row = this.sql('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
     if (!row) throw notFound(`There is no account with id ${id}; it may have been removed.`);
     return this.toAccount(row);
   }
 
   /** By name (as the CLI's --account) or by numeric id. */
   find(nameOrId: string): Account {
-    const row = this.db.prepare('SELECT * FROM accounts WHERE name = ? COLLATE NOCASE').get(nameOrId) as AccountRow | undefined;
+    const row = this.sql('SELECT * FROM accounts WHERE name = ? COLLATE NOCASE').get(nameOrId) as AccountRow | undefined;
     if (row) return this.toAccount(row);
     if (/^\d+$/.test(nameOrId)) return this.get(Number(nameOrId));
     const names = this.list().map((a) => a.name);
@@ -105,41 +124,31 @@ export class AccountStore {
     );
   }
 
-  /** Create (no id) or update an account. The password goes to the keychain before the row is written. */
-  async save(fields: AccountFields): Promise<Account> {
-    const existing = fields.id === undefined ? undefined : this.get(fields.id);
-    const email = parseMailbox('email', fields.email).address;
-    const replyTo = fields.replyTo?.trim() ? parseMailbox('replyTo', fields.replyTo).address : null;
-    const host = fields.host.toLowerCase();
-    if (!HOSTNAME.test(host) && !isIP(host)) throw invalid('host', `Server "${fields.host}" is not a valid host name or IP address.`);
-    const clash = this.db.prepare('SELECT id FROM accounts WHERE name = ? COLLATE NOCASE').get(fields.name) as { id: number } | undefined;
-    if (clash && clash.id !== existing?.id) throw new AppError('conflict', `An account named "${fields.name}" already exists.`, { field: 'name' });
-    const identities = (fields.identities ?? existing?.identities ?? []).map((identity, index) => ({
-      id: identity.id ?? null,
-      email: parseMailbox(`identities.${index}.email`, identity.email).address,
-      display_name: identity.displayName.trim(),
-      reply_to: identity.replyTo?.trim() ? parseMailbox(`identities.${index}.replyTo`, identity.replyTo).address : null,
-      signature: identity.signature,
-    }));
+  /**
+   * OAuth2 sign-in in the browser for a new or an existing account, then save it: the settings are
+   * checked before the browser opens, the refresh token goes to the keychain before the row is written.
+   */
+  async signIn(input: SignInFields): Promise<Account> {
+    const existing = input.account.id === undefined ? undefined : this.get(input.account.id);
+    const fields: AccountFields = { ...input.account, password: undefined, passwordCommand: undefined };
+    const same = existing?.oauth?.provider === input.provider ? existing : undefined;
+    let client = this.oauth.client(input.provider, input, same?.oauth?.clientId);
+    // Signing in again with the same app: its stored secret still applies (the form never shows it).
+    if (same && !client.clientSecret && client.clientId === same.oauth?.clientId) client = { ...client, clientSecret: await this.oauth.clientSecret(same.secretRef) };
+    const { email } = this.check(fields, existing, client);
+    const grant = await this.oauth.authorize(client, email);
+    return this.save(fields, { client, grant });
+  }
 
-    const username = fields.username?.trim() || null;
-    const passwordCommand = fields.passwordCommand?.trim() || null;
-    const password = fields.password || null;
-    let source: AccountView['secretSource'] = 'none';
-    if (username) {
-      if (fields.security === 'none') {
-        throw invalid('security', 'A password is never sent over an unencrypted connection: choose TLS or STARTTLS, or remove the username.');
-      }
-      if (password && passwordCommand) throw invalid('passwordCommand', 'Give a password or a password command, not both.');
-      if (passwordCommand) source = 'command';
-      else if (password) source = 'keychain';
-      else if (existing?.secretSource === 'keychain') source = 'keychain'; // edit: keep the stored password
-      else throw invalid('password', 'Enter the password (it is kept in the system keychain) or a password command.');
-    }
+  /** Create (no id) or update an account. The password (or refresh token) goes to the keychain before the row is written. */
+  async save(fields: AccountFields, signedIn?: SignedIn): Promise<Account> {
+    const existing = fields.id === undefined ? undefined : this.get(fields.id);
+    const { email, replyTo, host, identities, username, passwordCommand, password, source, oauth } = this.check(fields, existing, signedIn?.client);
     const pin = await this.pinFor(fields, host, existing);
 
     const secretRef = existing?.secretRef ?? randomUUID();
-    if (source === 'keychain' && password) await this.secrets.set(secretRef, password);
+    if (signedIn) await this.oauth.keep(secretRef, signedIn.client, signedIn.grant);
+    else if (source === 'keychain' && password) await this.secrets.set(secretRef, password);
     const now = Date.now();
     const values = {
       name: fields.name,
@@ -152,6 +161,9 @@ export class AccountStore {
       secret_source: source,
       secret_ref: secretRef,
       password_command: source === 'command' ? passwordCommand : null,
+      auth_method: oauth ? 'oauth2' : 'password',
+      oauth_provider: oauth?.provider ?? null,
+      oauth_client_id: oauth?.clientId ?? null,
       max_per_minute: fields.maxPerMinute,
       max_connections: fields.maxConnections,
       retry_days: fields.retryDays,
@@ -164,22 +176,25 @@ export class AccountStore {
     const id = this.db.transaction(() => {
       let accountId: number;
       if (existing) {
-        this.db
-          .prepare(
+        this
+          .sql(
             `UPDATE accounts SET name=@name, email=@email, display_name=@display_name, host=@host, port=@port, security=@security,
-               username=@username, secret_source=@secret_source, password_command=@password_command, max_per_minute=@max_per_minute,
+               username=@username, secret_source=@secret_source, password_command=@password_command, auth_method=@auth_method,
+               oauth_provider=@oauth_provider, oauth_client_id=@oauth_client_id, max_per_minute=@max_per_minute,
                max_connections=@max_connections, retry_days=@retry_days, tls_fingerprint=@tls_fingerprint, tls_certificate=@tls_certificate,
                reply_to=@reply_to, signature=@signature, paused_reason=NULL, updated_at=@now WHERE id=@id`,
           )
           .run({ ...values, id: existing.id });
         accountId = existing.id;
       } else {
-        const result = this.db
-          .prepare(
+        const result = this
+          .sql(
             `INSERT INTO accounts (name, email, display_name, host, port, security, username, secret_source, secret_ref, password_command,
-               max_per_minute, max_connections, retry_days, tls_fingerprint, tls_certificate, reply_to, signature, created_at, updated_at)
+               auth_method, oauth_provider, oauth_client_id, max_per_minute, max_connections, retry_days, tls_fingerprint, tls_certificate,
+               reply_to, signature, created_at, updated_at)
              VALUES (@name, @email, @display_name, @host, @port, @security, @username, @secret_source, @secret_ref, @password_command,
-               @max_per_minute, @max_connections, @retry_days, @tls_fingerprint, @tls_certificate, @reply_to, @signature, @now, @now)`,
+               @auth_method, @oauth_provider, @oauth_client_id, @max_per_minute, @max_connections, @retry_days, @tls_fingerprint, @tls_certificate,
+               @reply_to, @signature, @now, @now)`,
           )
           .run(values);
         accountId = Number(result.lastInsertRowid);
@@ -189,14 +204,58 @@ export class AccountStore {
       else this.ensureDefault();
       return accountId;
     })();
-    // A password no longer used must not linger in the keychain.
+    // A password or sign-in no longer used must not linger in the keychain.
     if (existing?.secretSource === 'keychain' && source !== 'keychain') await this.secrets.delete(secretRef);
+    if (existing?.oauth && !oauth) await this.oauth.forget(secretRef);
     return this.get(id);
+  }
+
+  /**
+   * Everything about the fields that can be refused without the network: addresses, host, name,
+   * identities, and how the account signs in — a new OAuth2 client, the one it already has (edits
+   * without a new password keep it), a password, a password command or nothing.
+   */
+  private check(fields: AccountFields, existing: Account | undefined, client: OAuthClient | undefined) {
+    const email = parseMailbox('email', fields.email).address;
+    const replyTo = fields.replyTo?.trim() ? parseMailbox('replyTo', fields.replyTo).address : null;
+    const host = fields.host.toLowerCase();
+    if (!HOSTNAME.test(host) && !isIP(host)) throw invalid('host', `Server "${fields.host}" is not a valid host name or IP address.`);
+    const clash = this.sql('SELECT id FROM accounts WHERE name = ? COLLATE NOCASE').get(fields.name) as { id: number } | undefined;
+    if (clash && clash.id !== existing?.id) throw new AppError('conflict', `An account named "${fields.name}" already exists.`, { field: 'name' });
+    const identities = (fields.identities ?? existing?.identities ?? []).map((identity, index) => ({
+      id: identity.id ?? null,
+      email: parseMailbox(`identities.${index}.email`, identity.email).address,
+      display_name: identity.displayName.trim(),
+      reply_to: identity.replyTo?.trim() ? parseMailbox(`identities.${index}.replyTo`, identity.replyTo).address : null,
+      signature: identity.signature,
+    }));
+
+    const passwordCommand = fields.passwordCommand?.trim() || null;
+    const password = fields.password || null;
+    const oauth = client ? { provider: client.provider, clientId: client.clientId } : !password && !passwordCommand ? (existing?.oauth ?? null) : null;
+    if (oauth) {
+      if (fields.security === 'none') throw invalid('security', 'Sign-in tokens are never sent over an unencrypted connection: choose TLS or STARTTLS.');
+      // XOAUTH2 names the mailbox; providers expect the address itself.
+      return { email, replyTo, host, identities, username: fields.username?.trim() || email, passwordCommand, password, source: 'keychain' as const, oauth };
+    }
+    const username = fields.username?.trim() || null;
+    let source: AccountView['secretSource'] = 'none';
+    if (username) {
+      if (fields.security === 'none') {
+        throw invalid('security', 'A password is never sent over an unencrypted connection: choose TLS or STARTTLS, or remove the username.');
+      }
+      if (password && passwordCommand) throw invalid('passwordCommand', 'Give a password or a password command, not both.');
+      if (passwordCommand) source = 'command';
+      else if (password) source = 'keychain';
+      else if (existing?.secretSource === 'keychain') source = 'keychain'; // edit: keep the stored password
+      else throw invalid('password', 'Enter the password (it is kept in the system keychain) or a password command.');
+    }
+    return { email, replyTo, host, identities, username, passwordCommand, password, source, oauth };
   }
 
   /** Stop sending for this account until it is saved again (new credentials): the reason is shown to the user. */
   pause(id: number, reason: string): void {
-    this.db.prepare('UPDATE accounts SET paused_reason = ? WHERE id = ?').run(reason, id);
+    this.sql('UPDATE accounts SET paused_reason = ? WHERE id = ?').run(reason, id);
   }
 
   /**
@@ -207,10 +266,10 @@ export class AccountStore {
   async remove(id: number, options: z.output<typeof RemoveAccountOptions> = { queued: 'refuse' }): Promise<void> {
     const account = this.get(id);
     this.db.transaction(() => {
-      const { waiting } = this.db.prepare(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(id) as { waiting: number };
+      const { waiting } = this.sql(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(id) as { waiting: number };
       if (waiting > 0) {
         const them = waiting === 1 ? 'it' : 'them';
-        const sending = this.db.prepare(`SELECT count(*) AS n FROM messages WHERE account_id = ? AND state = 'sending'`).get(id) as { n: number };
+        const sending = this.sql(`SELECT count(*) AS n FROM messages WHERE account_id = ? AND state = 'sending'`).get(id) as { n: number };
         if (sending.n > 0) throw new AppError('conflict', `Account "${account.name}" is sending a message right now; try again in a moment.`);
         switch (options.queued) {
           case 'refuse':
@@ -219,29 +278,31 @@ export class AccountStore {
               `Account "${account.name}" still has ${waiting} message${waiting === 1 ? '' : 's'} in the outbox: cancel ${them}, or move ${them} to another account.`,
             );
           case 'cancel':
-            this.db.prepare(`UPDATE messages SET state = 'cancelled', hold = NULL, updated_at = ? WHERE account_id = ? AND ${UNSENT}`).run(Date.now(), id);
+            this.sql(`UPDATE messages SET state = 'cancelled', hold = NULL, updated_at = ? WHERE account_id = ? AND ${UNSENT}`).run(Date.now(), id);
             break;
           case 'move': {
             if (options.toAccountId === undefined || options.toAccountId === id) {
               throw invalid('toAccountId', `Choose the account that sends ${them} instead of "${account.name}".`);
             }
             const target = this.get(options.toAccountId);
-            this.db
-              .prepare(`UPDATE messages SET account_id = ?, account_name = ?, envelope_from = ?, updated_at = ? WHERE account_id = ? AND ${UNSENT}`)
+            this
+              .sql(`UPDATE messages SET account_id = ?, account_name = ?, envelope_from = ?, updated_at = ? WHERE account_id = ? AND ${UNSENT}`)
               .run(target.id, target.name, target.email, Date.now(), id);
             break;
           }
         }
       }
-      this.db.prepare('DELETE FROM accounts WHERE id = ?').run(id);
+      this.sql('DELETE FROM accounts WHERE id = ?').run(id);
       this.ensureDefault();
     })();
     if (account.secretSource === 'keychain') await this.secrets.delete(account.secretRef);
+    if (account.oauth) await this.oauth.forget(account.secretRef);
   }
 
   /** The login for SMTP AUTH, or undefined for an account that sends without AUTH. */
   async credentials(account: Account): Promise<SmtpCredentials | undefined> {
     if (!account.username) return undefined;
+    if (account.oauth) return { kind: 'oauth2', user: account.username, accessToken: await this.oauth.accessToken(account) };
     switch (account.secretSource) {
       case 'command':
         return { kind: 'password', user: account.username, pass: await runPasswordCommand(account.passwordCommand ?? '') };
@@ -295,9 +356,9 @@ export class AccountStore {
 
   private saveIdentities(accountId: number, identities: { id: number | null; email: string; display_name: string; reply_to: string | null; signature: string }[]): void {
     const kept = identities.flatMap((i) => (i.id === null ? [] : [i.id]));
-    this.db.prepare(`DELETE FROM identities WHERE account_id = ? AND id NOT IN (SELECT value FROM json_each(?))`).run(accountId, JSON.stringify(kept));
-    const update = this.db.prepare('UPDATE identities SET email=@email, display_name=@display_name, reply_to=@reply_to, signature=@signature WHERE id=@id AND account_id=@account_id');
-    const insert = this.db.prepare('INSERT INTO identities (account_id, email, display_name, reply_to, signature) VALUES (@account_id, @email, @display_name, @reply_to, @signature)');
+    this.sql(`DELETE FROM identities WHERE account_id = ? AND id NOT IN (SELECT value FROM json_each(?))`).run(accountId, JSON.stringify(kept));
+    const update = this.sql('UPDATE identities SET email=@email, display_name=@display_name, reply_to=@reply_to, signature=@signature WHERE id=@id AND account_id=@account_id');
+    const insert = this.sql('INSERT INTO identities (account_id, email, display_name, reply_to, signature) VALUES (@account_id, @email, @display_name, @reply_to, @signature)');
     for (const identity of identities) {
       const row = { ...identity, account_id: accountId };
       if (identity.id === null || update.run(row).changes === 0) insert.run(row);
@@ -305,18 +366,18 @@ export class AccountStore {
   }
 
   private makeDefault(id: number): void {
-    this.db.prepare('UPDATE accounts SET is_default = 0 WHERE is_default = 1 AND id != ?').run(id);
-    this.db.prepare('UPDATE accounts SET is_default = 1 WHERE id = ?').run(id);
+    this.sql('UPDATE accounts SET is_default = 0 WHERE is_default = 1 AND id != ?').run(id);
+    this.sql('UPDATE accounts SET is_default = 1 WHERE id = ?').run(id);
   }
 
   /** Exactly one account is the default while there is any: the oldest one takes over. */
   private ensureDefault(): void {
-    this.db.prepare('UPDATE accounts SET is_default = 1 WHERE id = (SELECT min(id) FROM accounts) AND NOT EXISTS (SELECT 1 FROM accounts WHERE is_default = 1)').run();
+    this.sql('UPDATE accounts SET is_default = 1 WHERE id = (SELECT min(id) FROM accounts) AND NOT EXISTS (SELECT 1 FROM accounts WHERE is_default = 1)').run();
   }
 
   private toAccount(row: AccountRow): Account {
-    const identities = (this.db.prepare('SELECT * FROM identities WHERE account_id = ? ORDER BY id').all(row.id) as IdentityRow[]).map(toIdentity);
-    const { waiting } = this.db.prepare(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(row.id) as { waiting: number };
+    const identities = (this.sql('SELECT * FROM identities WHERE account_id = ? ORDER BY id').all(row.id) as IdentityRow[]).map(toIdentity);
+    const { waiting } = this.sql(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(row.id) as { waiting: number };
     return {
       id: row.id,
       name: row.name,
@@ -328,6 +389,7 @@ export class AccountStore {
       username: row.username,
       secretSource: row.secret_source,
       passwordCommand: row.password_command,
+      oauth: row.auth_method === 'oauth2' && row.oauth_provider && row.oauth_client_id ? { provider: row.oauth_provider, clientId: row.oauth_client_id } : null,
       pausedReason: row.paused_reason,
       maxPerMinute: row.max_per_minute,
       maxConnections: row.max_connections,

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { AccountInput, AccountView, ConnectionTestView, DiscoveryView, Security } from '../../../preload/contract.ts';
+import type { AccountInput, AccountView, ApiError, ConnectionTestView, DiscoveryView, OAuthProvider, OAuthProviderView, Security } from '../../../preload/contract.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
 import { noErrors, placeError, type FormErrors } from '../errors.ts';
@@ -13,6 +13,22 @@ const SECURITY_LABEL: Record<Security, string> = {
   none: 'None (plain text)',
 };
 
+/** How the account signs in: a password (or none), or OAuth2 with a provider. */
+type SignInMethod = 'password' | OAuthProvider;
+/** The provider's name as main knows it ("Microsoft 365"); the id until the list has loaded. */
+const nameOf = (providers: OAuthProviderView[], provider: OAuthProvider): string => providers.find((p) => p.provider === provider)?.name ?? provider;
+
+/** A From alias being edited; `key` tells rows apart before they have an id. */
+interface IdentityForm {
+  key: string;
+  id: number | undefined;
+  email: string;
+  displayName: string;
+  replyTo: string;
+  signature: string;
+}
+type IdentityField = 'email' | 'displayName' | 'replyTo' | 'signature';
+
 interface AccountForm {
   name: string;
   email: string;
@@ -24,9 +40,28 @@ interface AccountForm {
   password: string;
   passwordCommand: string;
   tlsFingerprint: string;
+  signInWith: SignInMethod;
+  clientId: string;
+  clientSecret: string;
+  replyTo: string;
+  signature: string;
+  isDefault: boolean;
+  identities: IdentityForm[];
 }
-type AccountField = keyof AccountForm;
-const ACCOUNT_FIELDS: readonly AccountField[] = ['name', 'email', 'displayName', 'host', 'port', 'security', 'username', 'password', 'passwordCommand', 'tlsFingerprint'];
+type AccountField = Exclude<keyof AccountForm, 'identities' | 'isDefault' | 'signInWith'>;
+const ACCOUNT_FIELDS: readonly AccountField[] = [
+  'name', 'email', 'displayName', 'host', 'port', 'security', 'username', 'password', 'passwordCommand', 'tlsFingerprint', 'clientId', 'clientSecret', 'replyTo', 'signature',
+];
+
+let nextKey = 0;
+const identityForm = (identity?: AccountView['identities'][number]): IdentityForm => ({
+  key: `identity-${(nextKey += 1)}`,
+  id: identity?.id,
+  email: identity?.email ?? '',
+  displayName: identity?.displayName ?? '',
+  replyTo: identity?.replyTo ?? '',
+  signature: identity?.signature ?? '',
+});
 
 const emptyForm = (): AccountForm => ({
   name: '',
@@ -39,6 +74,13 @@ const emptyForm = (): AccountForm => ({
   password: '',
   passwordCommand: '',
   tlsFingerprint: '',
+  signInWith: 'password',
+  clientId: '',
+  clientSecret: '',
+  replyTo: '',
+  signature: '',
+  isDefault: false,
+  identities: [],
 });
 
 const formOf = (account: AccountView): AccountForm => ({
@@ -52,6 +94,13 @@ const formOf = (account: AccountView): AccountForm => ({
   password: '',
   passwordCommand: account.passwordCommand ?? '',
   tlsFingerprint: account.tlsFingerprint ?? '',
+  signInWith: account.oauth?.provider ?? 'password',
+  clientId: account.oauth?.clientId ?? '',
+  clientSecret: '',
+  replyTo: account.replyTo ?? '',
+  signature: account.signature,
+  isDefault: account.isDefault,
+  identities: account.identities.map(identityForm),
 });
 
 function inputOf(form: AccountForm, id: number | undefined): AccountInput {
@@ -68,7 +117,18 @@ function inputOf(form: AccountForm, id: number | undefined): AccountInput {
     password: form.password === '' ? undefined : form.password,
     passwordCommand: form.passwordCommand.trim(),
     tlsFingerprint: form.tlsFingerprint.trim(),
+    replyTo: form.replyTo.trim(),
+    signature: form.signature,
+    isDefault: form.isDefault,
+    identities: form.identities.map((i) => ({ id: i.id, email: i.email, displayName: i.displayName.trim(), replyTo: i.replyTo.trim(), signature: i.signature })),
   };
+}
+
+/** An error about one identity (`identities.2.email`): its row and field; undefined for any other error. */
+function identityError(error: ApiError): { index: number; field: IdentityField } | undefined {
+  const [head, index, field] = error.field?.split('.') ?? [];
+  if (head !== 'identities' || index === undefined) return undefined;
+  return { index: Number(index), field: field === 'replyTo' || field === 'displayName' || field === 'signature' ? field : 'email' };
 }
 
 const SOURCE_LABEL: Record<DiscoveryView['source'], string> = {
@@ -89,6 +149,7 @@ export function Accounts() {
   const [status, setStatus] = useState<string | null>(null);
   /** The last connection test of each account, shown under its card. */
   const [tests, setTests] = useState<Record<number, ConnectionTestView | 'running'>>({});
+  const [providers, setProviders] = useState<OAuthProviderView[]>([]);
 
   const reload = useCallback(async () => {
     const result = await window.outbound.accounts.list();
@@ -104,6 +165,7 @@ export function Accounts() {
 
   useEffect(() => {
     void reload();
+    void window.outbound.accounts.providers().then((result) => result.ok && setProviders(result.value));
   }, [reload]);
 
   async function remove(account: AccountView, queued: 'refuse' | 'cancel' | 'move', toAccountId?: number) {
@@ -162,9 +224,16 @@ export function Accounts() {
                   <p>{account.displayName ? `${account.displayName} <${account.email}>` : account.email}</p>
                   <p className="muted">
                     {account.host}:{account.port} · {account.security} ·{' '}
-                    {account.username ? `signs in as ${account.username} (password from ${account.secretSource})` : 'no sign-in'}
+                    {account.oauth
+                      ? `signs in with ${nameOf(providers, account.oauth.provider)} as ${account.username ?? account.email}`
+                      : account.username ? `signs in as ${account.username} (password from ${account.secretSource})` : 'no sign-in'}
                     {account.tlsFingerprint && ' · certificate pinned'}
                   </p>
+                  {account.identities.length > 0 && (
+                    <p className="muted" data-testid="identities">
+                      Also sends as {account.identities.map((i) => (i.displayName ? `${i.displayName} <${i.email}>` : i.email)).join(', ')}
+                    </p>
+                  )}
                   {account.pausedReason && <p className="paused">{account.pausedReason}</p>}
                   {last === 'running' && <p role="status">Testing the connection…</p>}
                   {last && last !== 'running' && (
@@ -183,7 +252,7 @@ export function Accounts() {
                     <DeleteChoice account={account} others={accounts.filter((a) => a.id !== account.id)} onChoose={(q, to) => void remove(account, q, to)} onCancel={() => setConfirmingDelete(null)} />
                   ) : (
                     <>
-                      <button type="button" onClick={() => void test(account)} disabled={last === 'running'} aria-label={`Test ${account.name}`}>
+                      <button type="button" onClick={() => void test(account)} disabled={last === 'running'} aria-label={`Test connection of ${account.name}`}>
                         Test connection
                       </button>
                       {!account.isDefault && (
@@ -213,6 +282,7 @@ export function Accounts() {
         <AccountEditor
           key={editing === 'new' ? 'new' : editing.id}
           account={editing === 'new' ? null : editing}
+          providers={providers}
           onSaved={saved}
           onCancel={accounts && accounts.length > 0 ? () => setEditing(null) : null}
         />
@@ -290,15 +360,18 @@ function TestReport({ result, onPin }: { result: ConnectionTestView; onPin: (fin
 
 interface EditorProps {
   account: AccountView | null;
+  providers: OAuthProviderView[];
   onSaved: (account: AccountView) => void;
   /** null when there is nothing to go back to. */
   onCancel: (() => void) | null;
 }
 
-function AccountEditor({ account, onSaved, onCancel }: EditorProps) {
+function AccountEditor({ account, providers, onSaved, onCancel }: EditorProps) {
+  const label = (provider: OAuthProvider) => nameOf(providers, provider);
   const [form, setForm] = useState<AccountForm>(() => (account ? formOf(account) : emptyForm()));
   const [errors, setErrors] = useState<FormErrors<AccountField>>(noErrors);
-  const [busy, setBusy] = useState(false);
+  const [identityErrors, setIdentityErrors] = useState<Record<string, Partial<Record<IdentityField, string>>>>({});
+  const [busy, setBusy] = useState<null | 'saving' | 'signing-in'>(null);
   const [found, setFound] = useState<DiscoveryView | null>(null);
   const [finding, setFinding] = useState(false);
 
@@ -322,6 +395,8 @@ function AccountEditor({ account, onSaved, onCancel }: EditorProps) {
       port: String(d.port),
       security: d.security,
       username: f.username || (d.username ?? ''),
+      // Google and Microsoft 365 want their own sign-in, not a password.
+      signInWith: d.oauth2 ?? f.signInWith,
     }));
   }
 
@@ -337,24 +412,60 @@ function AccountEditor({ account, onSaved, onCancel }: EditorProps) {
     }));
   }
 
-  async function submit(event: FormEvent) {
+  function setSignInWith(signInWith: SignInMethod) {
+    setForm((f) => {
+      // Picking a provider by hand brings its server along, unless the person already has one of their own.
+      const known = f.host === '' || providers.some((p) => p.host === f.host);
+      const server = known ? providers.find((p) => p.provider === signInWith) : undefined;
+      return { ...f, signInWith, ...(server ? { host: server.host, port: String(server.port), security: server.security } : {}) };
+    });
+  }
+
+  const setIdentity = (key: string, field: IdentityField) => (event: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, identities: f.identities.map((i) => (i.key === key ? { ...i, [field]: event.target.value } : i)) }));
+
+  function showError(error: ApiError) {
+    const about = identityError(error);
+    const row = about && form.identities[about.index];
+    if (about && row) {
+      setErrors(noErrors);
+      setIdentityErrors({ [row.key]: { [about.field]: error.message } });
+    } else {
+      setIdentityErrors({});
+      setErrors(placeError(error, ACCOUNT_FIELDS));
+    }
+  }
+
+  /** Save, or for a new provider sign-in (or "Sign in again") open the browser and wait for the person there. */
+  async function submit(event: FormEvent, signIn: boolean) {
     event.preventDefault();
     // A port that is not a number cannot even be sent as one; the rest is checked at the boundary.
     if (!/^\d+$/.test(form.port.trim())) {
       setErrors({ fields: { port: `Enter the port as a number, e.g. ${DEFAULT_PORT[form.security]}.` }, banner: null });
       return;
     }
-    setBusy(true);
-    const result = await window.outbound.accounts.save(inputOf(form, account?.id));
-    setBusy(false);
+    setBusy(signIn ? 'signing-in' : 'saving');
+    const input = inputOf(form, account?.id);
+    const result = signIn && form.signInWith !== 'password'
+      ? await window.outbound.accounts.signIn({
+        provider: form.signInWith,
+        ...(form.clientId.trim() ? { clientId: form.clientId.trim() } : {}),
+        ...(form.clientSecret.trim() ? { clientSecret: form.clientSecret.trim() } : {}),
+        account: input,
+      })
+      : await window.outbound.accounts.save(input);
+    setBusy(null);
     if (result.ok) onSaved(result.value);
-    else setErrors(placeError(result.error, ACCOUNT_FIELDS));
+    else showError(result.error);
   }
 
   const title = account ? `Edit ${account.name}` : 'Add an account';
-  const storedPassword = account !== null && account.secretSource === 'keychain';
+  const storedPassword = account !== null && account.secretSource === 'keychain' && account.oauth === null;
+  const provider = form.signInWith === 'password' ? null : form.signInWith;
+  // A provider sign-in must happen in the browser when it is new (or another provider); otherwise saving keeps it.
+  const needsSignIn = provider !== null && account?.oauth?.provider !== provider;
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="account-form-title">
+    <form className="form" onSubmit={(e) => void submit(e, needsSignIn)} noValidate aria-labelledby="account-form-title">
       <h2 id="account-form-title">{title}</h2>
       <Banner kind="error">{errors.banner}</Banner>
       <div className="grid">
@@ -378,6 +489,7 @@ function AccountEditor({ account, onSaved, onCancel }: EditorProps) {
       {found && (
         <p className="found" role="status" data-testid="discovery">
           Found {found.host}:{found.port} ({SECURITY_LABEL[found.security]}) {SOURCE_LABEL[found.source]}: {found.from}
+          {found.oauth2 && ` — ${label(found.oauth2)} wants you to sign in with it rather than with a password.`}
         </p>
       )}
       <fieldset>
@@ -420,41 +532,128 @@ function AccountEditor({ account, onSaved, onCancel }: EditorProps) {
       </fieldset>
       <fieldset>
         <legend>Sign-in</legend>
+        <div className="sign-in-methods" role="radiogroup" aria-label="How you sign in">
+          {(['password', ...providers.map((p) => p.provider)] as const).map((method) => (
+            <label key={method} className={form.signInWith === method ? 'chosen' : undefined}>
+              <input type="radio" name="sign-in-with" checked={form.signInWith === method} onChange={() => setSignInWith(method)} />
+              {method === 'password' ? 'With a password' : `Sign in with ${label(method)}`}
+            </label>
+          ))}
+        </div>
+        {provider === null ? (
+          <div className="grid">
+            <Field id="account-username" label="Username" error={errors.fields.username} hint="Leave empty if the server does not ask you to sign in.">
+              {(p) => <input {...p} value={form.username} onChange={set('username')} autoComplete="username" spellCheck={false} />}
+            </Field>
+            <Field
+              id="account-password"
+              label="Password"
+              error={errors.fields.password}
+              hint={storedPassword ? 'Leave empty to keep the stored password.' : 'Kept in your system keychain.'}
+            >
+              {(p) => (
+                <input
+                  {...p}
+                  type="password"
+                  value={form.password}
+                  onChange={set('password')}
+                  autoComplete="new-password"
+                  placeholder={storedPassword ? '(unchanged)' : undefined}
+                />
+              )}
+            </Field>
+            <Field
+              id="account-password-command"
+              label="Password command"
+              error={errors.fields.passwordCommand}
+              hint="Instead of a password: a command that prints it, e.g. pass show mail/work."
+            >
+              {(p) => <input {...p} value={form.passwordCommand} onChange={set('passwordCommand')} autoComplete="off" spellCheck={false} />}
+            </Field>
+          </div>
+        ) : (
+          <>
+            <p className="hint">
+              {label(provider)} signs you in in your web browser; Outbound keeps only the permission to send, in your system keychain, and never sees your
+              password.
+            </p>
+            <div className="grid">
+              <Field id="account-client-id" label="OAuth client ID" error={errors.fields.clientId} hint={`The app registration Outbound signs in with at ${label(provider)}.`}>
+                {(p) => <input {...p} value={form.clientId} onChange={set('clientId')} autoComplete="off" spellCheck={false} className="mono" />}
+              </Field>
+              <Field id="account-client-secret" label="Client secret" error={errors.fields.clientSecret} hint="Only if your app registration has one. Kept in your system keychain.">
+                {(p) => <input {...p} type="password" value={form.clientSecret} onChange={set('clientSecret')} autoComplete="off" />}
+              </Field>
+            </div>
+          </>
+        )}
+      </fieldset>
+      <fieldset>
+        <legend>Replies and signature</legend>
         <div className="grid">
-          <Field id="account-username" label="Username" error={errors.fields.username} hint="Leave empty if the server does not ask you to sign in.">
-            {(p) => <input {...p} value={form.username} onChange={set('username')} autoComplete="username" spellCheck={false} />}
-          </Field>
-          <Field
-            id="account-password"
-            label="Password"
-            error={errors.fields.password}
-            hint={storedPassword ? 'Leave empty to keep the stored password.' : 'Kept in your system keychain.'}
-          >
-            {(p) => (
-              <input
-                {...p}
-                type="password"
-                value={form.password}
-                onChange={set('password')}
-                autoComplete="new-password"
-                placeholder={storedPassword ? '(unchanged)' : undefined}
-              />
-            )}
-          </Field>
-          <Field
-            id="account-password-command"
-            label="Password command"
-            error={errors.fields.passwordCommand}
-            hint="Instead of a password: a command that prints it, e.g. pass show mail/work."
-          >
-            {(p) => <input {...p} value={form.passwordCommand} onChange={set('passwordCommand')} autoComplete="off" spellCheck={false} />}
+          <Field id="account-reply-to" label="Reply-To" error={errors.fields.replyTo} hint="Where replies go, if not to this address.">
+            {(p) => <input {...p} type="email" value={form.replyTo} onChange={set('replyTo')} autoComplete="off" />}
           </Field>
         </div>
+        <Field id="account-signature" label="Signature" error={errors.fields.signature}>
+          {(p) => <textarea {...p} className="signature" value={form.signature} onChange={set('signature')} />}
+        </Field>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.isDefault} onChange={(e) => setForm((f) => ({ ...f, isDefault: e.target.checked }))} />
+          The composer starts with this account (default)
+        </label>
       </fieldset>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {account ? 'Save changes' : 'Add account'}
+      <fieldset className="identities">
+        <legend>Other addresses you send as</legend>
+        {form.identities.length === 0 && <p className="hint">Aliases this server lets you send from, each with its own name, Reply-To and signature.</p>}
+        {form.identities.map((identity, index) => {
+          const e = identityErrors[identity.key] ?? {};
+          const id = `identity-${index}`;
+          return (
+            <div key={identity.key} className="identity" role="group" aria-label={`Identity ${index + 1}`} data-testid="identity">
+              <div className="grid">
+                <Field id={`${id}-email`} label="Address" error={e.email}>
+                  {(p) => <input {...p} type="email" value={identity.email} onChange={setIdentity(identity.key, 'email')} aria-required autoComplete="off" />}
+                </Field>
+                <Field id={`${id}-display-name`} label="Display name" error={e.displayName}>
+                  {(p) => <input {...p} value={identity.displayName} onChange={setIdentity(identity.key, 'displayName')} autoComplete="off" />}
+                </Field>
+                <Field id={`${id}-reply-to`} label="Reply-To" error={e.replyTo}>
+                  {(p) => <input {...p} type="email" value={identity.replyTo} onChange={setIdentity(identity.key, 'replyTo')} autoComplete="off" />}
+                </Field>
+              </div>
+              <Field id={`${id}-signature`} label="Signature" error={e.signature}>
+                {(p) => <textarea {...p} className="signature" value={identity.signature} onChange={setIdentity(identity.key, 'signature')} />}
+              </Field>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => setForm((f) => ({ ...f, identities: f.identities.filter((i) => i.key !== identity.key) }))}
+                aria-label={`Remove ${identity.email || `identity ${index + 1}`}`}
+              >
+                Remove
+              </button>
+            </div>
+          );
+        })}
+        <button type="button" onClick={() => setForm((f) => ({ ...f, identities: [...f.identities, identityForm()] }))}>
+          Add an address
         </button>
+      </fieldset>
+      {busy === 'signing-in' && provider && (
+        <p className="signing-in" role="status">
+          Finish signing in with {label(provider)} in your browser; Outbound waits here.
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy !== null}>
+          {needsSignIn && provider ? `Sign in with ${label(provider)}` : account ? 'Save changes' : 'Add account'}
+        </button>
+        {provider && !needsSignIn && (
+          <button type="button" disabled={busy !== null} onClick={(e) => void submit(e, true)}>
+            Sign in again
+          </button>
+        )}
         {onCancel && (
           <button type="button" onClick={onCancel}>
             Cancel
