@@ -2,10 +2,13 @@
  * The contract, implemented once over the core. Electron's IPC, the browser host and the tests all
  * reach it through main/dispatch.ts, which has already validated the arguments.
  */
-import type { ApiImplementation } from '../preload/contract.ts';
+import type { ApiImplementation, DraftView } from '../preload/contract.ts';
 import { discover } from './core/accounts/autoconfig.ts';
+import { oauthProviders } from './core/accounts/oauth.ts';
 import { toAccountView } from './core/accounts/store.ts';
-import { enqueueMessage } from './core/compose/enqueue.ts';
+import { AppError } from './core/errors.ts';
+import { draftOf, enqueueMessage } from './core/compose/enqueue.ts';
+import { parseMailto } from './core/compose/mailto.ts';
 import type { Core } from './core/index.ts';
 
 export function createApi(core: Core): ApiImplementation {
@@ -14,6 +17,13 @@ export function createApi(core: Core): ApiImplementation {
     core.sender.kick();
     return value;
   };
+  const { gate } = core.compose;
+  /** A stored draft's files become attachable again: they were checked when it was saved. */
+  const restored = async <T extends DraftView>(draft: T): Promise<T> => ({
+    ...draft,
+    attachments: await gate.restore(draft.attachments),
+    inline: await gate.restore(draft.inline),
+  });
   return {
     accounts: {
       list: () => core.accounts.list().map(toAccountView),
@@ -23,25 +33,64 @@ export function createApi(core: Core): ApiImplementation {
         // Mail moved to another account may be due now.
         return kicked(null);
       },
-      test: (id) => core.accounts.test(id),
+      test: async (id) => {
+        const result = await core.accounts.test(id);
+        // What the server announced (SIZE, SMTPUTF8) lets the composer refuse what it would refuse.
+        if (result.capabilities) core.compose.limits.record(id, result.capabilities);
+        return result;
+      },
       discover: (address) => discover(address, core.discovery),
+      signIn: async (input) => toAccountView(await core.accounts.signIn(input)),
+      providers: () => oauthProviders(),
     },
     outbox: {
       send: async (input) => {
-        const id = await enqueueMessage(core.outbox, core.accounts.get(input.accountId), input, core.settings.get());
+        const id = await enqueueMessage(core.outbox, core.accounts.get(input.accountId), input, core.compose, core.settings.get());
         core.sender.kick();
+        if (input.draftId !== undefined) {
+          try {
+            core.drafts.discard(input.draftId);
+          } catch {
+            // Already discarded (another window sent it): the message is queued all the same.
+          }
+        }
         return core.outbox.view(id);
       },
       list: () => core.outbox.list('outbox'),
       cancel: (id) => core.outbox.cancel(id),
       retry: (id) => kicked(core.outbox.retry(id)),
-      takeBack: (id) => core.outbox.takeBack(id),
+      takeBack: async (id) => restored(await core.outbox.takeBack(id)),
       resend: (id) => kicked(core.outbox.resend(id)),
       markSent: (id) => core.outbox.markSent(id),
       connectivity: () => ({ online: core.sender.connectivity.online }),
     },
     sent: {
       list: () => core.outbox.list('sent'),
+    },
+    drafts: {
+      save: async ({ id, ...fields }) => core.drafts.save(id, await draftOf(gate, fields)),
+      list: () => Promise.all(core.drafts.list().map(restored)),
+      get: (id) => restored(core.drafts.get(id)),
+      discard: (id) => {
+        core.drafts.discard(id);
+        return null;
+      },
+    },
+    compose: {
+      checkDomains: (domains) => core.compose.domains.check(domains),
+      fromMailto: (url) => parseMailto(url),
+      sizeLimit: (accountId) => {
+        core.accounts.get(accountId); // not_found for an unknown account
+        return core.compose.limits.sizeLimit(accountId);
+      },
+    },
+    attachments: {
+      pick: async () => {
+        const { pickFiles } = core.compose;
+        if (!pickFiles) throw new AppError('unavailable', 'Choosing files needs the desktop app here: drop the files onto the window instead.');
+        return gate.approve(await pickFiles());
+      },
+      stage: (name, base64) => gate.stage(name, base64),
     },
     settings: {
       get: () => core.settings.get(),

@@ -10,7 +10,7 @@ import { openCore, type Core } from './core/index.ts';
 import { createDispatch } from './dispatch.ts';
 import { bindIpc } from './ipc.ts';
 import { APP_ENTRY_URL, registerAppScheme, serveRenderer } from './protocol.ts';
-import { createMainWindow, denyAllPermissions } from './window.ts';
+import { createMainWindow, denyAllPermissions, openInBrowser } from './window.ts';
 
 /** dist/, holding main/ (this file, built), preload/ and renderer/. */
 const distDir = path.dirname(import.meta.dirname);
@@ -31,7 +31,11 @@ if (app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   await app.whenReady();
   // OUTBOUND_HOME wins, as for the CLI (openCore reads it when no home is given).
-  const core = openCore(process.env.OUTBOUND_HOME ? {} : { home: app.getPath('userData') });
+  const core = openCore({
+    ...(process.env.OUTBOUND_HOME ? {} : { home: app.getPath('userData') }),
+    oauth: { openExternal: openSignInPage },
+    pickFiles: pickAttachments,
+  });
   denyAllPermissions(session.defaultSession);
   serveRenderer(path.join(distDir, 'renderer'));
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
@@ -60,13 +64,54 @@ async function start(): Promise<void> {
     },
   });
 
-  app.on('second-instance', showWindow);
+  // mailto: links (RFC 6068) open a prefilled composer: at launch, from a second launch, or on macOS by 'open-url'.
+  app.setAsDefaultProtocolClient('mailto');
+  const openMailto = (url: string): void => {
+    const known = mainWindow !== undefined && !mainWindow.isDestroyed() && !mainWindow.webContents.isLoading();
+    showWindow();
+    const announce = (): void => {
+      try {
+        core.compose.openMailto(url);
+      } catch (error) {
+        console.error('outbound: ignoring a mailto: link that cannot be read:', error instanceof Error ? error.message : error);
+      }
+    };
+    if (known) announce();
+    else mainWindow!.webContents.once('did-finish-load', announce);
+  };
+  const mailtoIn = (argv: readonly string[]): string | undefined => argv.find((arg) => /^mailto:/i.test(arg));
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    if (/^mailto:/i.test(url)) openMailto(url);
+  });
+  const launchedWith = mailtoIn(process.argv);
+  if (launchedWith) openMailto(launchedWith);
+
+  app.on('second-instance', (_event, argv) => {
+    const url = mailtoIn(argv);
+    if (url) openMailto(url);
+    else showWindow();
+  });
   app.on('activate', showWindow); // macOS: clicking the dock icon with no window open
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
   wakeSenderWhenNetworkMayBeBack(core);
   quitAfterClosing(core, unbindIpc);
+}
+
+/** Attachments come only from the system's file dialog (or a drop): the renderer never names a path itself. */
+async function pickAttachments(): Promise<string[]> {
+  const window = BrowserWindow.getFocusedWindow();
+  const options = { title: 'Attach files', properties: ['openFile', 'multiSelections'] as ('openFile' | 'multiSelections')[] };
+  const { canceled, filePaths } = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return canceled ? [] : filePaths;
+}
+
+/** OAuth2 sign-in pages open in the system browser (RFC 8252: never in an embedded view), and only over https. */
+function openSignInPage(url: string): void {
+  if (URL.parse(url)?.protocol !== 'https:') throw new Error('Outbound opens only https sign-in pages.');
+  openInBrowser(url);
 }
 
 /**

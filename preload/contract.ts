@@ -18,6 +18,10 @@ import { z } from 'zod';
 export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
 export type Security = (typeof SECURITY_MODES)[number];
 
+/** The providers Outbound signs in to with OAuth2 (XOAUTH2) instead of a password. */
+export const OAUTH_PROVIDERS = ['google', 'microsoft'] as const;
+export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
+
 export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'uncertain', 'cancelled'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
 
@@ -42,6 +46,8 @@ export interface AccountView {
   /** Where the password comes from when there is a username. */
   secretSource: 'none' | 'keychain' | 'command';
   passwordCommand: string | null;
+  /** Set when the account signs in with OAuth2 (its refresh token is in the keychain, never here). */
+  oauth: { provider: OAuthProvider; clientId: string } | null;
   /** Why this account's queue is paused (e.g. the server rejected the password), until it is saved again. */
   pausedReason: string | null;
   /** Providers cap both: at most this many messages a minute and connections at once. */
@@ -60,6 +66,16 @@ export interface AccountView {
   /** Messages still in the outbox (queued, sending, failed, uncertain): removing the account must say what happens to them. */
   waiting: number;
   createdAt: string;
+}
+
+/** A provider Outbound signs in to with OAuth2, and where its mail goes out (for a person who picks it rather than typing a server). */
+export interface OAuthProviderView {
+  provider: OAuthProvider;
+  /** e.g. "Microsoft 365". */
+  name: string;
+  host: string;
+  port: number;
+  security: Security;
 }
 
 /** A From alias of an account: its own address, display name, Reply-To and signature. */
@@ -128,6 +144,8 @@ export interface DiscoveryView {
   security: Security;
   /** The login the provider expects (often the address itself); null: no sign-in. */
   username: string | null;
+  /** The provider wants OAuth2 sign-in (Google, Microsoft 365) rather than a password; null: a password. */
+  oauth2: OAuthProvider | null;
   /** Every source tried, in order, with what it gave. */
   tried: { source: DiscoverySource; from: string; result: string }[];
 }
@@ -179,14 +197,78 @@ export interface Connectivity {
   online: boolean;
 }
 
-/** What the composer needs to take a message back (undo send, edit from the outbox). */
+/** A file the user attached: `path` is what ComposeInput and DraftInput take back (a picked file, or a staged copy). */
+export interface AttachmentView {
+  path: string;
+  /** The file name the recipient sees (no directories). */
+  name: string;
+  size: number;
+}
+
+/** An image pasted into the rich text, referenced from the HTML as `cid:<cid>`. */
+export interface InlineImageView extends AttachmentView {
+  cid: string;
+}
+
+/** What the composer needs to restore a message (undo send, edit from the outbox, a saved draft). */
 export interface DraftView {
   accountId: number;
+  /** The From alias; null: the account's own address. */
+  identityId: number | null;
   to: string[];
   cc: string[];
   bcc: string[];
   subject: string;
   text: string;
+  /** The rich-text body (sanitised); null: plain text only. */
+  html: string | null;
+  /** An explicit Reply-To; null: the identity's or the account's. */
+  replyTo: string | null;
+  attachments: AttachmentView[];
+  inline: InlineImageView[];
+}
+
+/** A draft kept in the database (autosaved by the composer). */
+export interface SavedDraftView extends DraftView {
+  id: number;
+  updatedAt: string;
+}
+
+/** What a `mailto:` URL asks for (RFC 6068); the composer picks the account. */
+export interface MailtoView {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+}
+
+/**
+ * A recipient domain's DNS answer: `ok` has MX (or A/AAAA), `no_mail` exists but takes no mail (null
+ * MX, or no MX/A/AAAA), `nxdomain` does not exist, `unknown` could not be looked up (offline, timeout).
+ */
+export const DOMAIN_STATUSES = ['ok', 'no_mail', 'nxdomain', 'unknown'] as const;
+export type DomainStatus = (typeof DOMAIN_STATUSES)[number];
+
+export interface DomainCheckView {
+  domain: string;
+  status: DomainStatus;
+}
+
+/** The largest message an account's server takes: its EHLO SIZE when known, else a default for the attachments. */
+export interface SizeLimitView {
+  /** `server`: the SIZE of the whole encoded message; `default`: 25 MB of attachments. */
+  bytes: number;
+  source: 'server' | 'default';
+  /** What the attachments may add up to (their file sizes, before base64): compare the composer's total with this. */
+  attachmentBytes: number;
+}
+
+/** Bytes of a message's frozen file written to the server so far, during its attempt. */
+export interface SendProgress {
+  id: number;
+  sent: number;
+  total: number;
 }
 
 export interface Settings {
@@ -205,6 +287,8 @@ export const ERROR_CODES = [
   'smtp_tls',
   'smtp_rejected',
   'smtp_temporary',
+  /** OAuth2 sign-in did not complete: denied in the browser, timed out, a state mismatch, the token endpoint refused. */
+  'sign_in_failed',
   /** The transport refused the call (browser host: token, Host or Origin; Electron: the sender frame). */
   'forbidden',
   /** The transport could not reach main (the browser host is down, a body too large). */
@@ -278,20 +362,56 @@ export const AccountInput = z.object({
 });
 export type AccountInput = z.input<typeof AccountInput>;
 
-export const ComposeInput = z.object({
+/** OAuth2 sign-in for a new account (no id) or an existing one: the account's settings, and with whom to sign in. */
+export const SignInInput = z.object({
+  provider: z.enum(OAUTH_PROVIDERS),
+  /** The OAuth client (app registration) to use; absent: the one configured for this build, or the account's. */
+  clientId: line(512).optional(),
+  /** Only where the provider demands one for installed apps; kept in the keychain. */
+  clientSecret: line(4096).optional(),
+  /** Password fields are ignored: the account signs in with the provider. */
+  account: AccountInput,
+});
+export type SignInInput = z.input<typeof SignInInput>;
+
+/** A file path from `attachments.pick` or `attachments.stage`; the core refuses any other. */
+const filePath = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'must not contain NUL');
+
+/** What a message and a draft are made of. */
+const messageFields = {
   accountId: id,
+  /** A From alias of the account (AccountView.identities); absent: the account's own address. */
+  identityId: id.optional(),
   /** Each entry is one address or a comma-separated list as a person types it. */
   to: recipientList.default([]),
   cc: recipientList.default([]),
   bcc: recipientList.default([]),
   subject: line(998).default(''),
+  /** The plain text; with `html` and empty, generated from the HTML. */
   text: z.string().max(20_000_000).default(''),
+  /** Rich text; sanitised by the core (bold, italic, underline, lists, links, quotes, paragraphs). */
+  html: z.string().max(20_000_000).optional(),
+  /** Overrides the identity's (or the account's) Reply-To. */
+  replyTo: line(998).optional(),
+  attachments: z.array(z.object({ path: filePath })).max(100).default([]),
+  /** Images the HTML references as `cid:<cid>`. */
+  inline: z.array(z.object({ cid: z.string().regex(/^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/, 'must be letters, digits, dots, dashes or underscores'), path: filePath })).max(100).default([]),
+};
+
+export const ComposeInput = z.object({
+  ...messageFields,
   /** Scheduled send: not before this time (ISO 8601 with offset). */
   sendAt: z.iso.datetime({ offset: true }).optional(),
   /** The undo window for this message; default: the undo setting. */
   delaySeconds: z.number().int().min(0).max(30).optional(),
+  /** The saved draft this message was written in: discarded once the message is queued. */
+  draftId: id.optional(),
 });
 export type ComposeInput = z.input<typeof ComposeInput>;
+
+/** A draft as the composer autosaves it: no id creates one, an id updates it. Recipients are kept as typed. */
+export const DraftInput = z.object({ ...messageFields, id: id.optional() });
+export type DraftInput = z.input<typeof DraftInput>;
 
 export const SettingsInput = z.object({
   undoSeconds: z.number().int().min(0).max(30).optional(),
@@ -318,6 +438,13 @@ export const contract = {
     test: method(z.tuple([id])).returns<ConnectionTestView>(),
     /** Find the server settings for an address: presets, autoconfig XML, SRV records, then guesses confirmed by EHLO. */
     discover: method(z.tuple([line(254).transform((s) => s.trim()).pipe(z.string().min(3))])).returns<DiscoveryView>(),
+    /**
+     * OAuth2 sign-in in the system browser (PKCE, loopback redirect), then save the account; resolves
+     * once the person finished in the browser, or fails with `sign_in_failed` (denied, timed out, state mismatch).
+     */
+    signIn: method(z.tuple([SignInInput])).returns<AccountView>(),
+    /** The providers signIn knows, with their servers. */
+    providers: method(z.tuple([])).returns<OAuthProviderView[]>(),
   },
   outbox: {
     /** Freeze the message durably, queue it and start sending; resolves once it is on disk. */
@@ -335,6 +462,28 @@ export const contract = {
     markSent: method(z.tuple([id])).returns<MessageView>(),
     connectivity: method(z.tuple([])).returns<Connectivity>(),
   },
+  drafts: {
+    /** Create (no id) or update a draft; attachments must be picked or staged files. */
+    save: method(z.tuple([DraftInput])).returns<SavedDraftView>(),
+    /** Newest first. */
+    list: method(z.tuple([])).returns<SavedDraftView[]>(),
+    get: method(z.tuple([id])).returns<SavedDraftView>(),
+    discard: method(z.tuple([id])).returns<null>(),
+  },
+  compose: {
+    /** Look up each recipient domain's mail servers (cached); never needed to send. */
+    checkDomains: method(z.tuple([z.array(line(253)).max(100)])).returns<DomainCheckView[]>(),
+    /** Parse a `mailto:` URL (RFC 6068) into what the composer prefills. */
+    fromMailto: method(z.tuple([z.string().max(100_000)])).returns<MailtoView>(),
+    /** How large a message the account's server takes, and what that leaves for attachments. */
+    sizeLimit: method(z.tuple([id])).returns<SizeLimitView>(),
+  },
+  attachments: {
+    /** The desktop app's file dialog; the chosen files become attachable. Elsewhere: `unavailable`. */
+    pick: method(z.tuple([])).returns<AttachmentView[]>(),
+    /** Upload a file's bytes (base64, up to 20 MB decoded) for a host without a file dialog, or a dropped or pasted file. */
+    stage: method(z.tuple([line(255), z.string().max(28_000_000)])).returns<AttachmentView>(),
+  },
   sent: {
     list: method(z.tuple([])).returns<MessageView[]>(),
   },
@@ -348,6 +497,10 @@ export const contract = {
 export const events = {
   outboxChanged: undefined as unknown as OutboxChange,
   connectivityChanged: undefined as unknown as Connectivity,
+  /** During an attempt: at most every 100 ms and 64 KB, and once at the end (sent === total). */
+  sendProgress: undefined as unknown as SendProgress,
+  /** The system opened a mailto: link with Outbound: a composer prefilled with it. */
+  mailtoOpened: undefined as unknown as MailtoView,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

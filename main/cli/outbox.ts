@@ -2,12 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MessageView } from '../../preload/contract.ts';
+import type { Account } from '../core/accounts/store.ts';
 import { EXIT, UsageError, list, optional, report, required, type CliIo, type Command, type Context } from './common.ts';
 
 async function send({ values, io, core, api }: Context): Promise<number> {
   const text = optional(values, 'text');
   const textFile = optional(values, 'text-file');
-  if ((text === undefined) === (textFile === undefined)) throw new UsageError('give the body with exactly one of --text or --text-file.');
+  const htmlFile = optional(values, 'html-file');
+  if (text !== undefined && textFile !== undefined) throw new UsageError('give the text with --text or --text-file, not both.');
+  if (text === undefined && textFile === undefined && htmlFile === undefined) throw new UsageError('give the body with --text, --text-file or --html-file.');
   const accountName = required(values, 'account');
   let account;
   try {
@@ -15,20 +18,30 @@ async function send({ values, io, core, api }: Context): Promise<number> {
   } catch (error) {
     return report(io, { code: 'not_found', message: (error as Error).message });
   }
-  let body = text;
-  if (textFile !== undefined) {
-    try {
-      body = await readFile(textFile, 'utf8');
-    } catch (error) {
-      return report(io, { code: 'invalid_input', message: `Cannot read --text-file "${textFile}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.` });
-    }
+  const identity = optional(values, 'identity');
+  const identityId = identity === undefined ? undefined : identityOf(account, identity);
+  let body: string | undefined;
+  let html: string | undefined;
+  let attachments;
+  try {
+    body = textFile === undefined ? text : await readOption('text-file', textFile);
+    html = htmlFile === undefined ? undefined : await readOption('html-file', htmlFile);
+    // Files named on the command line are the user's own choice, as the app's file dialog is.
+    attachments = (await core.compose.gate.approve(list(values.attach))).map(({ path }) => ({ path }));
+  } catch (error) {
+    return report(io, { code: 'invalid_input', message: (error as Error).message });
   }
+  const replyTo = optional(values, 'reply-to');
   const { delaySeconds, sendAt } = when(values);
   const queued = await api.outbox.send({
     accountId: account.id,
+    ...(identityId !== undefined ? { identityId } : {}),
     to: list(values.to), cc: list(values.cc), bcc: list(values.bcc),
     subject: required(values, 'subject'),
     text: body ?? '',
+    ...(html !== undefined ? { html } : {}),
+    ...(replyTo !== undefined ? { replyTo } : {}),
+    attachments,
     delaySeconds,
     ...(sendAt ? { sendAt } : {}),
   });
@@ -44,6 +57,22 @@ async function send({ values, io, core, api }: Context): Promise<number> {
     await sleep(delaySeconds * 1000);
   }
   return reportOutcome(io, await sendNowOrReport(core, message.id));
+}
+
+async function readOption(option: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read --${option} "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { cause: error });
+  }
+}
+
+/** --identity: one of the account's From aliases, by its address. */
+function identityOf(account: Account, address: string): number {
+  const identity = account.identities.find((i) => i.email.toLowerCase() === address.trim().toLowerCase());
+  if (identity) return identity.id;
+  const known = account.identities.map((i) => i.email);
+  throw new UsageError(`--identity "${address}" is not an identity of ${account.name}${known.length ? ` (identities: ${known.join(', ')})` : ' (it has none)'}.`);
 }
 
 /** --delay: an undo window (none by default, unlike the app); --at: a scheduled time. */
@@ -142,13 +171,17 @@ function reportOutcome(io: CliIo, m: MessageView, prefix = ''): number {
 
 export const outboxCommands: Record<string, Command> = {
   send: {
-    usage: `--account N --to ADDR [--to ADDR…] [--cc ADDR…] [--bcc ADDR…] --subject S (--text T | --text-file F)
+    usage: `--account N --to ADDR [--to ADDR…] [--cc ADDR…] [--bcc ADDR…] --subject S
+              (--text T | --text-file F) [--html-file F] [--attach FILE…] [--reply-to ADDR] [--identity ADDR]
               [--delay SECONDS | --at TIME]
-              Queues the message, sends it and waits for the server's answer. --delay waits first
-              (cancel meanwhile with \`outbox cancel\`); --at schedules it and returns.`,
+              Queues the message, sends it and waits for the server's answer. --html-file adds rich
+              text (with only --html-file, the plain text is made from it); --identity sends from one
+              of the account's aliases. --delay waits first (cancel meanwhile with \`outbox cancel\`);
+              --at schedules it and returns.`,
     options: {
       account: { type: 'string' }, to: { type: 'string', multiple: true }, cc: { type: 'string', multiple: true },
       bcc: { type: 'string', multiple: true }, subject: { type: 'string' }, text: { type: 'string' }, 'text-file': { type: 'string' },
+      'html-file': { type: 'string' }, attach: { type: 'string', multiple: true }, 'reply-to': { type: 'string' }, identity: { type: 'string' },
       delay: { type: 'string' }, at: { type: 'string' },
     },
     run: send,

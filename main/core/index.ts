@@ -4,11 +4,18 @@
  */
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import type { Connectivity, MessageState, OutboxChange } from '../../preload/contract.ts';
+import { basename } from 'node:path';
+import type { Connectivity, MailtoView, MessageState, OutboxChange, SendProgress } from '../../preload/contract.ts';
 import type { DiscoveryOptions } from './accounts/autoconfig.ts';
+import { OAuth, type OAuthOptions } from './accounts/oauth.ts';
 import { AccountStore } from './accounts/store.ts';
 import { osKeychain, type SecretStore } from './accounts/secrets.ts';
+import { AttachmentGate } from './compose/attachments.ts';
+import { ServerLimitStore } from './compose/limits.ts';
+import { parseMailto } from './compose/mailto.ts';
 import { openDatabase, type Db } from './db/index.ts';
+import { DomainChecker, type DomainCheckOptions } from './dns/check.ts';
+import { DraftStore } from './drafts/store.ts';
 import { OutboxSender, type SenderOptions } from './outbox/sender.ts';
 import { OutboxStore } from './outbox/store.ts';
 import { databaseFile, defaultHome, messagesDir } from './paths.ts';
@@ -22,6 +29,15 @@ export interface CoreOptions {
   extraCaCertificates?: string[];
   /** Where account discovery looks (the tests point it at local DNS and HTTP servers). */
   discovery?: DiscoveryOptions;
+  /**
+   * OAuth2 sign-in: the app injects the system browser (`openExternal`); the CLI prints the URL; the
+   * tests point the endpoints and the HTTP fetch at a local OAuth2 server.
+   */
+  oauth?: OAuthOptions;
+  /** The recipient domain check's DNS (the tests point it at a local DNS server). */
+  domainCheck?: DomainCheckOptions;
+  /** The desktop file dialog (the Electron shell injects it); without it `attachments.pick` is unavailable. */
+  pickFiles?: () => Promise<string[]>;
   /** Start the background sender (the app and the browser host); the CLI sends explicitly. Default true. */
   autoSend?: boolean;
   sender?: Omit<SenderOptions, 'submit'> & { submit?: Omit<NonNullable<SenderOptions['submit']>, 'extraCaCertificates'> };
@@ -31,6 +47,8 @@ export interface CoreOptions {
 interface CoreEventMap {
   outboxChanged: [OutboxChange];
   connectivityChanged: [Connectivity];
+  sendProgress: [SendProgress];
+  mailtoOpened: [MailtoView];
 }
 
 export interface CoreEvents {
@@ -44,6 +62,16 @@ export interface Core {
   readonly outbox: OutboxStore;
   readonly sender: OutboxSender;
   readonly settings: SettingsStore;
+  readonly drafts: DraftStore;
+  /** What composing needs beyond the stores: the files the user chose, the servers' limits, DNS, the file dialog. */
+  readonly compose: {
+    readonly gate: AttachmentGate;
+    readonly limits: ServerLimitStore;
+    readonly domains: DomainChecker;
+    readonly pickFiles: (() => Promise<string[]>) | undefined;
+    /** A mailto: URL the system handed to the app: parsed (RFC 6068) and announced to the composer. */
+    openMailto(url: string): void;
+  };
   readonly discovery: DiscoveryOptions;
   readonly events: CoreEvents;
   close(): Promise<void>;
@@ -57,12 +85,19 @@ export function openCore(options: CoreOptions = {}): Core {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   const emit = <E extends keyof CoreEventMap>(event: E, ...payload: CoreEventMap[E]) => emitter.emit(event, ...payload);
-  const accounts = new AccountStore(db, options.secrets ?? osKeychain(), { extraCaCertificates: options.extraCaCertificates ?? [] });
+  const secrets = options.secrets ?? osKeychain();
+  const accounts = new AccountStore(db, secrets, { extraCaCertificates: options.extraCaCertificates ?? [], oauth: new OAuth(secrets, options.oauth) });
   const outbox = new OutboxStore(db, dir, (id: number, state: MessageState) => emit('outboxChanged', { id, state }));
+  const limits = new ServerLimitStore(db);
   const sender = new OutboxSender(outbox, accounts, {
     ...options.sender,
     onConnectivity: (online) => emit('connectivityChanged', { online }),
-    submit: { ...options.sender?.submit, ...(options.extraCaCertificates ? { extraCaCertificates: options.extraCaCertificates } : {}) },
+    onCapabilities: (accountId, capabilities) => limits.record(accountId, capabilities),
+    submit: {
+      ...options.sender?.submit,
+      ...(options.extraCaCertificates ? { extraCaCertificates: options.extraCaCertificates } : {}),
+      onProgress: progressReporter(db, (progress) => emit('sendProgress', progress)),
+    },
   });
   void outbox.removeOrphanFiles().catch(() => undefined); // housekeeping: never worth failing a start
   if (options.autoSend ?? true) sender.start();
@@ -71,6 +106,14 @@ export function openCore(options: CoreOptions = {}): Core {
   return {
     home, db, accounts, outbox, sender,
     settings: new SettingsStore(db),
+    drafts: new DraftStore(db),
+    compose: {
+      gate: new AttachmentGate(home),
+      limits,
+      domains: new DomainChecker(options.domainCheck),
+      pickFiles: options.pickFiles,
+      openMailto: (url) => emit('mailtoOpened', parseMailto(url)),
+    },
     discovery: { extraCaCertificates: options.extraCaCertificates ?? [], ...options.discovery },
     events: {
       on(event, listener) {
@@ -84,5 +127,25 @@ export function openCore(options: CoreOptions = {}): Core {
       });
       return closing;
     },
+  };
+}
+
+/** Progress events for the message being sent: at most every 100 ms and 64 KB, and always the last one. */
+function progressReporter(db: Db, emit: (progress: SendProgress) => void): (file: string, sent: number, total: number) => void {
+  const last = new Map<string, { id: number; sent: number; at: number }>();
+  return (file, sent, total) => {
+    let seen = last.get(file);
+    if (!seen) {
+      const row = db.prepare('SELECT id FROM messages WHERE raw_file = ?').get(basename(file)) as { id: number } | undefined;
+      if (!row) return;
+      seen = { id: row.id, sent: 0, at: 0 };
+      last.set(file, seen);
+    }
+    const now = Date.now();
+    const done = sent >= total;
+    if (!done && (sent - seen.sent < 64 * 1024 || now - seen.at < 100)) return;
+    if (done) last.delete(file);
+    else last.set(file, { id: seen.id, sent, at: now });
+    emit({ id: seen.id, sent, total });
   };
 }

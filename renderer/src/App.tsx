@@ -1,16 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { DraftView, MessageView } from '../../preload/contract.ts';
+import type { DraftView, MailtoView, MessageView } from '../../preload/contract.ts';
 import { useConnectivity } from './hooks.ts';
+import { Drafts } from './compose/Drafts.tsx';
 import { Accounts } from './screens/Accounts.tsx';
 import { Compose } from './screens/Compose.tsx';
 import { Outbox } from './screens/Outbox.tsx';
 import { Sent } from './screens/Sent.tsx';
 import { Settings } from './screens/Settings.tsx';
 
-const SCREENS = ['compose', 'outbox', 'sent', 'accounts', 'settings'] as const;
+const SCREENS = ['compose', 'drafts', 'outbox', 'sent', 'accounts', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 
-const TITLES: Record<Screen, string> = { compose: 'Compose', outbox: 'Outbox', sent: 'Sent', accounts: 'Accounts', settings: 'Settings' };
+const TITLES: Record<Screen, string> = { compose: 'Compose', drafts: 'Drafts', outbox: 'Outbox', sent: 'Sent', accounts: 'Accounts', settings: 'Settings' };
 const isScreen = (name: string): name is Screen => (SCREENS as readonly string[]).includes(name);
 
 /**
@@ -53,9 +54,23 @@ function useFailures() {
   return { failures, dismiss };
 }
 
+/** A mailto: link the system opened with Outbound: a fresh composer, from the default account, prefilled with it. */
+function useMailtoLinks(open: (draft: DraftView) => void): void {
+  useEffect(
+    () =>
+      window.outbound.onMailtoOpened((link: MailtoView) => {
+        void window.outbound.accounts.list().then((accounts) => {
+          const from = accounts.ok ? (accounts.value.find((a) => a.isDefault) ?? accounts.value[0]) : undefined;
+          open({ ...link, accountId: from?.id ?? 0, identityId: null, html: null, replyTo: null, attachments: [], inline: [] });
+        });
+      }),
+    [open],
+  );
+}
+
 export function App() {
   const [screen, setScreen] = useState<Screen>('compose');
-  /** A message taken back from the outbox, with a count so that each Edit opens a fresh composer. */
+  /** A message taken back from the outbox or a draft opened, with a count so that each Edit opens a fresh composer. */
   const [restored, setRestored] = useState<{ draft: DraftView; count: number } | null>(null);
   const online = useConnectivity();
   const { failures, dismiss } = useFailures();
@@ -66,10 +81,11 @@ export function App() {
   }, []);
   useScreenFromAddress(goTo);
 
-  function edit(draft: DraftView) {
+  const edit = useCallback((draft: DraftView) => {
     setRestored((r) => ({ draft, count: (r?.count ?? 0) + 1 }));
     setScreen('compose');
-  }
+  }, []);
+  useMailtoLinks(edit);
 
   return (
     <div className="app">
@@ -113,6 +129,7 @@ export function App() {
         ))}
         <h1 id="screen-title">{TITLES[screen]}</h1>
         {screen === 'compose' && <Compose key={restored?.count ?? 0} onGoTo={goTo} online={online} restored={restored?.draft ?? null} />}
+        {screen === 'drafts' && <Drafts onOpen={edit} />}
         {screen === 'outbox' && <Outbox online={online} onEdit={edit} />}
         {screen === 'sent' && <Sent />}
         {screen === 'accounts' && <Accounts />}

@@ -67,6 +67,37 @@ describe('database', () => {
     db.close();
   });
 
+  it('migration 4 adds OAuth2 sign-in (method, provider, client ID): existing accounts keep signing in with a password', () => {
+    const db = new Database(join(tempHome(), 'db.sqlite'));
+    migrate(db, migrations.slice(0, 3));
+    db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
+      VALUES ('old', 'a@b.c', 'h', 587, 'tls', 'keychain', 'r1', 0, 0)`).run();
+    migrate(db, migrations.slice(0, 4));
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.prepare('SELECT auth_method, oauth_provider, oauth_client_id FROM accounts').get()).toEqual({ auth_method: 'password', oauth_provider: null, oauth_client_id: null });
+    db.prepare(`UPDATE accounts SET auth_method = 'oauth2', oauth_provider = 'microsoft', oauth_client_id = 'client-1'`).run();
+    expect(() => db.prepare(`UPDATE accounts SET auth_method = 'kerberos'`).run()).toThrow(/CHECK constraint/);
+    expect(() => db.prepare(`UPDATE accounts SET oauth_provider = 'yahoo'`).run()).toThrow(/CHECK constraint/);
+    db.close();
+  });
+
+  it('migration 5 adds drafts and the servers\' announced limits (removed with their account)', () => {
+    const db = new Database(join(tempHome(), 'db.sqlite'));
+    migrate(db, migrations.slice(0, 4));
+    db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
+      VALUES ('a', 'a@b.c', 'h', 587, 'tls', 'none', 'r1', 0, 0)`).run();
+    migrate(db, migrations.slice(0, 5));
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(tables(db)).toEqual(expect.arrayContaining(['drafts', 'server_capabilities']));
+    db.prepare(`INSERT INTO drafts (content, created_at, updated_at) VALUES ('{}', 0, 0)`).run();
+    db.prepare('INSERT INTO server_capabilities (account_id, size, smtp_utf8, seen_at) VALUES (1, 1000, 1, 0)').run();
+    expect(() => db.prepare('UPDATE server_capabilities SET smtp_utf8 = 2').run()).toThrow(/CHECK constraint/);
+    db.pragma('foreign_keys = ON');
+    db.prepare('DELETE FROM accounts').run();
+    expect(db.prepare('SELECT (SELECT count(*) FROM drafts) AS drafts, (SELECT count(*) FROM server_capabilities) AS limits').get()).toEqual({ drafts: 1, limits: 0 });
+    db.close();
+  });
+
   it('is idempotent: reopening runs nothing twice', () => {
     const file = join(tempHome(), 'db.sqlite');
     openDatabase(file).close();

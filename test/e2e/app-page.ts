@@ -8,13 +8,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBrowserHostForCore, type BrowserHost } from '../../main/browser-host/server.ts';
+import { createApi } from '../../main/api.ts';
 import { openCore, type Core, type CoreOptions } from '../../main/core/index.ts';
+import { createDispatch } from '../../main/dispatch.ts';
+import { buildApi, type OutboundApi } from '../../preload/contract.ts';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../helpers/smtp.ts';
 import { builtApp, screenshotsDir } from './built-app.ts';
 
 export interface E2eApp {
   smtp: TestSmtpServer;
   core: Core;
+  /** The contract over the same core, in-process through dispatch (validation and defaults), to set things up behind the page. */
+  api: OutboundApi;
   host: BrowserHost;
   browser: Browser;
   page: Page;
@@ -23,9 +28,10 @@ export interface E2eApp {
   close(): Promise<void>;
 }
 
+/** `coreOptions.home`, when given, is the caller's (kept for the secrets scan); otherwise a temporary one is made and removed. */
 export async function startE2eApp(smtpOptions: SmtpServerOptions = {}, coreOptions: CoreOptions = {}): Promise<E2eApp> {
   const smtp = await startSmtpServer(smtpOptions);
-  const home = await mkdtemp(path.join(tmpdir(), 'outbound-e2e-'));
+  const home = coreOptions.home ?? (await mkdtemp(path.join(tmpdir(), 'outbound-e2e-')));
   const core = openCore({ ...coreOptions, home, extraCaCertificates: [smtp.ca] });
   const host = await startBrowserHostForCore(core, builtApp());
   await mkdir(screenshotsDir, { recursive: true });
@@ -41,14 +47,46 @@ export async function startE2eApp(smtpOptions: SmtpServerOptions = {}, coreOptio
     if (message.type() === 'error' && !message.text().includes("'frame-ancestors'")) problems.push(`console: ${message.text()}`);
   });
   await page.goto(`${host.url}#token=${host.token}`);
+  const dispatch = createDispatch(createApi(core));
+  const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
   return {
-    smtp, core, host, browser, page, problems,
+    smtp, core, api, host, browser, page, problems,
     async close() {
       await browser.close();
       await host.close();
       await core.close();
       await smtp.close();
-      await rm(home, { recursive: true, force: true });
+      if (!coreOptions.home) await rm(home, { recursive: true, force: true });
     },
   };
+}
+
+export interface ComposeFields {
+  /** The From option's label, e.g. `Ann <ann@example.org> (Work)`. */
+  from?: string;
+  to: string;
+  cc?: string;
+  bcc?: string;
+  subject: string;
+  /** Typed into the plain-text body (the composer remembers the mode). */
+  text?: string;
+}
+
+/** The chips of a recipient field (To, Cc, Bcc). */
+export const chipsOf = (page: Page, label: string) => page.getByRole('list', { name: `${label} recipients` }).getByTestId('chip');
+/** What the chips of a recipient field show, e.g. `['Ann Smith ann@example.org', 'bob@example.net']`. */
+export const chipTexts = (page: Page, label: string) => chipsOf(page, label).locator('.chip-text').allTextContents();
+
+/** Fill the composer as a person would: each recipient field's chips replaced by the list typed, a plain-text body. */
+export async function fillComposer(page: Page, fields: ComposeFields): Promise<void> {
+  await page.getByRole('navigation').getByRole('button', { name: 'Compose', exact: true }).click();
+  if (fields.from) await page.getByLabel('From').selectOption({ label: fields.from });
+  for (const [label, list] of [['To', fields.to], ['Cc', fields.cc], ['Bcc', fields.bcc]] as const) {
+    const removeButtons = chipsOf(page, label).getByRole('button', { name: /^Remove / });
+    while ((await removeButtons.count()) > 0) await removeButtons.first().click();
+    await page.getByLabel(label, { exact: true }).fill(list ?? '');
+  }
+  await page.getByLabel('Subject').fill(fields.subject);
+  await page.getByLabel('Plain text').setChecked(true);
+  await page.getByLabel('Message', { exact: true }).fill(fields.text ?? 'Hello.');
 }

@@ -1,21 +1,57 @@
-import type { ComposeInput, Hold } from '../../../preload/contract.ts';
+import { domainToASCII } from 'node:url';
 import type { z } from 'zod';
+import type { AttachmentView, ComposeInput, DraftInput, DraftView, Hold, InlineImageView } from '../../../preload/contract.ts';
 import type { Account } from '../accounts/store.ts';
 import { invalid } from '../errors.ts';
 import type { OutboxStore } from '../outbox/store.ts';
-import { parseAddressList, type Mailbox } from './address.ts';
+import { parseAddressList, parseMailbox, type Mailbox } from './address.ts';
+import type { AttachmentGate } from './attachments.ts';
 import { freezeMessage } from './freeze.ts';
+import { sanitiseHtml, textFromHtml } from './html.ts';
+import type { ServerLimitStore } from './limits.ts';
 
 export type ComposeFields = z.output<typeof ComposeInput>;
+export type DraftFields = z.output<typeof DraftInput>;
+
+/** What enqueueing needs besides the outbox: which files may be attached, and what the server accepts. */
+export interface ComposeContext {
+  gate: AttachmentGate;
+  limits: ServerLimitStore;
+}
+
+/**
+ * A draft as the core keeps it (on a saved draft, on a queued message for takeBack): HTML sanitised,
+ * every file checked against the gate and described.
+ */
+export async function draftOf(gate: AttachmentGate, fields: DraftFields): Promise<DraftView> {
+  const attachments: AttachmentView[] = [];
+  for (const { path } of fields.attachments) attachments.push(await gate.check('attachments', path));
+  const inline: InlineImageView[] = [];
+  for (const { cid, path } of fields.inline) inline.push({ cid, ...(await gate.check('inline', path)) });
+  const html = fields.html?.trim() ? sanitiseHtml(fields.html) : null;
+  return {
+    accountId: fields.accountId,
+    identityId: fields.identityId ?? null,
+    to: fields.to, cc: fields.cc, bcc: fields.bcc,
+    subject: fields.subject,
+    text: fields.text,
+    html,
+    replyTo: fields.replyTo?.trim() || null,
+    attachments,
+    inline,
+  };
+}
 
 /**
  * Validate, freeze and queue: when this resolves, the message's bytes and its row are on disk, and
- * nothing has been sent yet. Any bad field throws before anything is written.
+ * nothing has been sent yet. Any bad field, a file not chosen by the user, or a message larger than
+ * the server takes throws before anything is written.
  */
 export async function enqueueMessage(
   outbox: OutboxStore,
   account: Account,
   fields: ComposeFields,
+  context: ComposeContext,
   { undoSeconds, now = Date.now() }: { undoSeconds: number; now?: number },
 ): Promise<number> {
   const { notBefore, hold } = whenToSend(fields, undoSeconds, now);
@@ -23,27 +59,73 @@ export async function enqueueMessage(
   const cc = parseAddressList('cc', fields.cc);
   const bcc = parseAddressList('bcc', fields.bcc);
   if (to.length + cc.length + bcc.length === 0) throw invalid('to', 'Add at least one recipient.');
-  const from: Mailbox = { name: account.displayName, address: account.email };
-  const frozen = await freezeMessage(outbox.dir, { from, to, cc, bcc, subject: fields.subject, text: fields.text });
+  const { from, replyTo } = sender(account, fields);
+  const draft = await draftOf(context.gate, fields);
+  const text = draft.text || (draft.html ? textFromHtml(draft.html) : '');
+
+  const limits = context.limits.get(account.id);
+  if (limits && !limits.smtpUtf8) {
+    for (const [field, mailboxes] of [['from', [from]], ['to', to], ['cc', cc], ['bcc', bcc]] as const) {
+      const wide = mailboxes.find((m) => /[^\x00-\x7f]/.test(m.address.slice(0, m.address.lastIndexOf('@'))));
+      if (wide) {
+        throw invalid(field, `"${wide.address}" has non-ASCII characters before the @, which needs a server offering SMTPUTF8; ${account.host} does not.`);
+      }
+    }
+  }
+  const files = [...draft.attachments, ...draft.inline].map((a) => a.size);
+  const tooLarge = context.limits.problem(account.id, account.host, Buffer.byteLength(text) + Buffer.byteLength(draft.html ?? ''), files);
+  if (tooLarge) throw invalid('attachments', tooLarge);
+
+  const frozen = await freezeMessage(outbox.dir, {
+    from, replyTo, to, cc, bcc, subject: fields.subject, text,
+    ...(draft.html ? { html: draft.html } : {}),
+    attachments: draft.attachments,
+    inline: draft.inline,
+  });
   const recipients = [
-    ...to.map((m) => ({ kind: 'to' as const, address: m.address })),
-    ...cc.map((m) => ({ kind: 'cc' as const, address: m.address })),
-    ...bcc.map((m) => ({ kind: 'bcc' as const, address: m.address })),
+    ...to.map((m) => ({ kind: 'to' as const, address: envelopeAddress(m.address) })),
+    ...cc.map((m) => ({ kind: 'cc' as const, address: envelopeAddress(m.address) })),
+    ...bcc.map((m) => ({ kind: 'bcc' as const, address: envelopeAddress(m.address) })),
   ].filter((r, i, all) => all.findIndex((o) => o.address.toLowerCase() === r.address.toLowerCase()) === i);
   return outbox.insert({
     accountId: account.id,
     accountName: account.name,
     messageId: frozen.messageId,
-    envelopeFrom: account.email,
+    envelopeFrom: envelopeAddress(from.address),
     fromHeader: from.name ? `${from.name} <${from.address}>` : from.address,
     subject: fields.subject,
     rawFile: frozen.file,
     size: frozen.size,
     notBefore,
     hold,
-    draft: { accountId: account.id, to: fields.to, cc: fields.cc, bcc: fields.bcc, subject: fields.subject, text: fields.text },
+    draft,
     recipients,
   });
+}
+
+/** From and Reply-To: the chosen identity's, else the account's; an explicit Reply-To wins. */
+function sender(account: Account, fields: ComposeFields): { from: Mailbox; replyTo: Mailbox | undefined } {
+  const identity = fields.identityId === undefined ? undefined : account.identities.find((i) => i.id === fields.identityId);
+  if (fields.identityId !== undefined && !identity) {
+    throw invalid('identityId', `That From address is not one of ${account.name}'s identities any more: choose another.`);
+  }
+  const from: Mailbox = identity
+    ? { name: identity.displayName || account.displayName, address: identity.email }
+    : { name: account.displayName, address: account.email };
+  const replyTo = fields.replyTo?.trim() || (identity ? identity.replyTo : account.replyTo);
+  return { from, replyTo: replyTo ? parseMailbox('replyTo', replyTo) : undefined };
+}
+
+/**
+ * The address as the envelope carries it: an internationalised domain as punycode when the local part
+ * is ASCII, which every server accepts; a non-ASCII local part needs SMTPUTF8 and stays as it is.
+ */
+export function envelopeAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (/[^\x00-\x7f]/.test(local) || !/[^\x00-\x7f]/.test(domain)) return address;
+  return `${local}@${domainToASCII(domain) || domain}`;
 }
 
 /** A schedule, or the undo window (the message's own delay, else the user's setting). */

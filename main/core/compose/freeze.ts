@@ -14,11 +14,17 @@ import type { Mailbox } from './address.ts';
 
 export interface Draft {
   from: Mailbox;
+  replyTo?: Mailbox | undefined;
   to: Mailbox[];
   cc: Mailbox[];
   bcc: Mailbox[];
   subject: string;
   text: string;
+  /** Sanitised HTML: the message becomes multipart/alternative. */
+  html?: string | undefined;
+  /** Files streamed from disk into the message, never held in memory. */
+  attachments?: { path: string; name: string }[];
+  inline?: { cid: string; path: string; name: string }[];
 }
 
 export interface FrozenMessage {
@@ -39,11 +45,18 @@ export async function freezeMessage(dir: string, draft: Draft, date = new Date()
   const messageId = newMessageId(draft.from);
   const composer = new MailComposer({
     from: draft.from,
+    ...(draft.replyTo ? { replyTo: draft.replyTo } : {}),
     to: draft.to,
     cc: draft.cc,
     bcc: draft.bcc, // MailComposer leaves Bcc out of the headers; the envelope carries it
     subject: draft.subject,
     text: draft.text,
+    ...(draft.html !== undefined ? { html: draft.html } : {}),
+    // `path` makes MailComposer stream each file while the message is written; names are RFC 2231 encoded.
+    attachments: [
+      ...(draft.attachments ?? []).map((a) => ({ path: a.path, filename: a.name })),
+      ...(draft.inline ?? []).map((a) => ({ path: a.path, filename: a.name, cid: a.cid, contentDisposition: 'inline' as const })),
+    ],
     messageId,
     date,
   });
@@ -71,6 +84,12 @@ function canonicalLineEndings(): Transform {
   let last = '';
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      // MailComposer's own lines (headers, base64 of attachments) are CRLF already: pass those chunks
+      // through untouched, without turning megabytes of attachment into strings.
+      if (!carry && chunk.length > 0 && isCanonical(chunk)) {
+        last = chunk.subarray(-1).toString('latin1');
+        return callback(null, chunk);
+      }
       let text = carry + chunk.toString('latin1'); // latin1 maps bytes 1:1
       carry = text.endsWith('\r') ? '\r' : '';
       if (carry) text = text.slice(0, -1);
@@ -82,6 +101,18 @@ function canonicalLineEndings(): Transform {
       return callback(null, last === '\n' ? undefined : Buffer.from('\r\n'));
     },
   });
+}
+
+/** Every CR followed by LF and every LF preceded by CR, and no CR at the end (it may pair with the next chunk). */
+function isCanonical(chunk: Buffer): boolean {
+  if (chunk[chunk.length - 1] === 0x0d || chunk[0] === 0x0a) return false;
+  for (let cr = chunk.indexOf(0x0d); cr !== -1; cr = chunk.indexOf(0x0d, cr + 1)) {
+    if (chunk[cr + 1] !== 0x0a) return false;
+  }
+  for (let lf = chunk.indexOf(0x0a); lf !== -1; lf = chunk.indexOf(0x0a, lf + 1)) {
+    if (chunk[lf - 1] !== 0x0d) return false;
+  }
+  return true;
 }
 
 async function fsync(path: string): Promise<void> {

@@ -134,4 +134,37 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    up(db) {
+      db.exec(`
+        -- OAuth2 (XOAUTH2) sign-in: the refresh token is in the keychain under secret_ref, the access token only in memory
+        ALTER TABLE accounts ADD COLUMN auth_method TEXT NOT NULL DEFAULT 'password' CHECK (auth_method IN ('password', 'oauth2'));
+        ALTER TABLE accounts ADD COLUMN oauth_provider TEXT CHECK (oauth_provider IN ('google', 'microsoft'));
+        ALTER TABLE accounts ADD COLUMN oauth_client_id TEXT;
+      `);
+    },
+  },
+  {
+    version: 5,
+    up(db) {
+      db.exec(`
+        -- drafts autosaved by the composer: the DraftView as JSON (recipients as typed, sanitised HTML, attached files)
+        CREATE TABLE drafts (
+          id         INTEGER PRIMARY KEY,
+          content    TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX drafts_updated ON drafts (updated_at);
+        -- what the account's server announced in its last EHLO: the composer refuses a message over SIZE before writing it
+        CREATE TABLE server_capabilities (
+          account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+          size       INTEGER,
+          smtp_utf8  INTEGER NOT NULL CHECK (smtp_utf8 IN (0, 1)),
+          seen_at    INTEGER NOT NULL
+        );
+      `);
+    },
+  },
 ];

@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { MessageView } from '../../../preload/contract.ts';
+import type { MessageView, SmtpCapabilities } from '../../../preload/contract.ts';
 import type { Account, AccountStore } from '../accounts/store.ts';
 import { AppError } from '../errors.ts';
+import { capabilitiesOf } from '../smtp/probe.ts';
 import { SmtpSession, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
 import { Connectivity } from './connectivity.ts';
 import { DEFAULT_RETRY_POLICY, judge, type RetryPolicy } from './judge.ts';
@@ -23,6 +24,8 @@ export interface SenderOptions {
   workers?: number;
   probeEveryMs?: number;
   onConnectivity?: (online: boolean) => void;
+  /** What a server announced in EHLO on a new connection (its SIZE limit, SMTPUTF8), for the composer's checks. */
+  onCapabilities?: (accountId: number, capabilities: SmtpCapabilities) => void;
   /** Where unexpected errors go (never message content or secrets). */
   log?: (line: string) => void;
 }
@@ -203,6 +206,7 @@ export class OutboxSender {
         worker.session = new SmtpSession(await this.accounts.target(account), this.options.submit);
         worker.accountId = account.id;
       }
+      const fresh = !worker.session.open;
       const result = await worker.session.send(
         { from: row.envelope_from, to: recipients },
         this.store.fileOf(row),
@@ -210,6 +214,8 @@ export class OutboxSender {
         (stage) => stage === 'body' && this.store.recordStage(row.id, stage),
       );
       if (result.failure) worker.session.close();
+      const capabilities = fresh ? capabilitiesOf(result.transcript.split('\n')) : null;
+      if (capabilities) this.options.onCapabilities?.(account.id, capabilities);
       return result;
     } catch (error) {
       if (error instanceof AppError) return localFailure(error.message);

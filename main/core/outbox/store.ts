@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { DraftView, Hold, MessageState, MessageView, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
 import type { Statement, Transaction } from 'better-sqlite3';
 import { statements, type Db } from '../db/index.ts';
+import { toDraftView } from '../drafts/store.ts';
 import { AppError, notFound } from '../errors.ts';
 
 export interface MessageRow {
@@ -336,7 +337,7 @@ export class OutboxStore {
     }
     this.changed(id, 'cancelled');
     await rm(this.fileOf(row), { force: true });
-    return JSON.parse(row.draft ?? 'null') as DraftView;
+    return toDraftView(JSON.parse(row.draft ?? 'null') as DraftView);
   }
 
   /**

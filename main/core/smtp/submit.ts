@@ -30,6 +30,8 @@ export interface SubmitOptions {
   timeouts?: { connectMs?: number; greetingMs?: number; socketMs?: number };
   /** Called, synchronously, as the stage advances; 'body' just before the first byte of DATA. */
   onStage?: (stage: SmtpStage) => void;
+  /** Called as the frozen file is read into the connection: bytes so far, of its size. */
+  onProgress?: (file: string, sent: number, total: number) => void;
 }
 
 export interface RecipientReply {
@@ -141,7 +143,7 @@ export class SmtpSession {
       };
       this.pending = fail;
       const send = () =>
-        connection.send(envelope, frozenBody(file, transcript), (error, info) => {
+        connection.send(envelope, frozenBody(file, transcript, this.options.onProgress), (error, info) => {
           if (this.pending !== fail) return; // already failed by the connection
           if (error) return fail(error as NodemailerError);
           return finish({
@@ -234,13 +236,23 @@ export function loginWith(credentials: SmtpCredentials): Parameters<SMTPConnecti
 const READ_WHOLE_BYTES = 256 * 1024;
 
 /** The frozen file, opened only when the server has said 354: the stage turns to 'body' right before the first byte. */
-function frozenBody(file: string, transcript: SmtpTranscript): Readable {
+function frozenBody(file: string, transcript: SmtpTranscript, onProgress: SubmitOptions['onProgress']): Readable {
   return Readable.from(
     (async function* () {
       transcript.advance('body');
       const { size } = statSync(file);
-      if (size <= READ_WHOLE_BYTES) yield readFileSync(file);
-      else yield* createReadStream(file);
+      if (size <= READ_WHOLE_BYTES) {
+        yield readFileSync(file);
+        onProgress?.(file, size, size);
+        return;
+      }
+      let sent = 0;
+      for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+        yield chunk;
+        // The chunk has been taken by the connection once the generator resumes here.
+        sent += chunk.length;
+        onProgress?.(file, sent, size);
+      }
     })(),
     { objectMode: false },
   );

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { MessageState, MessageView, RecipientState, RecipientView } from '../../../preload/contract.ts';
+import { ProgressBar, useSendProgress } from '../compose/progress.tsx';
 import { Time } from './Time.tsx';
 
 const STATE_LABEL: Record<MessageState, string> = {
@@ -42,6 +43,7 @@ interface MessageCardProps {
 
 /** One message: state, subject, the facts, who got it and the server's last word. */
 export function MessageCard({ message: m, status, actions }: MessageCardProps) {
+  const progress = useSendProgress(m.state === 'sending' ? m.id : null);
   return (
     <li className="card message" data-testid="message" data-state={m.state}>
       <div className="card-main">
@@ -52,6 +54,7 @@ export function MessageCard({ message: m, status, actions }: MessageCardProps) {
           <h2 id={subjectIdOf(m)}>{m.subject || '(no subject)'}</h2>
         </div>
         {status}
+        {progress && progress.sent < progress.total && <ProgressBar progress={progress} label={`Sending “${m.subject || '(no subject)'}”`} />}
         <dl className="facts">
           <dt>From</dt>
           <dd>

@@ -1,0 +1,103 @@
+/**
+ * Which files a message may carry. The renderer is untrusted: it may name only files the user chose
+ * in this process (the file dialog), uploaded into the staging folder, or that a stored draft or a
+ * taken-back message already held. Anything else — `/etc/shadow` from a hostile page — is refused.
+ */
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, realpath, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { AttachmentView } from '../../../preload/contract.ts';
+import { AppError, invalid } from '../errors.ts';
+
+/** What `attachments.stage` accepts at once (the browser host's bodies are limited to 30 MB of JSON). */
+export const STAGE_LIMIT_BYTES = 20 * 1024 * 1024;
+
+/** Where uploaded files wait until sent or discarded. */
+export const stagingDir = (home: string): string => join(home, 'staging');
+
+/** A name the recipient's client can save safely: no directories, no control or bidi characters. */
+export function safeFileName(name: string): string {
+  const last = name.split(/[/\\]/).pop() ?? '';
+  const clean = last
+    .replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim()
+    .replace(/^\.+/, '');
+  return [...clean].slice(0, 200).join('') || 'attachment';
+}
+
+export class AttachmentGate {
+  private readonly approved = new Set<string>();
+  private readonly staging: string;
+
+  constructor(home: string) {
+    this.staging = stagingDir(home);
+  }
+
+  /** Files the user picked (or the core itself stored): from now on they may be attached. */
+  async approve(paths: readonly string[]): Promise<AttachmentView[]> {
+    const views: AttachmentView[] = [];
+    for (const path of paths) {
+      const view = await describe('attachments', path);
+      this.approved.add(view.path);
+      views.push(view);
+    }
+    return views;
+  }
+
+  /** Paths a stored draft holds: approved again if they are still there, listed as they were if not. */
+  async restore<T extends AttachmentView>(items: readonly T[]): Promise<T[]> {
+    return Promise.all(
+      items.map(async (item) => {
+        try {
+          const [view] = await this.approve([item.path]);
+          return { ...item, ...view };
+        } catch {
+          return item; // gone: sending says so
+        }
+      }),
+    );
+  }
+
+  /** A file uploaded by the renderer (no file dialog, a drop, a paste), kept under its sanitised name. */
+  async stage(name: string, base64: string): Promise<AttachmentView> {
+    const data = Buffer.from(base64, 'base64');
+    if (data.length > STAGE_LIMIT_BYTES) {
+      throw invalid('attachments', `"${safeFileName(name)}" is ${megabytes(data.length)}; files added this way can be at most ${megabytes(STAGE_LIMIT_BYTES)}.`);
+    }
+    const dir = join(this.staging, randomUUID());
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, safeFileName(name));
+    await writeFile(path, data, { flag: 'wx', mode: 0o600 });
+    const [view] = await this.approve([path]);
+    return view!;
+  }
+
+  /** The file behind a path the renderer sent: refused unless approved, and still a readable regular file. */
+  async check(field: string, path: string): Promise<AttachmentView> {
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch {
+      throw invalid(field, `The attachment "${safeFileName(path)}" is no longer there: attach it again.`);
+    }
+    if (!this.approved.has(real)) throw invalid(field, `"${safeFileName(path)}" was not chosen as an attachment: add it with Attach.`);
+    return describe(field, real);
+  }
+}
+
+async function describe(field: string, path: string): Promise<AttachmentView> {
+  const name = safeFileName(basename(path));
+  try {
+    const real = await realpath(path);
+    const info = await stat(real);
+    if (!info.isFile()) throw invalid(field, `"${name}" is not a file and cannot be attached.`);
+    await access(real, constants.R_OK);
+    return { path: real, name, size: info.size };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw invalid(field, `"${name}" cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}.`);
+  }
+}
+
+export const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -1,0 +1,74 @@
+/**
+ * Drafts the composer autosaves: one row each, the DraftView as JSON, so a draft written before a
+ * crash or a restart comes back as it was.
+ */
+import type { DraftView, SavedDraftView } from '../../../preload/contract.ts';
+import type { Db } from '../db/index.ts';
+import { notFound } from '../errors.ts';
+
+interface DraftRow {
+  id: number;
+  content: string;
+  updated_at: number;
+}
+
+/**
+ * A stored draft as the composer restores it. Messages queued before rich text and attachments
+ * existed stored only accountId, recipients, subject and text: the rest gets its empty value.
+ */
+export function toDraftView(stored: Partial<DraftView> & Pick<DraftView, 'accountId'>): DraftView {
+  return {
+    accountId: stored.accountId,
+    identityId: stored.identityId ?? null,
+    to: stored.to ?? [], cc: stored.cc ?? [], bcc: stored.bcc ?? [],
+    subject: stored.subject ?? '',
+    text: stored.text ?? '',
+    html: stored.html ?? null,
+    replyTo: stored.replyTo ?? null,
+    attachments: stored.attachments ?? [],
+    inline: stored.inline ?? [],
+  };
+}
+
+const toSaved = (row: DraftRow): SavedDraftView => ({
+  ...toDraftView(JSON.parse(row.content) as DraftView),
+  id: row.id,
+  updatedAt: new Date(row.updated_at).toISOString(),
+});
+
+export class DraftStore {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  /** Create (no id) or replace a draft's content. */
+  save(id: number | undefined, draft: DraftView, now = Date.now()): SavedDraftView {
+    const content = JSON.stringify(draft);
+    if (id === undefined) {
+      const { lastInsertRowid } = this.db.prepare('INSERT INTO drafts (content, created_at, updated_at) VALUES (?, ?, ?)').run(content, now, now);
+      return this.get(Number(lastInsertRowid));
+    }
+    const { changes } = this.db.prepare('UPDATE drafts SET content = ?, updated_at = ? WHERE id = ?').run(content, now, id);
+    if (changes === 0) throw missing(id);
+    return this.get(id);
+  }
+
+  /** Newest first. */
+  list(): SavedDraftView[] {
+    return (this.db.prepare('SELECT id, content, updated_at FROM drafts ORDER BY updated_at DESC, id DESC').all() as DraftRow[]).map(toSaved);
+  }
+
+  get(id: number): SavedDraftView {
+    const row = this.db.prepare('SELECT id, content, updated_at FROM drafts WHERE id = ?').get(id) as DraftRow | undefined;
+    if (!row) throw missing(id);
+    return toSaved(row);
+  }
+
+  discard(id: number): void {
+    if (this.db.prepare('DELETE FROM drafts WHERE id = ?').run(id).changes === 0) throw missing(id);
+  }
+}
+
+const missing = (id: number) => notFound(`There is no draft ${id}; it may have been sent or discarded.`);
