@@ -5,7 +5,6 @@
 import type { ApiImplementation, DraftView } from '../preload/contract.ts';
 import { discover } from './core/accounts/autoconfig.ts';
 import { oauthProviders } from './core/accounts/oauth.ts';
-import { toAccountView } from './core/accounts/store.ts';
 import { AppError } from './core/errors.ts';
 import { draftOf, enqueueMessage } from './core/compose/enqueue.ts';
 import { parseMailto } from './core/compose/mailto.ts';
@@ -26,8 +25,8 @@ export function createApi(core: Core): ApiImplementation {
   });
   return {
     accounts: {
-      list: () => core.accounts.list().map(toAccountView),
-      save: async (input) => toAccountView(await core.accounts.save(input)),
+      list: () => core.accounts.views(),
+      save: async (input) => core.accounts.view(await core.accounts.save(input)),
       remove: async (id, options) => {
         await core.accounts.remove(id, options);
         // Mail moved to another account may be due now.
@@ -40,7 +39,7 @@ export function createApi(core: Core): ApiImplementation {
         return result;
       },
       discover: (address) => discover(address, core.discovery),
-      signIn: async (input) => toAccountView(await core.accounts.signIn(input)),
+      signIn: async (input) => core.accounts.view(await core.accounts.signIn(input)),
       providers: () => oauthProviders(),
     },
     outbox: {

@@ -188,7 +188,7 @@ function printTest(out: (line: string) => void, result: ConnectionTestView, tran
 /** The account named by the operand (or `nameOrId`), or undefined after saying there is none. */
 function find({ positionals, io, core }: Context, nameOrId = positionals[0] ?? ''): AccountView | undefined {
   try {
-    return core.accounts.find(nameOrId);
+    return core.accounts.view(core.accounts.find(nameOrId));
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     report(io, error.toApiError());

@@ -4,7 +4,6 @@
  */
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { Connectivity, MailtoView, MessageState, OutboxChange, SendProgress } from '../../preload/contract.ts';
 import type { DiscoveryOptions } from './accounts/autoconfig.ts';
 import { OAuth, type OAuthOptions } from './accounts/oauth.ts';
@@ -93,10 +92,10 @@ export function openCore(options: CoreOptions = {}): Core {
     ...options.sender,
     onConnectivity: (online) => emit('connectivityChanged', { online }),
     onCapabilities: (accountId, capabilities) => limits.record(accountId, capabilities),
+    onProgress: progressReporter((progress) => emit('sendProgress', progress)),
     submit: {
       ...options.sender?.submit,
       ...(options.extraCaCertificates ? { extraCaCertificates: options.extraCaCertificates } : {}),
-      onProgress: progressReporter(db, (progress) => emit('sendProgress', progress)),
     },
   });
   void outbox.removeOrphanFiles().catch(() => undefined); // housekeeping: never worth failing a start
@@ -131,21 +130,15 @@ export function openCore(options: CoreOptions = {}): Core {
 }
 
 /** Progress events for the message being sent: at most every 100 ms and 64 KB, and always the last one. */
-function progressReporter(db: Db, emit: (progress: SendProgress) => void): (file: string, sent: number, total: number) => void {
-  const last = new Map<string, { id: number; sent: number; at: number }>();
-  return (file, sent, total) => {
-    let seen = last.get(file);
-    if (!seen) {
-      const row = db.prepare('SELECT id FROM messages WHERE raw_file = ?').get(basename(file)) as { id: number } | undefined;
-      if (!row) return;
-      seen = { id: row.id, sent: 0, at: 0 };
-      last.set(file, seen);
-    }
+function progressReporter(emit: (progress: SendProgress) => void): (id: number, sent: number, total: number) => void {
+  const last = new Map<number, { sent: number; at: number }>();
+  return (id, sent, total) => {
+    const seen = last.get(id) ?? { sent: 0, at: 0 };
     const now = Date.now();
     const done = sent >= total;
     if (!done && (sent - seen.sent < 64 * 1024 || now - seen.at < 100)) return;
-    if (done) last.delete(file);
-    else last.set(file, { id: seen.id, sent, at: now });
-    emit({ id: seen.id, sent, total });
+    if (done) last.delete(id);
+    else last.set(id, { sent, at: now });
+    emit({ id, sent, total });
   };
 }

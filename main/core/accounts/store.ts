@@ -53,7 +53,8 @@ interface IdentityRow {
   signature: string;
 }
 
-export interface Account extends AccountView {
+/** An account as the core uses it: with where its secret is and its pinned certificate; without the outbox's counts. */
+export interface Account extends Omit<AccountView, 'waiting'> {
   secretRef: string;
   pin: Pin | null;
 }
@@ -85,7 +86,7 @@ const toIdentity = (row: IdentityRow): IdentityView => ({
 });
 
 /** Strip what the renderer must never hold. */
-export const toAccountView = ({ secretRef: _secretRef, pin: _pin, ...view }: Account): AccountView => view;
+const withoutSecrets = ({ secretRef: _secretRef, pin: _pin, ...view }: Account): Omit<AccountView, 'waiting'> => view;
 
 export class AccountStore {
   private readonly db: Db;
@@ -106,6 +107,23 @@ export class AccountStore {
   list(): Account[] {
     return (this.sql('SELECT * FROM accounts ORDER BY name COLLATE NOCASE').all() as AccountRow[]).map((row) => this.toAccount(row));
   }
+  /**
+   * What the renderer may see: no secret reference, no certificate, and how many messages still wait
+   * (counted here, for the screen, not on every read: the sender reads accounts for each message).
+   */
+  view(account: Account): AccountView {
+    const { waiting } = this.sql(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(account.id) as { waiting: number };
+    return { ...withoutSecrets(account), waiting };
+  }
+
+  views(): AccountView[] {
+    const counts = new Map(
+      (this.sql(`SELECT account_id AS id, count(*) AS waiting FROM messages WHERE ${UNSENT} GROUP BY account_id`).all() as { id: number; waiting: number }[])
+        .map((r) => [r.id, r.waiting]),
+    );
+    return this.list().map((account) => ({ ...withoutSecrets(account), waiting: counts.get(account.id) ?? 0 }));
+  }
+
 
   get(id: number): Account {
     const row = this.sql('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
@@ -377,7 +395,6 @@ export class AccountStore {
 
   private toAccount(row: AccountRow): Account {
     const identities = (this.sql('SELECT * FROM identities WHERE account_id = ? ORDER BY id').all(row.id) as IdentityRow[]).map(toIdentity);
-    const { waiting } = this.sql(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(row.id) as { waiting: number };
     return {
       id: row.id,
       name: row.name,
@@ -399,7 +416,6 @@ export class AccountStore {
       replyTo: row.reply_to,
       signature: row.signature,
       identities,
-      waiting,
       createdAt: new Date(row.created_at).toISOString(),
       secretRef: row.secret_ref,
       pin: row.tls_fingerprint && row.tls_certificate ? { fingerprint: row.tls_fingerprint, certificate: row.tls_certificate } : null,

@@ -10,13 +10,15 @@ import type { MessageView, SmtpCapabilities } from '../../../preload/contract.ts
 import type { Account, AccountStore } from '../accounts/store.ts';
 import { AppError } from '../errors.ts';
 import { capabilitiesOf } from '../smtp/probe.ts';
-import { SmtpSession, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
+import { SmtpSession, type MessageHooks, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
 import { Connectivity } from './connectivity.ts';
 import { DEFAULT_RETRY_POLICY, judge, type RetryPolicy } from './judge.ts';
-import type { MessageRow, OutboxStore } from './store.ts';
+import type { FinishedAttempt, MessageRow, OutboxStore } from './store.ts';
 
 export interface SenderOptions {
-  submit?: Omit<SubmitOptions, 'onStage'>;
+  submit?: Omit<SubmitOptions, keyof MessageHooks>;
+  /** Bytes of a message's frozen file handed to the server so far, of its size. */
+  onProgress?: (id: number, sent: number, total: number) => void;
   /** Backoff and network-retry delays; how long to keep trying is each account's retryDays. */
   retry?: Partial<Omit<RetryPolicy, 'maxQueueLifetimeMs'>>;
   leaseMs?: number;
@@ -124,7 +126,8 @@ export class OutboxSender {
     }
     const worker: Worker = {};
     try {
-      await this.attempt(row, worker);
+      const finished = await this.attempt(row, worker);
+      if (finished) this.store.finish(finished);
     } finally {
       worker.session?.close();
     }
@@ -142,16 +145,20 @@ export class OutboxSender {
     this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
     const work = async () => {
       const worker: Worker = {};
+      /** The last message's sent outcome, committed with the next claim (or on its own below). */
+      let finishing: FinishedAttempt | undefined;
       try {
         for (;;) {
           if (this.stopped && !by.flush) return;
           const now = Date.now();
           // Prefer the account whose connection is open: one connection carries its messages in turn.
-          const row = this.store.claim(this.owner, now, now + this.leaseMs, { ...by, prefer: worker.accountId });
+          const row = this.store.claim(this.owner, now, now + this.leaseMs, { ...by, prefer: worker.accountId, finishing });
           if (!row) return;
-          await this.attempt(row, worker);
+          finishing = undefined;
+          finishing = await this.attempt(row, worker);
         }
       } finally {
+        if (finishing) this.store.finish(finishing);
         worker.session?.close();
       }
     };
@@ -167,7 +174,12 @@ export class OutboxSender {
     this.timer.unref();
   }
 
-  private async attempt(row: MessageRow, worker: Worker): Promise<void> {
+  /**
+   * One attempt. A sent outcome on a connection that stays open is returned rather than committed,
+   * for the caller to commit with its next claim (see OutboxStore.claim); every other outcome is
+   * committed here.
+   */
+  private async attempt(row: MessageRow, worker: Worker): Promise<FinishedAttempt | undefined> {
     const startedAt = Date.now();
     const recipients = this.store.recipientsToTry(row.id);
     const renew = setInterval(() => this.store.renewLease(row.id, this.owner, Date.now() + this.leaseMs), this.leaseMs / 3);
@@ -181,11 +193,14 @@ export class OutboxSender {
         ...(account ? { maxQueueLifetimeMs: account.retryDays * 86_400_000 } : {}),
       };
       const outcome = judge(result, { attempts: row.attempts, createdAt: row.created_at, recipients }, policy, Date.now());
-      this.store.finish(row, startedAt, outcome);
       this.noteConnectivity(result);
       if (result.failure?.kind === 'auth' && account) {
         this.accounts.pause(account.id, `Sending is paused: ${result.failure.message} Save the account with the right credentials to resume.`);
       }
+      const finished = { row, startedAt, outcome };
+      if (outcome.state === 'sent' && worker.session?.open) return finished;
+      this.store.finish(finished);
+      return undefined;
     } finally {
       clearInterval(renew);
     }
@@ -210,8 +225,11 @@ export class OutboxSender {
       const result = await worker.session.send(
         { from: row.envelope_from, to: recipients },
         this.store.fileOf(row),
-        // Only the body's start decides how a crash is judged: persist that one (each write is an fsync).
-        (stage) => stage === 'body' && this.store.recordStage(row.id, stage),
+        {
+          // Only the body's start decides how a crash is judged: persist that one (each write is an fsync).
+          onStage: (stage) => stage === 'body' && this.store.recordStage(row.id, stage),
+          onProgress: (sent, total) => this.options.onProgress?.(row.id, sent, total),
+        },
       );
       if (result.failure) worker.session.close();
       const capabilities = fresh ? capabilitiesOf(result.transcript.split('\n')) : null;

@@ -31,8 +31,11 @@ export interface SubmitOptions {
   /** Called, synchronously, as the stage advances; 'body' just before the first byte of DATA. */
   onStage?: (stage: SmtpStage) => void;
   /** Called as the frozen file is read into the connection: bytes so far, of its size. */
-  onProgress?: (file: string, sent: number, total: number) => void;
+  onProgress?: (sent: number, total: number) => void;
 }
+
+/** What one message's sending reports as it goes. */
+export type MessageHooks = Pick<SubmitOptions, 'onStage' | 'onProgress'>;
 
 export interface RecipientReply {
   address: string;
@@ -91,14 +94,14 @@ export interface NodemailerError extends Error {
  */
 export class SmtpSession {
   private readonly target: SubmitTarget;
-  private readonly options: Omit<SubmitOptions, 'onStage'>;
+  private readonly options: Omit<SubmitOptions, keyof MessageHooks>;
   private connection: SMTPConnection | undefined;
   private transcript = new SmtpTranscript();
   private broken = false;
   /** Fails the send in flight when the connection errors or ends under it. */
   private pending: ((error: NodemailerError) => void) | undefined;
 
-  constructor(target: SubmitTarget, options: Omit<SubmitOptions, 'onStage'> = {}) {
+  constructor(target: SubmitTarget, options: Omit<SubmitOptions, keyof MessageHooks> = {}) {
     this.target = target;
     this.options = options;
   }
@@ -108,12 +111,12 @@ export class SmtpSession {
     return this.connection !== undefined && !this.broken;
   }
 
-  async send(envelope: { from: string; to: string[] }, file: string, onStage?: (stage: SmtpStage) => void): Promise<SubmitResult> {
-    if (!this.open) return this.attempt(envelope, file, onStage, false);
-    const result = await this.attempt(envelope, file, onStage, true);
+  async send(envelope: { from: string; to: string[] }, file: string, hooks: MessageHooks = {}): Promise<SubmitResult> {
+    if (!this.open) return this.attempt(envelope, file, hooks, false);
+    const result = await this.attempt(envelope, file, hooks, true);
     // The server had closed the idle connection before this message reached it: try once on a fresh one.
     const untouched = result.failure?.kind === 'network' && !result.transcript.split('\n').some((line) => line.startsWith('S: '));
-    return untouched ? this.attempt(envelope, file, onStage, false) : result;
+    return untouched ? this.attempt(envelope, file, hooks, false) : result;
   }
 
   close(): void {
@@ -124,8 +127,8 @@ export class SmtpSession {
     else connection.quit();
   }
 
-  private attempt(envelope: { from: string; to: string[] }, file: string, onStage: ((stage: SmtpStage) => void) | undefined, reuse: boolean): Promise<SubmitResult> {
-    const transcript = (this.transcript = new SmtpTranscript(onStage, reuse ? 'mail' : 'connect'));
+  private attempt(envelope: { from: string; to: string[] }, file: string, hooks: MessageHooks, reuse: boolean): Promise<SubmitResult> {
+    const transcript = (this.transcript = new SmtpTranscript(hooks.onStage, reuse ? 'mail' : 'connect'));
     if (reuse) transcript.note('Reusing the open connection');
     else this.connect();
     const connection = this.connection!;
@@ -143,7 +146,7 @@ export class SmtpSession {
       };
       this.pending = fail;
       const send = () =>
-        connection.send(envelope, frozenBody(file, transcript, this.options.onProgress), (error, info) => {
+        connection.send(envelope, frozenBody(file, transcript, hooks.onProgress), (error, info) => {
           if (this.pending !== fail) return; // already failed by the connection
           if (error) return fail(error as NodemailerError);
           return finish({
@@ -191,10 +194,10 @@ export async function submit(
   file: string,
   options: SubmitOptions = {},
 ): Promise<SubmitResult> {
-  const { onStage, ...connectionOptions } = options;
+  const { onStage, onProgress, ...connectionOptions } = options;
   const session = new SmtpSession(target, connectionOptions);
   try {
-    return await session.send(envelope, file, onStage);
+    return await session.send(envelope, file, { onStage, onProgress });
   } finally {
     session.close();
   }
@@ -243,7 +246,7 @@ function frozenBody(file: string, transcript: SmtpTranscript, onProgress: Submit
       const { size } = statSync(file);
       if (size <= READ_WHOLE_BYTES) {
         yield readFileSync(file);
-        onProgress?.(file, size, size);
+        onProgress?.(size, size);
         return;
       }
       let sent = 0;
@@ -251,7 +254,7 @@ function frozenBody(file: string, transcript: SmtpTranscript, onProgress: Submit
         yield chunk;
         // The chunk has been taken by the connection once the generator resumes here.
         sent += chunk.length;
-        onProgress?.(file, sent, size);
+        onProgress?.(sent, size);
       }
     })(),
     { objectMode: false },
