@@ -8,6 +8,16 @@ import { tempHome } from '../helpers/core.ts';
 const tables = (db: Database.Database) =>
   (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
 
+/** A database migrated up to `version`, holding the named accounts: what the next migration must carry over. */
+function databaseAt(version: number, accounts: { name: string; secretSource?: string }[] = []): Database.Database {
+  const db = new Database(join(tempHome(), 'db.sqlite'));
+  migrate(db, migrations.slice(0, version));
+  const insert = db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
+    VALUES (?, 'a@b.c', 'h', 587, 'tls', ?, ?, 0, 0)`);
+  accounts.forEach((a, i) => insert.run(a.name, a.secretSource ?? 'none', `r${i + 1}`));
+  return db;
+}
+
 describe('database', () => {
   it('opens durably: WAL, synchronous=FULL, foreign keys on', () => {
     const db = openDatabase(join(tempHome(), 'db.sqlite'));
@@ -29,10 +39,7 @@ describe('database', () => {
   });
 
   it('migration 2 adds holds, drafts, account limits and pause, network waits, settings — keeping existing rows', () => {
-    const db = new Database(join(tempHome(), 'db.sqlite'));
-    migrate(db, migrations.slice(0, 1));
-    db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
-      VALUES ('a', 'a@b.c', 'h', 587, 'tls', 'none', 'r', 0, 0)`).run();
+    const db = databaseAt(1, [{ name: 'a' }]);
     migrate(db, migrations.slice(0, 2));
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(db.prepare('SELECT paused_reason, max_per_minute, max_connections, retry_days FROM accounts').get())
@@ -46,12 +53,7 @@ describe('database', () => {
   });
 
   it('migration 3 adds pinning, the default account, Reply-To, signatures and identities — the oldest account becomes the default', () => {
-    const db = new Database(join(tempHome(), 'db.sqlite'));
-    migrate(db, migrations.slice(0, 2));
-    const insert = db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
-      VALUES (?, 'a@b.c', 'h', 587, 'tls', 'none', ?, 0, 0)`);
-    insert.run('first', 'r1');
-    insert.run('second', 'r2');
+    const db = databaseAt(2, [{ name: 'first' }, { name: 'second' }]);
     migrate(db, migrations.slice(0, 3));
     expect(db.pragma('user_version', { simple: true })).toBe(3);
     expect(db.prepare('SELECT name, is_default, tls_fingerprint, signature FROM accounts ORDER BY id').all()).toEqual([
@@ -68,10 +70,7 @@ describe('database', () => {
   });
 
   it('migration 4 adds OAuth2 sign-in (method, provider, client ID): existing accounts keep signing in with a password', () => {
-    const db = new Database(join(tempHome(), 'db.sqlite'));
-    migrate(db, migrations.slice(0, 3));
-    db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
-      VALUES ('old', 'a@b.c', 'h', 587, 'tls', 'keychain', 'r1', 0, 0)`).run();
+    const db = databaseAt(3, [{ name: 'old', secretSource: 'keychain' }]);
     migrate(db, migrations.slice(0, 4));
     expect(db.pragma('user_version', { simple: true })).toBe(4);
     expect(db.prepare('SELECT auth_method, oauth_provider, oauth_client_id FROM accounts').get()).toEqual({ auth_method: 'password', oauth_provider: null, oauth_client_id: null });
@@ -82,10 +81,7 @@ describe('database', () => {
   });
 
   it('migration 5 adds drafts and the servers\' announced limits (removed with their account)', () => {
-    const db = new Database(join(tempHome(), 'db.sqlite'));
-    migrate(db, migrations.slice(0, 4));
-    db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
-      VALUES ('a', 'a@b.c', 'h', 587, 'tls', 'none', 'r1', 0, 0)`).run();
+    const db = databaseAt(4, [{ name: 'a' }]);
     migrate(db, migrations.slice(0, 5));
     expect(db.pragma('user_version', { simple: true })).toBe(5);
     expect(tables(db)).toEqual(expect.arrayContaining(['drafts', 'server_capabilities']));
