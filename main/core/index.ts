@@ -9,7 +9,7 @@ import type { DiscoveryOptions } from './accounts/autoconfig.ts';
 import { OAuth, type OAuthOptions } from './accounts/oauth.ts';
 import { AccountStore } from './accounts/store.ts';
 import { osKeychain, type SecretStore } from './accounts/secrets.ts';
-import { AttachmentGate } from './compose/attachments.ts';
+import { AttachmentGate, removeUnusedStaging } from './compose/attachments.ts';
 import { ServerLimitStore } from './compose/limits.ts';
 import { parseMailto } from './compose/mailto.ts';
 import { openDatabase, type Db } from './db/index.ts';
@@ -98,7 +98,9 @@ export function openCore(options: CoreOptions = {}): Core {
       ...(options.extraCaCertificates ? { extraCaCertificates: options.extraCaCertificates } : {}),
     },
   });
-  void outbox.removeOrphanFiles().catch(() => undefined); // housekeeping: never worth failing a start
+  // Housekeeping, never worth failing a start over.
+  void outbox.removeOrphanFiles().catch(() => undefined);
+  void removeUnusedStaging(home, db).catch(() => undefined);
   if (options.autoSend ?? true) sender.start();
 
   let closing: Promise<void> | undefined;

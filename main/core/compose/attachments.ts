@@ -5,9 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, realpath, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { AttachmentView } from '../../../preload/contract.ts';
+import type { Db } from '../db/index.ts';
 import { AppError, invalid } from '../errors.ts';
 
 /** What `attachments.stage` accepts at once (the browser host's bodies are limited to 30 MB of JSON). */
@@ -15,6 +16,29 @@ export const STAGE_LIMIT_BYTES = 20 * 1024 * 1024;
 
 /** Where uploaded files wait until sent or discarded. */
 export const stagingDir = (home: string): string => join(home, 'staging');
+
+/** Staged files nothing refers to any more are kept this long (a draft being written may not be saved yet). */
+const UNUSED_STAGING_AGE_MS = 24 * 3_600_000;
+
+/**
+ * Remove staged uploads that no draft and no unsent message refers to (sent messages carry their
+ * attachments in the frozen bytes; the staged copy only serves a draft or a take-back).
+ */
+export async function removeUnusedStaging(home: string, db: Db, now = Date.now()): Promise<void> {
+  const dir = stagingDir(home);
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  const referenced = db.prepare(
+    `SELECT 1 FROM drafts WHERE instr(content, @key) > 0
+     UNION ALL SELECT 1 FROM messages WHERE state IN ('queued', 'sending', 'failed', 'uncertain') AND instr(draft, @key) > 0
+     LIMIT 1`,
+  );
+  for (const entry of entries) {
+    const path = join(dir, entry);
+    const { mtimeMs } = await stat(path).catch(() => ({ mtimeMs: now }));
+    // Each upload has a directory of its own named by a random id: that id in a draft means it is in use.
+    if (now - mtimeMs > UNUSED_STAGING_AGE_MS && !referenced.get({ key: entry })) await rm(path, { recursive: true, force: true });
+  }
+}
 
 /** A name the recipient's client can save safely: no directories, no control or bidi characters. */
 export function safeFileName(name: string): string {

@@ -1,0 +1,32 @@
+/** Files dropped on the page wait in staging/ only while a draft or an unsent message still needs them. */
+import { existsSync, utimesSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { removeUnusedStaging } from '../../main/core/compose/attachments.ts';
+import { accountFor, testCore, value } from '../helpers/core.ts';
+
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+const age = (path: string, hours: number) => {
+  const then = new Date(Date.now() - hours * 3_600_000);
+  utimesSync(dirname(path), then, then);
+};
+
+describe('staged uploads', () => {
+  it('are removed once old and unused, never while a draft or a queued message refers to them', async () => {
+    const { core, api } = testCore(undefined);
+    const account = await value(api.accounts.save(accountFor({ host: 'smtp.example.org', port: 587 }, { security: 'none', username: '', passwordCommand: '' })));
+    const inDraft = await value(api.attachments.stage('kept.txt', base64('draft')));
+    const inQueue = await value(api.attachments.stage('queued.txt', base64('queued')));
+    const unused = await value(api.attachments.stage('dropped.txt', base64('nobody')));
+    const fresh = await value(api.attachments.stage('fresh.txt', base64('just now')));
+    await value(api.drafts.save({ accountId: account.id, to: [], subject: 'draft', text: '', attachments: [{ path: inDraft.path }] }));
+    await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'waits', text: 't', attachments: [{ path: inQueue.path }], delaySeconds: 30 }));
+    for (const file of [inDraft, inQueue, unused]) age(file.path, 48);
+
+    await removeUnusedStaging(core.home, core.db);
+    expect(existsSync(inDraft.path)).toBe(true);
+    expect(existsSync(inQueue.path)).toBe(true);
+    expect(existsSync(unused.path)).toBe(false);
+    expect(existsSync(fresh.path)).toBe(true);
+  });
+});
