@@ -82,11 +82,16 @@ export async function enqueueMessage(
     attachments: draft.attachments,
     inline: draft.inline,
   });
-  const recipients = [
-    ...to.map((m) => ({ kind: 'to' as const, address: envelopeAddress(m.address) })),
-    ...cc.map((m) => ({ kind: 'cc' as const, address: envelopeAddress(m.address) })),
-    ...bcc.map((m) => ({ kind: 'bcc' as const, address: envelopeAddress(m.address) })),
-  ].filter((r, i, all) => all.findIndex((o) => o.address.toLowerCase() === r.address.toLowerCase()) === i);
+  // Each address once in the envelope, under the first field it appears in.
+  const seen = new Set<string>();
+  const recipients = (['to', 'cc', 'bcc'] as const)
+    .flatMap((kind) => ({ to, cc, bcc })[kind].map((m) => ({ kind, address: envelopeAddress(m.address) })))
+    .filter(({ address }) => {
+      const key = address.toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
   return outbox.insert({
     accountId: account.id,
     accountName: account.name,

@@ -154,7 +154,7 @@ export class OutboxSender {
           // Prefer the account whose connection is open: one connection carries its messages in turn.
           const row = this.store.claim(this.owner, now, now + this.leaseMs, { ...by, prefer: worker.accountId, finishing });
           if (!row) return;
-          finishing = undefined;
+          finishing = undefined; // the claim committed it: if the attempt throws, `finally` must not commit it again
           finishing = await this.attempt(row, worker);
         }
       } finally {

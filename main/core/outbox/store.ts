@@ -97,6 +97,8 @@ const COUNT_IN_RATE_WINDOW = `
     rate_window_start = CASE WHEN rate_window_start <= @now - 60000 THEN @now ELSE rate_window_start END
   WHERE id = @id`;
 
+const noSuchMessage = (id: number) => notFound(`There is no message with id ${id} in the outbox.`);
+
 /** Far longer than writing a message and committing its row can take. */
 const ORPHAN_AGE_MS = 60 * 60_000;
 
@@ -171,12 +173,14 @@ export class OutboxStore {
 
   row(id: number): MessageRow {
     const row = this.sql('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
-    if (!row) throw notFound(`There is no message with id ${id} in the outbox.`);
+    if (!row) throw noSuchMessage(id);
     return row;
   }
 
   view(id: number): MessageView {
-    return this.views('SELECT * FROM messages WHERE id = ?', [id])[0] ?? (this.row(id) as never);
+    const [view] = this.views('SELECT * FROM messages WHERE id = ?', [id]);
+    if (!view) throw noSuchMessage(id);
+    return view;
   }
 
   list(folder: Folder, limit = 1000): MessageView[] {
