@@ -123,7 +123,7 @@ export function openCore(options: CoreOptions = {}): Core {
       },
     },
     close() {
-      closing ??= sender.stop().then(() => {
+      closing ??= sender.stop().then(() => outbox.close()).then(() => {
         db.close();
       });
       return closing;

@@ -58,7 +58,7 @@ describe('drafts', () => {
     const t = testCore(undefined);
     const account = await value(t.api.accounts.save(accountFor(server, { username: '', passwordCommand: '' })));
     const queued = await value(t.api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'Old', delaySeconds: 10 }));
-    t.core.db.prepare('UPDATE messages SET draft = ? WHERE id = ?')
+    t.core.db.prepare('UPDATE message_drafts SET content = ? WHERE message_id = ?')
       .run(JSON.stringify({ accountId: account.id, to: ['ann@example.org'], cc: [], bcc: [], subject: 'Old', text: 't' }), queued.id);
     expect(await value(t.api.outbox.takeBack(queued.id))).toEqual({
       accountId: account.id, identityId: null, to: ['ann@example.org'], cc: [], bcc: [], subject: 'Old', text: 't', html: null, replyTo: null, attachments: [], inline: [],

@@ -94,6 +94,22 @@ describe('database', () => {
     db.close();
   });
 
+  it('migration 6 moves each queued message\'s draft beside it, keeping it for take-back', () => {
+    const db = databaseAt(5, [{ name: 'a' }]);
+    const insert = db.prepare(`INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state,
+      not_before, draft, created_at, updated_at) VALUES (1, 'a', ?, 'a@b.c', 'a@b.c', 's', ?, 1, 'queued', 0, ?, 0, 0)`);
+    insert.run('<1@b.c>', '1.eml', '{"subject":"s","text":"body"}');
+    insert.run('<2@b.c>', '2.eml', null);
+    migrate(db, migrations.slice(0, 6));
+    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.prepare(`SELECT name FROM pragma_table_info('messages') WHERE name = 'draft'`).all()).toEqual([]);
+    expect(db.prepare('SELECT message_id, content FROM message_drafts').all()).toEqual([{ message_id: 1, content: '{"subject":"s","text":"body"}' }]);
+    db.pragma('foreign_keys = ON');
+    db.prepare('DELETE FROM messages WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) AS n FROM message_drafts').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('is idempotent: reopening runs nothing twice', () => {
     const file = join(tempHome(), 'db.sqlite');
     openDatabase(file).close();

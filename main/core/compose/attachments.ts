@@ -29,7 +29,8 @@ export async function removeUnusedStaging(home: string, db: Db, now = Date.now()
   const entries = await readdir(dir).catch(() => [] as string[]);
   const referenced = db.prepare(
     `SELECT 1 FROM drafts WHERE instr(content, @key) > 0
-     UNION ALL SELECT 1 FROM messages WHERE state IN ('queued', 'sending', 'failed', 'uncertain') AND instr(draft, @key) > 0
+     UNION ALL SELECT 1 FROM messages m JOIN message_drafts d ON d.message_id = m.id
+       WHERE m.state IN ('queued', 'sending', 'failed', 'uncertain') AND instr(d.content, @key) > 0
      LIMIT 1`,
   );
   for (const entry of entries) {

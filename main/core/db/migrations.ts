@@ -167,4 +167,19 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    up(db) {
+      db.exec(`
+        -- the composer's copy of a queued message (undo, edit) moves beside it: a draft with its body overflows
+        -- the row into several pages, which every state change of the outbox would rewrite
+        CREATE TABLE message_drafts (
+          message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+          content    TEXT NOT NULL
+        );
+        INSERT INTO message_drafts (message_id, content) SELECT id, draft FROM messages WHERE draft IS NOT NULL;
+        ALTER TABLE messages DROP COLUMN draft;
+      `);
+    },
+  },
 ];

@@ -13,7 +13,7 @@ import { capabilitiesOf } from '../smtp/probe.ts';
 import { SmtpSession, type MessageHooks, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
 import { Connectivity } from './connectivity.ts';
 import { DEFAULT_RETRY_POLICY, judge, type RetryPolicy } from './judge.ts';
-import type { FinishedAttempt, MessageRow, OutboxStore } from './store.ts';
+import type { Claimed, FinishedAttempt, MessageRow, OutboxStore } from './store.ts';
 
 export interface SenderOptions {
   submit?: Omit<SubmitOptions, keyof MessageHooks>;
@@ -37,9 +37,9 @@ const MAX_SLEEP_MS = 60_000;
 const LIMITED_RETRY_MS = 1_000;
 const HOST = hostname();
 
-/** A worker's open connection, reused for the next message of the same account. */
+/** A worker's open connection, reused for the next message of the same account (read once, as the connection opened). */
 interface Worker {
-  accountId?: number;
+  account?: Account;
   session?: SmtpSession;
 }
 
@@ -117,8 +117,8 @@ export class OutboxSender {
   /** Attempt one message now and resolve with how it ended. */
   async sendNow(id: number): Promise<MessageView> {
     this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
-    const row = this.store.claim(this.owner, Date.now(), Date.now() + this.leaseMs, { id });
-    if (!row) {
+    const claimed = this.store.claim(this.owner, Date.now(), Date.now() + this.leaseMs, { id });
+    if (!claimed) {
       const { state } = this.store.row(id);
       if (state === 'sending') return this.store.view(id); // another process holds it
       if (state === 'queued') return this.store.view(id); // held back by the account's pause or limits
@@ -126,7 +126,7 @@ export class OutboxSender {
     }
     const worker: Worker = {};
     try {
-      const finished = await this.attempt(row, worker);
+      const finished = await this.attempt(claimed, worker);
       if (finished) this.store.finish(finished);
     } finally {
       worker.session?.close();
@@ -152,10 +152,10 @@ export class OutboxSender {
           if (this.stopped && !by.flush) return;
           const now = Date.now();
           // Prefer the account whose connection is open: one connection carries its messages in turn.
-          const row = this.store.claim(this.owner, now, now + this.leaseMs, { ...by, prefer: worker.accountId, finishing });
-          if (!row) return;
+          const claimed = this.store.claim(this.owner, now, now + this.leaseMs, { ...by, prefer: worker.account?.id, finishing });
+          if (!claimed) return;
           finishing = undefined; // the claim committed it: if the attempt throws, `finally` must not commit it again
-          finishing = await this.attempt(row, worker);
+          finishing = await this.attempt(claimed, worker);
         }
       } finally {
         if (finishing) this.store.finish(finishing);
@@ -179,13 +179,12 @@ export class OutboxSender {
    * for the caller to commit with its next claim (see OutboxStore.claim); every other outcome is
    * committed here.
    */
-  private async attempt(row: MessageRow, worker: Worker): Promise<FinishedAttempt | undefined> {
+  private async attempt({ row, recipients }: Claimed, worker: Worker): Promise<FinishedAttempt | undefined> {
     const startedAt = Date.now();
-    const recipients = this.store.recipientsToTry(row.id);
     const renew = setInterval(() => this.store.renewLease(row.id, this.owner, Date.now() + this.leaseMs), this.leaseMs / 3);
     renew.unref();
     try {
-      const account = row.account_id === null ? undefined : this.accounts.get(row.account_id);
+      const account = this.accountOf(row, worker);
       const result = account ? await this.submitRow(row, account, recipients, worker) : localFailure('The account of this message was removed.');
       const policy: RetryPolicy = {
         ...DEFAULT_RETRY_POLICY,
@@ -213,21 +212,27 @@ export class OutboxSender {
     else if (kind !== 'local') this.connectivity.reached();
   }
 
+  /** The message's account: the one the worker's open connection belongs to, or read afresh for a new connection. */
+  private accountOf(row: MessageRow, worker: Worker): Account | undefined {
+    if (row.account_id === null) return undefined;
+    if (worker.account?.id === row.account_id && worker.session?.open) return worker.account;
+    return this.accounts.get(row.account_id);
+  }
+
   private async submitRow(row: MessageRow, account: Account, recipients: string[], worker: Worker): Promise<SubmitResult> {
     try {
-      if (worker.accountId !== account.id || !worker.session?.open) {
+      if (worker.account !== account || !worker.session) {
         worker.session?.close();
         // Host, security, credentials and any pinned certificate: sending and the connection test alike.
         worker.session = new SmtpSession(await this.accounts.target(account), this.options.submit);
-        worker.accountId = account.id;
+        worker.account = account;
       }
       const fresh = !worker.session.open;
       const result = await worker.session.send(
         { from: row.envelope_from, to: recipients },
         this.store.fileOf(row),
         {
-          // Only the body's start decides how a crash is judged: persist that one (each write is an fsync).
-          onStage: (stage) => stage === 'body' && this.store.recordStage(row.id, stage),
+          beforeBody: () => this.store.markBodyStarted(row.id),
           onProgress: (sent, total) => this.options.onProgress?.(row.id, sent, total),
         },
       );

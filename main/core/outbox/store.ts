@@ -7,7 +7,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DraftView, Hold, MessageState, MessageView, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
 import type { Statement, Transaction } from 'better-sqlite3';
-import { statements, type Db } from '../db/index.ts';
+import { statements, WalSync, type Db } from '../db/index.ts';
 import { toDraftView } from '../drafts/store.ts';
 import { AppError, notFound } from '../errors.ts';
 
@@ -33,7 +33,6 @@ export interface MessageRow {
   sent_at: number | null;
   updated_at: number;
   hold: Hold | null;
-  draft: string | null;
   waiting_for_network: number;
 }
 
@@ -120,6 +119,12 @@ function nothingClaimed(by: ClaimBy): undefined {
   return undefined;
 }
 
+/** A message claimed for an attempt, with the recipients still to be tried: pending, or deferred by a 4xx. */
+export interface Claimed {
+  row: MessageRow;
+  recipients: string[];
+}
+
 /** An attempt and how it ended, ready to be recorded. */
 export interface FinishedAttempt {
   row: MessageRow;
@@ -139,14 +144,17 @@ export class OutboxStore {
   private readonly sql: (sql: string) => Statement;
   readonly dir: string;
   private readonly changed: (id: number, state: MessageState) => void;
+  private readonly wal: WalSync;
 
   constructor(db: Db, dir: string, changed: (id: number, state: MessageState) => void) {
     this.db = db;
     this.sql = statements(db);
+    this.wal = new WalSync(db);
     this.dir = dir;
     this.changed = changed;
     this.claimTransaction = db.transaction(this.claimInTransaction.bind(this));
     this.finishTransaction = db.transaction(this.applyFinish.bind(this));
+    this.takeBackTransaction = db.transaction(this.takeBackRow.bind(this));
   }
 
   fileOf(row: Pick<MessageRow, 'raw_file'>): string {
@@ -158,11 +166,12 @@ export class OutboxStore {
       const { lastInsertRowid } = this
         .sql(
           `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state, not_before,
-             hold, draft, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+             hold, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
         )
         .run(message.accountId, message.accountName, message.messageId, message.envelopeFrom, message.fromHeader, message.subject,
-          message.rawFile, message.size, message.notBefore, message.hold, JSON.stringify(message.draft), now, now);
+          message.rawFile, message.size, message.notBefore, message.hold, now, now);
+      this.sql('INSERT INTO message_drafts (message_id, content) VALUES (?, ?)').run(lastInsertRowid, JSON.stringify(message.draft));
       const insertRecipient = this.sql('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
       message.recipients.forEach((r, position) => insertRecipient.run(lastInsertRowid, position, r.kind, r.address));
       return Number(lastInsertRowid);
@@ -189,13 +198,6 @@ export class OutboxStore {
     return this.views(`SELECT * FROM messages WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY ${order} LIMIT ?`, [...states, limit]);
   }
 
-  /** Recipients still to be tried: pending, or deferred by a 4xx. */
-  recipientsToTry(id: number): string[] {
-    return (this
-      .sql(`SELECT address FROM recipients WHERE message_id = ? AND state IN ('pending', 'deferred') ORDER BY position`)
-      .all(id) as { address: string }[]).map((r) => r.address);
-  }
-
   /**
    * Take the next message that is due (or, with `id`, that one) for `owner` until `leaseUntil`, within
    * its account's limits: not paused, fewer than max_connections sending, fewer than max_per_minute
@@ -204,28 +206,25 @@ export class OutboxStore {
    * `flush` also takes messages waiting out a backoff, never ones held by the undo window or a schedule.
    * `prefer`: an account to take first (the caller's connection to its server is open).
    */
-  claim(owner: string, now: number, leaseUntil: number, by: ClaimBy = {}): MessageRow | undefined {
-    // A claim needs atomicity across processes, not its own fsync: lost in a power cut, the message is
-    // simply queued again. The fsync'd body mark (recordStage), which flushes the WAL with the claim
-    // in it, comes before any byte that could deliver the message. The same holds for a sent outcome
-    // riding along (`by.finishing`): nothing observable follows it before that body mark.
-    this.sql('PRAGMA synchronous = NORMAL').run();
-    let row: MessageRow | undefined;
+  claim(owner: string, now: number, leaseUntil: number, by: ClaimBy = {}): Claimed | undefined {
+    // A claim needs atomicity across processes, not an fsync of its own: lost in a power cut, the
+    // message is simply queued again. The body mark (markBodyStarted), whose WAL sync covers the claim,
+    // comes before any byte that could deliver the message. The same holds for a sent outcome riding
+    // along (`by.finishing`): nothing observable follows it before that body mark.
+    let claimed: Claimed | undefined;
     try {
-      row = this.claimTransaction.immediate(owner, now, leaseUntil, by);
+      claimed = this.unsynced(() => this.claimTransaction.immediate(owner, now, leaseUntil, by));
     } catch (error) {
       if (error !== NOTHING_CLAIMED) throw error;
-    } finally {
-      this.sql('PRAGMA synchronous = FULL').run();
     }
-    if (row && by.finishing) this.changed(by.finishing.row.id, by.finishing.outcome.state);
-    if (row) this.changed(row.id, 'sending');
-    return row;
+    if (claimed && by.finishing) this.changed(by.finishing.row.id, by.finishing.outcome.state);
+    if (claimed) this.changed(claimed.row.id, 'sending');
+    return claimed;
   }
 
   private readonly claimTransaction: Transaction<typeof this.claimInTransaction>;
 
-  private claimInTransaction(owner: string, now: number, leaseUntil: number, by: ClaimBy): MessageRow | undefined {
+  private claimInTransaction(owner: string, now: number, leaseUntil: number, by: ClaimBy): Claimed | undefined {
     // First, so that the finished message no longer counts as a connection in use.
     if (by.finishing) this.applyFinish(by.finishing, now);
     const eligible = (this.sql(ELIGIBLE_ACCOUNTS).all({ now }) as { id: number }[]).map((a) => a.id);
@@ -237,23 +236,46 @@ export class OutboxStore {
       : (preferred ?? next.get({ now, accounts: JSON.stringify(eligible) }))) as { id: number; account_id: number } | undefined;
     if (!candidate || !eligible.includes(candidate.account_id)) return nothingClaimed(by);
     this.sql(COUNT_IN_RATE_WINDOW).run({ id: candidate.account_id, now });
-    return this.sql(
+    const row = this.sql(
       `UPDATE messages SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
          last_stage = 'connect', hold = NULL, waiting_for_network = 0, updated_at = @now
        WHERE id = @id RETURNING *`,
     ).get({ id: candidate.id, owner, now, leaseUntil }) as MessageRow;
+    const recipients = this
+      .sql(`SELECT address FROM recipients WHERE message_id = ? AND state IN ('pending', 'deferred') ORDER BY position`)
+      .all(row.id) as { address: string }[];
+    return { row, recipients: recipients.map((r) => r.address) };
   }
 
   renewLease(id: number, owner: string, leaseUntil: number): void {
     this.sql(`UPDATE messages SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'sending'`).run(leaseUntil, id, owner);
   }
 
-  /** Persist the stage before it is entered, so a crash is judged by how far the attempt got. */
-  recordStage(id: number, stage: SmtpStage): void {
-    this.sql('UPDATE messages SET last_stage = ? WHERE id = ?').run(stage, id);
+  /**
+   * The attempt is about to send the body: durable before the first byte, for a crash is judged by
+   * it (before the body: queued again; from the body on: uncertain). Committed without blocking on
+   * the disk, then the WAL is synced off the event loop, so the other connections keep sending.
+   */
+  async markBodyStarted(id: number): Promise<void> {
+    this.unsynced(() => this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ?`).run(id));
+    await this.wal.sync();
   }
 
-  /** Close an attempt: the attempt row, the recipients and the message's new state, in one transaction. */
+  /** Once the sender has stopped, before the database closes. */
+  close(): Promise<void> {
+    return this.wal.close();
+  }
+
+  /** Commits made in `write` are atomic but wait for the next WAL sync to be durable. */
+  private unsynced<T>(write: () => T): T {
+    this.sql('PRAGMA synchronous = NORMAL').run();
+    try {
+      return write();
+    } finally {
+      this.sql('PRAGMA synchronous = FULL').run();
+    }
+  }
+
   /** Close an attempt durably: the attempt row, the recipients and the message's new state, in one transaction. */
   finish(attempt: FinishedAttempt, now = Date.now()): void {
     this.finishTransaction(attempt, now);
@@ -363,16 +385,23 @@ export class OutboxStore {
    * goes back to the composer. Refused once an attempt has started or the message was sent.
    */
   async takeBack(id: number): Promise<DraftView> {
-    const row = this
-      .sql(`DELETE FROM messages WHERE id = ? AND state IN ('queued', 'failed') RETURNING draft, raw_file`)
-      .get(id) as Pick<MessageRow, 'draft' | 'raw_file'> | undefined;
-    if (!row) {
+    const taken = this.takeBackTransaction(id);
+    if (!taken) {
       const { state } = this.row(id);
       throw new AppError('conflict', `Message ${id} is ${state}: ${state === 'sending' ? 'it is being sent right now' : 'it can no longer be taken back'}.`);
     }
     this.changed(id, 'cancelled');
-    await rm(this.fileOf(row), { force: true });
-    return toDraftView(JSON.parse(row.draft ?? 'null') as DraftView);
+    await rm(this.fileOf(taken), { force: true });
+    return toDraftView(JSON.parse(taken.draft ?? 'null') as DraftView);
+  }
+
+  private readonly takeBackTransaction: Transaction<(id: number) => { raw_file: string; draft: string | undefined } | undefined>;
+
+  private takeBackRow(id: number): { raw_file: string; draft: string | undefined } | undefined {
+    // Read before the delete, which cascades to it.
+    const draft = this.sql('SELECT content FROM message_drafts WHERE message_id = ?').get(id) as { content: string } | undefined;
+    const row = this.sql(`DELETE FROM messages WHERE id = ? AND state IN ('queued', 'failed') RETURNING raw_file`).get(id) as Pick<MessageRow, 'raw_file'> | undefined;
+    return row && { raw_file: row.raw_file, draft: draft?.content };
   }
 
   /**

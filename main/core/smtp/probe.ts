@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { CertificateView, ConnectionTestView, SmtpCapabilities } from '../../../preload/contract.ts';
-import { connectionOptions, describeFailure, loginWith, type NodemailerError, type SubmitOptions, type SubmitTarget } from './submit.ts';
+import { connectionOptions, describeFailure, loginWith, type NodemailerError, type MessageHooks, type SubmitOptions, type SubmitTarget } from './submit.ts';
 import { describeCertificate, fetchCertificate } from './tls.ts';
 import { SmtpTranscript } from './transcript.ts';
 
@@ -23,7 +23,7 @@ interface RawCommands {
 
 const PROBE_TIMEOUTS = { connectMs: 10_000, greetingMs: 10_000, socketMs: 20_000 };
 
-export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, 'onStage'> = {}): Promise<ConnectionTestView> {
+export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, keyof MessageHooks> = {}): Promise<ConnectionTestView> {
   const transcript = new SmtpTranscript();
   let presented: PeerCertificate | undefined;
   const base = connectionOptions(target, { timeouts: PROBE_TIMEOUTS, ...options }, transcript);

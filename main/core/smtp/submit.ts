@@ -28,14 +28,14 @@ export interface SubmitOptions {
   /** PEM certificates trusted besides the system's (an enterprise CA, a test CA). */
   extraCaCertificates?: readonly string[];
   timeouts?: { connectMs?: number; greetingMs?: number; socketMs?: number };
-  /** Called, synchronously, as the stage advances; 'body' just before the first byte of DATA. */
-  onStage?: (stage: SmtpStage) => void;
+  /** Awaited after the server's 354, before the first byte of the body: where the outbox makes its body mark durable. */
+  beforeBody?: () => Promise<void>;
   /** Called as the frozen file is read into the connection: bytes so far, of its size. */
   onProgress?: (sent: number, total: number) => void;
 }
 
 /** What one message's sending reports as it goes. */
-export type MessageHooks = Pick<SubmitOptions, 'onStage' | 'onProgress'>;
+export type MessageHooks = Pick<SubmitOptions, 'beforeBody' | 'onProgress'>;
 
 export interface RecipientReply {
   address: string;
@@ -128,7 +128,7 @@ export class SmtpSession {
   }
 
   private attempt(envelope: { from: string; to: string[] }, file: string, hooks: MessageHooks, reuse: boolean): Promise<SubmitResult> {
-    const transcript = (this.transcript = new SmtpTranscript(hooks.onStage, reuse ? 'mail' : 'connect'));
+    const transcript = (this.transcript = new SmtpTranscript(reuse ? 'mail' : 'connect'));
     if (reuse) transcript.note('Reusing the open connection');
     else this.connect();
     const connection = this.connection!;
@@ -141,12 +141,12 @@ export class SmtpSession {
         this.broken = true;
         // With PIPELINING, DATA is already out when RCPT's refusal is read: the command that failed names the stage.
         const stage = COMMAND_STAGES[error.command ?? ''];
-        if (stage && !transcript.bodyWritten) transcript.advance(stage);
+        if (stage && !transcript.bodyWritten) transcript.stage = stage;
         finish({ accepted: [], rejected: rejectedOf(error), failure: describeFailure(error, transcript.stage) });
       };
       this.pending = fail;
       const send = () =>
-        connection.send(envelope, frozenBody(file, transcript, hooks.onProgress), (error, info) => {
+        connection.send(envelope, frozenBody(file, transcript, hooks), (error, info) => {
           if (this.pending !== fail) return; // already failed by the connection
           if (error) return fail(error as NodemailerError);
           return finish({
@@ -194,10 +194,10 @@ export async function submit(
   file: string,
   options: SubmitOptions = {},
 ): Promise<SubmitResult> {
-  const { onStage, onProgress, ...connectionOptions } = options;
+  const { beforeBody, onProgress, ...connectionOptions } = options;
   const session = new SmtpSession(target, connectionOptions);
   try {
-    return await session.send(envelope, file, { onStage, onProgress });
+    return await session.send(envelope, file, { beforeBody, onProgress });
   } finally {
     session.close();
   }
@@ -210,7 +210,7 @@ export async function submit(
  */
 export function connectionOptions(
   target: SubmitTarget,
-  options: Omit<SubmitOptions, 'onStage'>,
+  options: Omit<SubmitOptions, keyof MessageHooks>,
   transcript: Pick<SmtpTranscript, 'logger'>,
 ): ConstructorParameters<typeof SMTPConnection>[0] & { tls: ReturnType<typeof tlsOptions> } {
   return {
@@ -239,10 +239,11 @@ export function loginWith(credentials: SmtpCredentials): Parameters<SMTPConnecti
 const READ_WHOLE_BYTES = 256 * 1024;
 
 /** The frozen file, opened only when the server has said 354: the stage turns to 'body' right before the first byte. */
-function frozenBody(file: string, transcript: SmtpTranscript, onProgress: SubmitOptions['onProgress']): Readable {
+function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, onProgress }: MessageHooks): Readable {
   return Readable.from(
     (async function* () {
-      transcript.advance('body');
+      transcript.stage = 'body';
+      await beforeBody?.();
       const { size } = statSync(file);
       if (size <= READ_WHOLE_BYTES) {
         yield readFileSync(file);

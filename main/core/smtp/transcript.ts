@@ -21,15 +21,14 @@ export interface LogEntry {
 /** Records the dialogue and the stage reached; plugs into SMTPConnection as its `logger`. */
 export class SmtpTranscript {
   readonly lines: string[] = [];
-  stage: SmtpStage = 'connect';
+  /** How far the dialogue got. */
+  stage: SmtpStage;
   /** Set once nodemailer has written the whole body and the final dot. */
   bodyWritten = false;
   private inAuth = false;
-  private readonly onStage: (stage: SmtpStage) => void;
 
   /** `initial`: where the dialogue starts ('mail' on a connection already set up by an earlier message). */
-  constructor(onStage: (stage: SmtpStage) => void = () => undefined, initial: SmtpStage = 'connect') {
-    this.onStage = onStage;
+  constructor(initial: SmtpStage = 'connect') {
     this.stage = initial;
   }
 
@@ -42,12 +41,6 @@ export class SmtpTranscript {
     error: (entry: LogEntry, message: string, ...args: unknown[]) => this.record(entry, message, args),
     fatal: (entry: LogEntry, message: string, ...args: unknown[]) => this.record(entry, message, args),
   };
-
-  advance(stage: SmtpStage): void {
-    if (this.stage === stage) return;
-    this.stage = stage;
-    this.onStage(stage);
-  }
 
   note(text: string): void {
     this.push(`* ${text}`);
@@ -67,10 +60,10 @@ export class SmtpTranscript {
       case 'message':
         // "<N bytes encoded mime message …>": logged when the body and the final dot are written.
         this.bodyWritten = true;
-        this.advance('final');
+        this.stage = 'final';
         return this.push(`* ${text}`);
       case 'network':
-        if (this.stage === 'connect' && /established/i.test(text)) this.advance('greeting');
+        if (this.stage === 'connect' && /established/i.test(text)) this.stage = 'greeting';
         return this.push(`* ${text}`);
       default:
         return this.push(`* ${text}`);
@@ -80,7 +73,7 @@ export class SmtpTranscript {
   private client(text: string): void {
     const command = text.split(' ', 1)[0]!.toUpperCase();
     const stage = STAGE_OF_COMMAND[command];
-    if (stage) this.advance(stage);
+    if (stage) this.stage = stage;
     if (command === 'AUTH') {
       this.inAuth = true;
       const [, mechanism] = text.split(' ');
