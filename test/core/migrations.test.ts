@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../main/core/db/index.ts';
 import { migrations } from '../../main/core/db/migrations.ts';
+import { UNSENT } from '../../main/core/outbox/store.ts';
 import { tempHome } from '../helpers/core.ts';
 
 const tables = (db: Database.Database) =>
@@ -107,6 +108,20 @@ describe('database', () => {
     db.pragma('foreign_keys = ON');
     db.prepare('DELETE FROM messages WHERE id = 1').run();
     expect(db.prepare('SELECT count(*) AS n FROM message_drafts').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('migration 7 replaces the state indexes with partial ones, which the outbox\'s queries use', () => {
+    const db = databaseAt(6, [{ name: 'a' }]);
+    migrate(db, migrations.slice(0, 7));
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL ORDER BY name`)
+      .all() as { name: string }[]).map((i) => i.name);
+    expect(indexes).toEqual(['messages_queued', 'messages_sending', 'messages_unsent']);
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan(`SELECT count(*) FROM messages WHERE account_id = 1 AND ${UNSENT}`)).toContain('messages_unsent');
+    expect(plan(`SELECT id FROM messages WHERE state = 'queued' ORDER BY not_before LIMIT 1`)).toContain('messages_queued');
+    expect(plan(`SELECT count(*) FROM messages WHERE account_id = 1 AND state = 'sending'`)).toContain('messages_sending');
     db.close();
   });
 

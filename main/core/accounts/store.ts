@@ -6,6 +6,7 @@ import type { Statement } from 'better-sqlite3';
 import { statements, type Db } from '../db/index.ts';
 import { parseMailbox } from '../compose/address.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
+import { UNSENT } from '../outbox/store.ts';
 import { probe } from '../smtp/probe.ts';
 import type { SmtpCredentials, SubmitTarget } from '../smtp/submit.ts';
 import { fetchCertificate, normaliseFingerprint, type Pin } from '../smtp/tls.ts';
@@ -73,9 +74,6 @@ interface SignedIn {
 }
 
 const HOSTNAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
-
-/** Messages that still have to go out (or need the user): an account with any cannot simply vanish. */
-const UNSENT = `state IN ('queued', 'sending', 'failed', 'uncertain')`;
 
 const toIdentity = (row: IdentityRow): IdentityView => ({
   id: row.id,

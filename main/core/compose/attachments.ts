@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import type { AttachmentView } from '../../../preload/contract.ts';
 import type { Db } from '../db/index.ts';
 import { AppError, invalid } from '../errors.ts';
+import { UNSENT } from '../outbox/store.ts';
 
 /** What `attachments.stage` accepts at once (the browser host's bodies are limited to 30 MB of JSON). */
 export const STAGE_LIMIT_BYTES = 20 * 1024 * 1024;
@@ -30,7 +31,7 @@ export async function removeUnusedStaging(home: string, db: Db, now = Date.now()
   const referenced = db.prepare(
     `SELECT 1 FROM drafts WHERE instr(content, @key) > 0
      UNION ALL SELECT 1 FROM messages m JOIN message_drafts d ON d.message_id = m.id
-       WHERE m.state IN ('queued', 'sending', 'failed', 'uncertain') AND instr(d.content, @key) > 0
+       WHERE ${UNSENT} AND instr(d.content, @key) > 0
      LIMIT 1`,
   );
   for (const entry of entries) {

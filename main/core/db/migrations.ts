@@ -182,4 +182,21 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    up(db) {
+      db.exec(`
+        -- partial indexes: each holds only the messages in the states it serves, so a message moving through
+        -- the outbox touches a few small index pages rather than two indexes spanning every message ever sent
+        DROP INDEX messages_due;
+        DROP INDEX messages_account_state;
+        -- the next due message
+        CREATE INDEX messages_queued ON messages (not_before) WHERE state = 'queued';
+        -- connections in use per account
+        CREATE INDEX messages_sending ON messages (account_id) WHERE state = 'sending';
+        -- the outbox screen, and each account's waiting mail (the WHERE must match outbox/store.ts's UNSENT)
+        CREATE INDEX messages_unsent ON messages (account_id) WHERE state IN ('queued', 'sending', 'failed', 'uncertain');
+      `);
+    },
+  },
 ];

@@ -132,10 +132,16 @@ export interface FinishedAttempt {
   outcome: AttemptOutcome;
 }
 
+/**
+ * Messages still to be sent or decided on (an account with any cannot simply vanish). Written as
+ * migration 7's partial index `messages_unsent` is, so that SQLite uses it.
+ */
+export const UNSENT = `state IN ('queued', 'sending', 'failed', 'uncertain')`;
+
 export type Folder = 'outbox' | 'sent';
-const FOLDER_STATES: Record<Folder, MessageState[]> = {
-  outbox: ['queued', 'sending', 'failed', 'uncertain'],
-  sent: ['sent'],
+const FOLDERS: Record<Folder, { where: string; order: string }> = {
+  outbox: { where: UNSENT, order: 'created_at DESC, id DESC' },
+  sent: { where: `state = 'sent'`, order: 'sent_at DESC, id DESC' },
 };
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -193,9 +199,8 @@ export class OutboxStore {
   }
 
   list(folder: Folder, limit = 1000): MessageView[] {
-    const states = FOLDER_STATES[folder];
-    const order = folder === 'sent' ? 'sent_at DESC, id DESC' : 'created_at DESC, id DESC';
-    return this.views(`SELECT * FROM messages WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY ${order} LIMIT ?`, [...states, limit]);
+    const { where, order } = FOLDERS[folder];
+    return this.views(`SELECT * FROM messages WHERE ${where} ORDER BY ${order} LIMIT ?`, [limit]);
   }
 
   /**
