@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -61,18 +62,21 @@ export async function freezeMessage(dir: string, draft: Draft, date = new Date()
     date,
   });
   const name = `${randomUUID()}.eml`;
-  const temp = join(dir, `.${name}.partial`);
+  const file = join(dir, name);
+  // `flush`: fsync'd before the stream closes. The new directory entry is fsync'd at the same time, as
+  // both must be durable before the row that points at the file is committed. A crash half-way leaves
+  // a file without a row, which removeOrphanFiles deletes.
+  const out = createWriteStream(file, { flags: 'wx', flush: true });
   try {
-    await pipeline(composer.compile().createReadStream(), canonicalLineEndings(), createWriteStream(temp, { flags: 'wx' }));
-    await fsync(temp);
-    await rename(temp, join(dir, name));
-    await fsync(dir); // the rename itself must survive a power cut
+    await Promise.all([
+      pipeline(composer.compile().createReadStream(), canonicalLineEndings(), out),
+      once(out, 'open').then(() => fsync(dir)),
+    ]);
   } catch (error) {
-    await rm(temp, { force: true });
+    await rm(file, { force: true });
     throw error;
   }
-  const { size } = await stat(join(dir, name));
-  return { messageId, file: name, size, date };
+  return { messageId, file: name, size: out.bytesWritten, date };
 }
 
 /**

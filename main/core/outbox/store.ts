@@ -161,29 +161,36 @@ export class OutboxStore {
     this.claimTransaction = db.transaction(this.claimInTransaction.bind(this));
     this.finishTransaction = db.transaction(this.applyFinish.bind(this));
     this.takeBackTransaction = db.transaction(this.takeBackRow.bind(this));
+    this.insertTransaction = db.transaction(this.insertRows.bind(this));
   }
 
   fileOf(row: Pick<MessageRow, 'raw_file'>): string {
     return join(this.dir, row.raw_file);
   }
 
-  insert(message: NewMessage, now = Date.now()): number {
-    const id = this.db.transaction(() => {
-      const { lastInsertRowid } = this
-        .sql(
-          `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state, not_before,
-             hold, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
-        )
-        .run(message.accountId, message.accountName, message.messageId, message.envelopeFrom, message.fromHeader, message.subject,
-          message.rawFile, message.size, message.notBefore, message.hold, now, now);
-      this.sql('INSERT INTO message_drafts (message_id, content) VALUES (?, ?)').run(lastInsertRowid, JSON.stringify(message.draft));
-      const insertRecipient = this.sql('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
-      message.recipients.forEach((r, position) => insertRecipient.run(lastInsertRowid, position, r.kind, r.address));
-      return Number(lastInsertRowid);
-    })();
+  /** Durable once it resolves: committed, then the WAL synced off the event loop. */
+  async insert(message: NewMessage, now = Date.now()): Promise<number> {
+    const id = this.unsynced(() => this.insertTransaction(message, now));
+    await this.wal.sync();
     this.changed(id, 'queued');
     return id;
+  }
+
+  private readonly insertTransaction: Transaction<(message: NewMessage, now: number) => number>;
+
+  private insertRows(message: NewMessage, now: number): number {
+    const { lastInsertRowid } = this
+      .sql(
+        `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state, not_before,
+           hold, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+      )
+      .run(message.accountId, message.accountName, message.messageId, message.envelopeFrom, message.fromHeader, message.subject,
+        message.rawFile, message.size, message.notBefore, message.hold, now, now);
+    this.sql('INSERT INTO message_drafts (message_id, content) VALUES (?, ?)').run(lastInsertRowid, JSON.stringify(message.draft));
+    const insertRecipient = this.sql('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
+    message.recipients.forEach((r, position) => insertRecipient.run(lastInsertRowid, position, r.kind, r.address));
+    return Number(lastInsertRowid);
   }
 
   row(id: number): MessageRow {
