@@ -193,7 +193,7 @@ export const migrations: readonly Migration[] = [
         -- the next due message
         CREATE INDEX messages_queued ON messages (not_before) WHERE state = 'queued';
         -- connections in use per account
-        CREATE INDEX messages_sending ON messages (account_id) WHERE state = 'sending';
+        CREATE INDEX messages_sending ON messages (account_id, lease_owner) WHERE state = 'sending';
         -- the outbox screen, and each account's waiting mail (the WHERE must match outbox/store.ts's UNSENT)
         CREATE INDEX messages_unsent ON messages (account_id) WHERE state IN ('queued', 'sending', 'failed', 'uncertain');
       `);

@@ -13,7 +13,7 @@ import { capabilitiesOf } from '../smtp/probe.ts';
 import { SmtpSession, type MessageHooks, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
 import { Connectivity } from './connectivity.ts';
 import { DEFAULT_RETRY_POLICY, judge, type RetryPolicy } from './judge.ts';
-import type { Claimed, FinishedAttempt, MessageRow, OutboxStore } from './store.ts';
+import type { AttemptOutcome, Claimed, FinishedAttempt, MessageRow, OutboxStore } from './store.ts';
 
 export interface SenderOptions {
   submit?: Omit<SubmitOptions, keyof MessageHooks>;
@@ -37,10 +37,27 @@ const MAX_SLEEP_MS = 60_000;
 const LIMITED_RETRY_MS = 1_000;
 const HOST = hostname();
 
-/** A worker's open connection, reused for the next message of the same account (read once, as the connection opened). */
+/**
+ * A connection claims about this much sending time's worth of its account's due messages at once:
+ * one transaction for several messages on a fast server, one message at a time on a slow one.
+ */
+const CLAIM_AHEAD_MS = 50;
+const MAX_CLAIM_AHEAD = 16;
+
+/** One sending connection: the lease owner it claims as, and its open session, reused for the same account's next message. */
 interface Worker {
+  owner: string;
+  /** The session's account, read once as the session opened. */
   account?: Account;
   session?: SmtpSession;
+  /** Recent milliseconds per message on this connection. */
+  msPerMessage?: number;
+}
+
+/** How an attempt ended, and its sent outcome when that is left for the next claim or body mark to commit. */
+interface Attempted {
+  state: AttemptOutcome['state'];
+  carry?: FinishedAttempt | undefined;
 }
 
 export class OutboxSender {
@@ -117,18 +134,20 @@ export class OutboxSender {
   /** Attempt one message now and resolve with how it ended. */
   async sendNow(id: number): Promise<MessageView> {
     this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
-    const claimed = this.store.claim(this.owner, Date.now(), Date.now() + this.leaseMs, { id });
+    const [claimed] = this.store.claim(this.owner, Date.now(), Date.now() + this.leaseMs, { id });
     if (!claimed) {
       const { state } = this.store.row(id);
       if (state === 'sending') return this.store.view(id); // another process holds it
       if (state === 'queued') return this.store.view(id); // held back by the account's pause or limits
       throw new AppError('conflict', `Message ${id} is ${state}, not queued.`);
     }
-    const worker: Worker = {};
+    const worker: Worker = { owner: this.owner };
+    const leases = this.keepLeases(worker);
     try {
-      const finished = await this.attempt(claimed, worker);
-      if (finished) this.store.finish(finished);
+      const { carry } = await this.attempt(claimed, worker);
+      if (carry) this.store.finish([carry]);
     } finally {
+      clearInterval(leases);
       worker.session?.close();
     }
     return this.store.view(id);
@@ -143,26 +162,52 @@ export class OutboxSender {
 
   private async pass(by: { flush?: boolean }): Promise<void> {
     this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
-    const work = async () => {
-      const worker: Worker = {};
-      /** The last message's sent outcome, committed with the next claim (or on its own below). */
+    const work = async (n: number) => {
+      const worker: Worker = { owner: `${this.owner}/${n}` };
+      const leases = this.keepLeases(worker);
+      /** Claimed messages waiting their turn on this connection. */
+      let held: Claimed[] = [];
+      /** The last message's sent outcome, committed with the next claim or body mark (or on its own below). */
       let finishing: FinishedAttempt | undefined;
+      const release = () => {
+        if (held.length) this.store.release(worker.owner, held.map((c) => c.row.id));
+        held = [];
+      };
       try {
         for (;;) {
+          release();
           if (this.stopped && !by.flush) return;
           const now = Date.now();
+          const limit = Math.max(1, Math.min(MAX_CLAIM_AHEAD, Math.floor(CLAIM_AHEAD_MS / (worker.msPerMessage ?? CLAIM_AHEAD_MS))));
           // Prefer the account whose connection is open: one connection carries its messages in turn.
-          const claimed = this.store.claim(this.owner, now, now + this.leaseMs, { ...by, prefer: worker.account?.id, finishing });
-          if (!claimed) return;
-          finishing = undefined; // the claim committed it: if the attempt throws, `finally` must not commit it again
-          finishing = await this.attempt(claimed, worker);
+          held = this.store.claim(worker.owner, now, now + this.leaseMs, { ...by, prefer: worker.account?.id, finishing, limit });
+          if (held.length === 0) return;
+          finishing = undefined; // the claim committed it
+          for (let next = held.shift(); next; next = held.shift()) {
+            if (this.stopped && !by.flush) return;
+            const previous = finishing;
+            finishing = undefined; // the attempt commits it
+            const attempted = await this.attempt(next, worker, previous);
+            finishing = attempted.carry;
+            // Its account may be paused now, or its server down: the rest go back, and the next claim decides afresh.
+            if (attempted.state !== 'sent') break;
+          }
         }
       } finally {
-        if (finishing) this.store.finish(finishing);
+        clearInterval(leases);
+        release();
+        if (finishing) this.store.finish([finishing]);
         worker.session?.close();
       }
     };
-    await Promise.all(Array.from({ length: this.options.workers ?? 4 }, work));
+    await Promise.all(Array.from({ length: this.options.workers ?? 4 }, (_, n) => work(n)));
+  }
+
+  /** Renews the leases of every message the worker holds (being sent, or waiting its turn) while it works. */
+  private keepLeases(worker: Worker): NodeJS.Timeout {
+    const timer = setInterval(() => this.store.renewLeases(worker.owner, Date.now() + this.leaseMs), this.leaseMs / 3);
+    timer.unref();
+    return timer;
   }
 
   private sleep(): void {
@@ -175,17 +220,21 @@ export class OutboxSender {
   }
 
   /**
-   * One attempt. A sent outcome on a connection that stays open is returned rather than committed,
-   * for the caller to commit with its next claim (see OutboxStore.claim); every other outcome is
-   * committed here.
+   * One attempt. `previous`, the connection's last sent outcome, rides on this attempt's body mark.
+   * A sent outcome on a connection that stays open is carried to the next claim or body mark rather
+   * than committed; every other outcome is committed here, with `previous` if it has not ridden yet.
    */
-  private async attempt({ row, recipients }: Claimed, worker: Worker): Promise<FinishedAttempt | undefined> {
+  private async attempt({ row, recipients }: Claimed, worker: Worker, previous?: FinishedAttempt): Promise<Attempted> {
     const startedAt = Date.now();
-    const renew = setInterval(() => this.store.renewLease(row.id, this.owner, Date.now() + this.leaseMs), this.leaseMs / 3);
-    renew.unref();
+    let riding = previous;
     try {
       const account = this.accountOf(row, worker);
-      const result = account ? await this.submitRow(row, account, recipients, worker) : localFailure('The account of this message was removed.');
+      const beforeBody = () => {
+        const marked = this.store.markBodyStarted(row.id, riding); // throws before committing anything, or takes `riding` along
+        riding = undefined;
+        return marked;
+      };
+      const result = account ? await this.submitRow(row, account, recipients, worker, beforeBody) : localFailure('The account of this message was removed.');
       const policy: RetryPolicy = {
         ...DEFAULT_RETRY_POLICY,
         ...this.options.retry,
@@ -196,12 +245,15 @@ export class OutboxSender {
       if (result.failure?.kind === 'auth' && account) {
         this.accounts.pause(account.id, `Sending is paused: ${result.failure.message} Save the account with the right credentials to resume.`);
       }
+      const took = Date.now() - startedAt;
+      worker.msPerMessage = worker.msPerMessage === undefined ? took : 0.8 * worker.msPerMessage + 0.2 * took;
       const finished = { row, startedAt, outcome };
-      if (outcome.state === 'sent' && worker.session?.open) return finished;
-      this.store.finish(finished);
-      return undefined;
-    } finally {
-      clearInterval(renew);
+      if (outcome.state === 'sent' && worker.session?.open && !riding) return { state: outcome.state, carry: finished };
+      this.store.finish(riding ? [riding, finished] : [finished]);
+      return { state: outcome.state };
+    } catch (error) {
+      if (riding) this.store.finish([riding]);
+      throw error;
     }
   }
 
@@ -219,7 +271,13 @@ export class OutboxSender {
     return this.accounts.get(row.account_id);
   }
 
-  private async submitRow(row: MessageRow, account: Account, recipients: string[], worker: Worker): Promise<SubmitResult> {
+  private async submitRow(
+    row: MessageRow,
+    account: Account,
+    recipients: string[],
+    worker: Worker,
+    beforeBody: () => Promise<void>,
+  ): Promise<SubmitResult> {
     try {
       if (worker.account !== account || !worker.session) {
         worker.session?.close();
@@ -232,7 +290,7 @@ export class OutboxSender {
         { from: row.envelope_from, to: recipients },
         this.store.fileOf(row),
         {
-          beforeBody: () => this.store.markBodyStarted(row.id),
+          beforeBody,
           onProgress: (sent, total) => this.options.onProgress?.(row.id, sent, total),
         },
       );

@@ -74,25 +74,28 @@ export interface AttemptOutcome {
   recipients: { address: string; state: RecipientState; reply: string | null }[];
 }
 
-/** Accounts under every limit they have (small tables and indexed counts). */
+/**
+ * Accounts under every limit they have (small tables and indexed counts): not paused, fewer
+ * connections in use (distinct lease owners: each sender connection is one) than max_connections,
+ * and how many more messages the current one-minute window of max_per_minute allows.
+ */
 const ELIGIBLE_ACCOUNTS = `
-  SELECT a.id FROM accounts a
+  SELECT a.id, CASE WHEN a.rate_window_start <= @now - 60000 THEN a.max_per_minute ELSE a.max_per_minute - a.rate_window_count END AS quota
+  FROM accounts a
   WHERE a.paused_reason IS NULL
-    AND (SELECT count(*) FROM messages s WHERE s.account_id = a.id AND s.state = 'sending') < a.max_connections
+    AND (SELECT count(DISTINCT s.lease_owner) FROM messages s WHERE s.account_id = a.id AND s.state = 'sending') < a.max_connections
     AND (a.rate_window_start <= @now - 60000 OR a.rate_window_count < a.max_per_minute)`;
-const NEXT_DUE = `
+/** The next due messages of the given accounts; a flush also takes messages waiting out a backoff, never ones held on purpose. */
+const nextDue = (due: string) => `
   SELECT id, account_id FROM messages
-  WHERE state = 'queued' AND not_before <= @now AND account_id IN (SELECT value FROM json_each(@accounts))
-  ORDER BY not_before, id LIMIT 1`;
-/** A flush also takes messages waiting out a backoff, never ones held on purpose. */
-const NEXT_FOR_FLUSH = `
-  SELECT id, account_id FROM messages
-  WHERE state = 'queued' AND (not_before <= @now OR hold IS NULL) AND account_id IN (SELECT value FROM json_each(@accounts))
-  ORDER BY not_before, id LIMIT 1`;
+  WHERE state = 'queued' AND ${due} AND account_id IN (SELECT value FROM json_each(@accounts))
+  ORDER BY not_before, id LIMIT @limit`;
+const NEXT_DUE = nextDue('not_before <= @now');
+const NEXT_FOR_FLUSH = nextDue('(not_before <= @now OR hold IS NULL)');
 /** max_per_minute in fixed one-minute windows. */
 const COUNT_IN_RATE_WINDOW = `
   UPDATE accounts SET
-    rate_window_count = CASE WHEN rate_window_start <= @now - 60000 THEN 1 ELSE rate_window_count + 1 END,
+    rate_window_count = CASE WHEN rate_window_start <= @now - 60000 THEN @count ELSE rate_window_count + @count END,
     rate_window_start = CASE WHEN rate_window_start <= @now - 60000 THEN @now ELSE rate_window_start END
   WHERE id = @id`;
 
@@ -105,18 +108,20 @@ export interface ClaimBy {
   id?: number;
   flush?: boolean;
   prefer?: number | undefined;
+  /** Up to this many due messages of one account, for one connection to send in turn (default 1). */
+  limit?: number;
   /**
    * A sent outcome of the caller's previous attempt, committed with the claim if one is made (the
-   * caller commits it with `finish` otherwise): one fsync fewer per message on an open connection.
+   * caller commits it with `finish` otherwise).
    */
   finishing?: FinishedAttempt | undefined;
 }
 
 /** Rolls the claim transaction back when nothing was claimed but an outcome rode along: it is committed durably on its own. */
 const NOTHING_CLAIMED = Symbol('nothing claimed');
-function nothingClaimed(by: ClaimBy): undefined {
+function nothingClaimed(by: ClaimBy): Claimed[] {
   if (by.finishing) throw NOTHING_CLAIMED;
-  return undefined;
+  return [];
 }
 
 /** A message claimed for an attempt, with the recipients still to be tried: pending, or deferred by a 4xx. */
@@ -159,7 +164,8 @@ export class OutboxStore {
     this.dir = dir;
     this.changed = changed;
     this.claimTransaction = db.transaction(this.claimInTransaction.bind(this));
-    this.finishTransaction = db.transaction(this.applyFinish.bind(this));
+    this.finishTransaction = db.transaction((attempts: readonly FinishedAttempt[], now: number) => attempts.forEach((a) => this.applyFinish(a, now)));
+    this.markTransaction = db.transaction(this.markInTransaction.bind(this));
     this.takeBackTransaction = db.transaction(this.takeBackRow.bind(this));
     this.insertTransaction = db.transaction(this.insertRows.bind(this));
   }
@@ -211,66 +217,98 @@ export class OutboxStore {
   }
 
   /**
-   * Take the next message that is due (or, with `id`, that one) for `owner` until `leaseUntil`, within
-   * its account's limits: not paused, fewer than max_connections sending, fewer than max_per_minute
-   * claimed in the current one-minute window. One IMMEDIATE transaction: every process on this data
-   * directory sees the same counts, and no two claim the same message.
-   * `flush` also takes messages waiting out a backoff, never ones held by the undo window or a schedule.
-   * `prefer`: an account to take first (the caller's connection to its server is open).
+   * Take the next messages that are due (or, with `id`, that one) for `owner` until `leaseUntil`: up
+   * to `limit` of one account, within its limits — not paused, fewer than max_connections connections
+   * sending, no more than max_per_minute claimed in the current one-minute window. One IMMEDIATE
+   * transaction: every process on this data directory sees the same counts, and no two claim the same
+   * message. `flush` also takes messages waiting out a backoff, never ones held by the undo window or
+   * a schedule. `prefer`: an account to take first (the caller's connection to its server is open).
    */
-  claim(owner: string, now: number, leaseUntil: number, by: ClaimBy = {}): Claimed | undefined {
+  claim(owner: string, now: number, leaseUntil: number, by: ClaimBy = {}): Claimed[] {
     // A claim needs atomicity across processes, not an fsync of its own: lost in a power cut, the
-    // message is simply queued again. The body mark (markBodyStarted), whose WAL sync covers the claim,
-    // comes before any byte that could deliver the message. The same holds for a sent outcome riding
-    // along (`by.finishing`): nothing observable follows it before that body mark.
-    let claimed: Claimed | undefined;
+    // messages are simply queued again. The body mark (markBodyStarted), whose WAL sync covers the
+    // claim, comes before any byte that could deliver a message. The same holds for a sent outcome
+    // riding along (`by.finishing`): nothing observable follows it before that body mark.
+    let claimed: Claimed[] = [];
     try {
       claimed = this.unsynced(() => this.claimTransaction.immediate(owner, now, leaseUntil, by));
     } catch (error) {
       if (error !== NOTHING_CLAIMED) throw error;
     }
-    if (claimed && by.finishing) this.changed(by.finishing.row.id, by.finishing.outcome.state);
-    if (claimed) this.changed(claimed.row.id, 'sending');
+    if (claimed.length && by.finishing) this.changed(by.finishing.row.id, by.finishing.outcome.state);
+    for (const { row } of claimed) this.changed(row.id, 'sending');
     return claimed;
   }
 
   private readonly claimTransaction: Transaction<typeof this.claimInTransaction>;
 
-  private claimInTransaction(owner: string, now: number, leaseUntil: number, by: ClaimBy): Claimed | undefined {
+  private claimInTransaction(owner: string, now: number, leaseUntil: number, by: ClaimBy): Claimed[] {
     // First, so that the finished message no longer counts as a connection in use.
     if (by.finishing) this.applyFinish(by.finishing, now);
-    const eligible = (this.sql(ELIGIBLE_ACCOUNTS).all({ now }) as { id: number }[]).map((a) => a.id);
-    if (eligible.length === 0) return nothingClaimed(by);
-    const next = this.sql(by.flush ? NEXT_FOR_FLUSH : NEXT_DUE);
-    const preferred = by.prefer !== undefined && eligible.includes(by.prefer) ? next.get({ now, accounts: JSON.stringify([by.prefer]) }) : undefined;
-    const candidate = (by.id !== undefined
-      ? this.sql(`SELECT id, account_id FROM messages WHERE id = @id AND state = 'queued'`).get({ id: by.id })
-      : (preferred ?? next.get({ now, accounts: JSON.stringify(eligible) }))) as { id: number; account_id: number } | undefined;
-    if (!candidate || !eligible.includes(candidate.account_id)) return nothingClaimed(by);
-    this.sql(COUNT_IN_RATE_WINDOW).run({ id: candidate.account_id, now });
-    const row = this.sql(
+    const quotas = new Map((this.sql(ELIGIBLE_ACCOUNTS).all({ now }) as { id: number; quota: number }[]).map((a) => [a.id, a.quota]));
+    const next = (accounts: number[], limit: number) =>
+      this.sql(by.flush ? NEXT_FOR_FLUSH : NEXT_DUE).all({ now, accounts: JSON.stringify(accounts), limit }) as { id: number; account_id: number }[];
+    const within = (account: number) => Math.max(1, Math.min(by.limit ?? 1, quotas.get(account) ?? 0));
+    let chosen: { id: number; account_id: number }[];
+    if (by.id !== undefined) {
+      chosen = this.sql(`SELECT id, account_id FROM messages WHERE id = ? AND state = 'queued'`).all(by.id) as typeof chosen;
+    } else {
+      chosen = by.prefer !== undefined && quotas.has(by.prefer) ? next([by.prefer], within(by.prefer)) : [];
+      if (chosen.length === 0) {
+        const [first] = next([...quotas.keys()], 1);
+        chosen = first ? next([first.account_id], within(first.account_id)) : [];
+      }
+    }
+    const account = chosen[0]?.account_id;
+    if (account === undefined || !quotas.has(account)) return nothingClaimed(by);
+    this.sql(COUNT_IN_RATE_WINDOW).run({ id: account, now, count: chosen.length });
+    const ids = JSON.stringify(chosen.map((c) => c.id));
+    const rows = new Map((this.sql(
       `UPDATE messages SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
          last_stage = 'connect', hold = NULL, waiting_for_network = 0, updated_at = @now
-       WHERE id = @id RETURNING *`,
-    ).get({ id: candidate.id, owner, now, leaseUntil }) as MessageRow;
-    const recipients = this
-      .sql(`SELECT address FROM recipients WHERE message_id = ? AND state IN ('pending', 'deferred') ORDER BY position`)
-      .all(row.id) as { address: string }[];
-    return { row, recipients: recipients.map((r) => r.address) };
+       WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING *`,
+    ).all({ ids, owner, now, leaseUntil }) as MessageRow[]).map((row) => [row.id, row]));
+    const recipients = Map.groupBy(
+      this.sql(`SELECT message_id, address FROM recipients WHERE message_id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'deferred')
+        ORDER BY message_id, position`).all(ids) as { message_id: number; address: string }[],
+      (r) => r.message_id,
+    );
+    return chosen.map(({ id }) => ({ row: rows.get(id)!, recipients: (recipients.get(id) ?? []).map((r) => r.address) }));
   }
 
-  renewLease(id: number, owner: string, leaseUntil: number): void {
-    this.sql(`UPDATE messages SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'sending'`).run(leaseUntil, id, owner);
+  /** Keep every message `owner` holds from expiring: they are being sent, or wait their turn on its connection. */
+  renewLeases(owner: string, leaseUntil: number): void {
+    this.sql(`UPDATE messages SET lease_until = ? WHERE lease_owner = ? AND state = 'sending'`).run(leaseUntil, owner);
+  }
+
+  /** Claimed messages whose attempt never started (the sender is stopping) go back to the queue as they were. */
+  release(owner: string, ids: number[]): void {
+    const rows = this
+      .sql(`UPDATE messages SET state = 'queued', lease_owner = NULL, lease_until = NULL, attempts = attempts - 1
+            WHERE id IN (SELECT value FROM json_each(?)) AND lease_owner = ? AND state = 'sending' AND last_stage = 'connect' RETURNING id`)
+      .all(JSON.stringify(ids), owner) as { id: number }[];
+    for (const r of rows) this.changed(r.id, 'queued');
   }
 
   /**
    * The attempt is about to send the body: durable before the first byte, for a crash is judged by
    * it (before the body: queued again; from the body on: uncertain). Committed without blocking on
-   * the disk, then the WAL is synced off the event loop, so the other connections keep sending.
+   * the disk, then the WAL is synced off the event loop, so the other connections keep sending. The
+   * sent outcome of the connection's previous message (`finishing`) rides along.
    */
-  async markBodyStarted(id: number): Promise<void> {
-    this.unsynced(() => this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ?`).run(id));
-    await this.wal.sync();
+  markBodyStarted(id: number, finishing?: FinishedAttempt): Promise<void> {
+    // The commit throws here, synchronously, if it fails: the caller then still holds `finishing`.
+    this.unsynced(() => this.markTransaction(id, finishing, Date.now()));
+    return this.wal.sync().then(() => {
+      if (finishing) this.changed(finishing.row.id, finishing.outcome.state);
+    });
+  }
+
+  private readonly markTransaction: Transaction<(id: number, finishing: FinishedAttempt | undefined, now: number) => void>;
+
+  private markInTransaction(id: number, finishing: FinishedAttempt | undefined, now: number): void {
+    if (finishing) this.applyFinish(finishing, now);
+    this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ?`).run(id);
   }
 
   /** Once the sender has stopped, before the database closes. */
@@ -288,13 +326,13 @@ export class OutboxStore {
     }
   }
 
-  /** Close an attempt durably: the attempt row, the recipients and the message's new state, in one transaction. */
-  finish(attempt: FinishedAttempt, now = Date.now()): void {
-    this.finishTransaction(attempt, now);
-    this.changed(attempt.row.id, attempt.outcome.state);
+  /** Close attempts durably: for each, the attempt row, the recipients and the message's new state, in one transaction. */
+  finish(attempts: readonly FinishedAttempt[], now = Date.now()): void {
+    this.finishTransaction(attempts, now);
+    for (const { row, outcome } of attempts) this.changed(row.id, outcome.state);
   }
 
-  private readonly finishTransaction: Transaction<(attempt: FinishedAttempt, now: number) => void>;
+  private readonly finishTransaction: Transaction<(attempts: readonly FinishedAttempt[], now: number) => void>;
 
   private applyFinish({ row, startedAt, outcome }: FinishedAttempt, now: number): void {
     this
