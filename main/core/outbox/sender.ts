@@ -43,6 +43,12 @@ const HOST = hostname();
  */
 const CLAIM_AHEAD_MS = 50;
 const MAX_CLAIM_AHEAD = 16;
+/**
+ * Sent outcomes a connection carries before committing them with its next body mark; the next claim
+ * commits any it still carries. Uncommitted at a crash, they are judged `uncertain`: at most this
+ * many delivered messages per connection, sent in its last ~50 ms, would ask the user to check.
+ */
+const MAX_CARRIED = 4;
 
 /** One sending connection: the lease owner it claims as, and its open session, reused for the same account's next message. */
 interface Worker {
@@ -54,11 +60,6 @@ interface Worker {
   msPerMessage?: number;
 }
 
-/** How an attempt ended, and its sent outcome when that is left for the next claim or body mark to commit. */
-interface Attempted {
-  state: AttemptOutcome['state'];
-  carry?: FinishedAttempt | undefined;
-}
 
 export class OutboxSender {
   readonly owner = `${HOST}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -144,8 +145,9 @@ export class OutboxSender {
     const worker: Worker = { owner: this.owner };
     const leases = this.keepLeases(worker);
     try {
-      const { carry } = await this.attempt(claimed, worker);
-      if (carry) this.store.finish([carry]);
+      const carried: FinishedAttempt[] = [];
+      await this.attempt(claimed, worker, carried);
+      if (carried.length) this.store.finish(carried);
     } finally {
       clearInterval(leases);
       worker.session?.close();
@@ -167,8 +169,8 @@ export class OutboxSender {
       const leases = this.keepLeases(worker);
       /** Claimed messages waiting their turn on this connection. */
       let held: Claimed[] = [];
-      /** The last message's sent outcome, committed with the next claim or body mark (or on its own below). */
-      let finishing: FinishedAttempt | undefined;
+      /** Sent outcomes this connection carries, committed with a body mark or the next claim (or on their own below). */
+      let carried: FinishedAttempt[] = [];
       const release = () => {
         if (held.length) this.store.release(worker.owner, held.map((c) => c.row.id));
         held = [];
@@ -180,23 +182,19 @@ export class OutboxSender {
           const now = Date.now();
           const limit = Math.max(1, Math.min(MAX_CLAIM_AHEAD, Math.floor(CLAIM_AHEAD_MS / (worker.msPerMessage ?? CLAIM_AHEAD_MS))));
           // Prefer the account whose connection is open: one connection carries its messages in turn.
-          held = this.store.claim(worker.owner, now, now + this.leaseMs, { ...by, prefer: worker.account?.id, finishing, limit });
+          held = this.store.claim(worker.owner, now, now + this.leaseMs, { ...by, prefer: worker.account?.id, finishing: carried, limit });
           if (held.length === 0) return;
-          finishing = undefined; // the claim committed it
-          for (let next = held.shift(); next; next = held.shift()) {
-            if (this.stopped && !by.flush) return;
-            const previous = finishing;
-            finishing = undefined; // the attempt commits it
-            const attempted = await this.attempt(next, worker, previous);
-            finishing = attempted.carry;
-            // Its account may be paused now, or its server down: the rest go back, and the next claim decides afresh.
-            if (attempted.state !== 'sent') break;
+          carried = []; // the claim committed them
+          while (held.length) {
+            if (this.stopped && !by.flush) return; // `finally` gives back what is still held
+            // Not sent: its account may be paused now, or its server down; the rest go back, and the next claim decides afresh.
+            if ((await this.attempt(held.shift()!, worker, carried)) !== 'sent') break;
           }
         }
       } finally {
         clearInterval(leases);
         release();
-        if (finishing) this.store.finish([finishing]);
+        if (carried.length) this.store.finish(carried);
         worker.session?.close();
       }
     };
@@ -220,41 +218,35 @@ export class OutboxSender {
   }
 
   /**
-   * One attempt. `previous`, the connection's last sent outcome, rides on this attempt's body mark.
-   * A sent outcome on a connection that stays open is carried to the next claim or body mark rather
-   * than committed; every other outcome is committed here, with `previous` if it has not ridden yet.
+   * One attempt. A sent outcome on a connection that stays open joins `carried`, the outcomes the
+   * connection commits with a later body mark or claim; every other outcome is committed here.
    */
-  private async attempt({ row, recipients }: Claimed, worker: Worker, previous?: FinishedAttempt): Promise<Attempted> {
+  private async attempt({ row, recipients }: Claimed, worker: Worker, carried: FinishedAttempt[]): Promise<AttemptOutcome['state']> {
     const startedAt = Date.now();
-    let riding = previous;
-    try {
-      const account = this.accountOf(row, worker);
-      const beforeBody = () => {
-        const marked = this.store.markBodyStarted(row.id, riding); // throws before committing anything, or takes `riding` along
-        riding = undefined;
-        return marked;
-      };
-      const result = account ? await this.submitRow(row, account, recipients, worker, beforeBody) : localFailure('The account of this message was removed.');
-      const policy: RetryPolicy = {
-        ...DEFAULT_RETRY_POLICY,
-        ...this.options.retry,
-        ...(account ? { maxQueueLifetimeMs: account.retryDays * 86_400_000 } : {}),
-      };
-      const outcome = judge(result, { attempts: row.attempts, createdAt: row.created_at, recipients }, policy, Date.now());
-      this.noteConnectivity(result);
-      if (result.failure?.kind === 'auth' && account) {
-        this.accounts.pause(account.id, `Sending is paused: ${result.failure.message} Save the account with the right credentials to resume.`);
-      }
-      const took = Date.now() - startedAt;
-      worker.msPerMessage = worker.msPerMessage === undefined ? took : 0.8 * worker.msPerMessage + 0.2 * took;
-      const finished = { row, startedAt, outcome };
-      if (outcome.state === 'sent' && worker.session?.open && !riding) return { state: outcome.state, carry: finished };
-      this.store.finish(riding ? [riding, finished] : [finished]);
-      return { state: outcome.state };
-    } catch (error) {
-      if (riding) this.store.finish([riding]);
-      throw error;
+    const account = this.accountOf(row, worker);
+    const beforeBody = () => {
+      if (carried.length < MAX_CARRIED) return this.store.markBodyStarted(row.id);
+      const marked = this.store.markBodyStarted(row.id, [...carried]); // commits them, or throws having committed nothing
+      carried.length = 0;
+      return marked;
+    };
+    const result = account ? await this.submitRow(row, account, recipients, worker, beforeBody) : localFailure('The account of this message was removed.');
+    const policy: RetryPolicy = {
+      ...DEFAULT_RETRY_POLICY,
+      ...this.options.retry,
+      ...(account ? { maxQueueLifetimeMs: account.retryDays * 86_400_000 } : {}),
+    };
+    const outcome = judge(result, { attempts: row.attempts, createdAt: row.created_at, recipients }, policy, Date.now());
+    this.noteConnectivity(result);
+    if (result.failure?.kind === 'auth' && account) {
+      this.accounts.pause(account.id, `Sending is paused: ${result.failure.message} Save the account with the right credentials to resume.`);
     }
+    const took = Date.now() - startedAt;
+    worker.msPerMessage = worker.msPerMessage === undefined ? took : 0.8 * worker.msPerMessage + 0.2 * took;
+    const finished = { row, startedAt, outcome };
+    if (outcome.state === 'sent' && worker.session?.open) carried.push(finished);
+    else this.store.finish([finished]);
+    return outcome.state;
   }
 
   private noteConnectivity(result: SubmitResult): void {

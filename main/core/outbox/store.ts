@@ -1,7 +1,9 @@
 /**
- * The outbox's rows. Every state change is one SQLite transaction (WAL, synchronous=FULL), so what
- * the outbox says is what survives a crash. Claiming is one atomic UPDATE with a lease, so the app
- * and the CLI on the same data directory never submit the same message at once.
+ * The outbox's rows. Every state change is an SQLite transaction (WAL), durable before anything
+ * follows from it: committed with synchronous=FULL, or committed without an fsync and then made
+ * durable by a WAL sync off the event loop (see ARCHITECTURE.md, "The outbox"). Claiming is an
+ * atomic transaction with a lease, so the app and the CLI on the same data directory never submit
+ * the same message at once.
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -111,16 +113,16 @@ export interface ClaimBy {
   /** Up to this many due messages of one account, for one connection to send in turn (default 1). */
   limit?: number;
   /**
-   * A sent outcome of the caller's previous attempt, committed with the claim if one is made (the
-   * caller commits it with `finish` otherwise).
+   * Sent outcomes of the caller's previous attempts, committed with the claim if one is made (the
+   * caller commits them with `finish` otherwise).
    */
-  finishing?: FinishedAttempt | undefined;
+  finishing?: readonly FinishedAttempt[];
 }
 
 /** Rolls the claim transaction back when nothing was claimed but an outcome rode along: it is committed durably on its own. */
 const NOTHING_CLAIMED = Symbol('nothing claimed');
 function nothingClaimed(by: ClaimBy): Claimed[] {
-  if (by.finishing) throw NOTHING_CLAIMED;
+  if (by.finishing?.length) throw NOTHING_CLAIMED;
   return [];
 }
 
@@ -227,15 +229,15 @@ export class OutboxStore {
   claim(owner: string, now: number, leaseUntil: number, by: ClaimBy = {}): Claimed[] {
     // A claim needs atomicity across processes, not an fsync of its own: lost in a power cut, the
     // messages are simply queued again. The body mark (markBodyStarted), whose WAL sync covers the
-    // claim, comes before any byte that could deliver a message. The same holds for a sent outcome
-    // riding along (`by.finishing`): nothing observable follows it before that body mark.
+    // claim, comes before any byte that could deliver a message. The same holds for sent outcomes
+    // riding along (`by.finishing`): nothing observable follows them before that body mark.
     let claimed: Claimed[] = [];
     try {
       claimed = this.unsynced(() => this.claimTransaction.immediate(owner, now, leaseUntil, by));
     } catch (error) {
       if (error !== NOTHING_CLAIMED) throw error;
     }
-    if (claimed.length && by.finishing) this.changed(by.finishing.row.id, by.finishing.outcome.state);
+    if (claimed.length) for (const { row, outcome } of by.finishing ?? []) this.changed(row.id, outcome.state);
     for (const { row } of claimed) this.changed(row.id, 'sending');
     return claimed;
   }
@@ -243,8 +245,8 @@ export class OutboxStore {
   private readonly claimTransaction: Transaction<typeof this.claimInTransaction>;
 
   private claimInTransaction(owner: string, now: number, leaseUntil: number, by: ClaimBy): Claimed[] {
-    // First, so that the finished message no longer counts as a connection in use.
-    if (by.finishing) this.applyFinish(by.finishing, now);
+    // First, so that the finished messages no longer count as a connection in use.
+    for (const finished of by.finishing ?? []) this.applyFinish(finished, now);
     const quotas = new Map((this.sql(ELIGIBLE_ACCOUNTS).all({ now }) as { id: number; quota: number }[]).map((a) => [a.id, a.quota]));
     const next = (accounts: number[], limit: number) =>
       this.sql(by.flush ? NEXT_FOR_FLUSH : NEXT_DUE).all({ now, accounts: JSON.stringify(accounts), limit }) as { id: number; account_id: number }[];
@@ -293,21 +295,21 @@ export class OutboxStore {
   /**
    * The attempt is about to send the body: durable before the first byte, for a crash is judged by
    * it (before the body: queued again; from the body on: uncertain). Committed without blocking on
-   * the disk, then the WAL is synced off the event loop, so the other connections keep sending. The
-   * sent outcome of the connection's previous message (`finishing`) rides along.
+   * the disk, then the WAL is synced off the event loop, so the other connections keep sending.
+   * Sent outcomes the connection carries (`finishing`) may ride along.
    */
-  markBodyStarted(id: number, finishing?: FinishedAttempt): Promise<void> {
+  markBodyStarted(id: number, finishing: readonly FinishedAttempt[] = []): Promise<void> {
     // The commit throws here, synchronously, if it fails: the caller then still holds `finishing`.
     this.unsynced(() => this.markTransaction(id, finishing, Date.now()));
     return this.wal.sync().then(() => {
-      if (finishing) this.changed(finishing.row.id, finishing.outcome.state);
+      for (const { row, outcome } of finishing) this.changed(row.id, outcome.state);
     });
   }
 
-  private readonly markTransaction: Transaction<(id: number, finishing: FinishedAttempt | undefined, now: number) => void>;
+  private readonly markTransaction: Transaction<(id: number, finishing: readonly FinishedAttempt[], now: number) => void>;
 
-  private markInTransaction(id: number, finishing: FinishedAttempt | undefined, now: number): void {
-    if (finishing) this.applyFinish(finishing, now);
+  private markInTransaction(id: number, finishing: readonly FinishedAttempt[], now: number): void {
+    for (const finished of finishing) this.applyFinish(finished, now);
     this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ?`).run(id);
   }
 
