@@ -61,6 +61,7 @@ export function createApi(core: Core): ApiImplementation {
       takeBack: async (id) => restored(await core.outbox.takeBack(id)),
       resend: (id) => kicked(core.outbox.resend(id)),
       markSent: (id) => core.outbox.markSent(id),
+      attempts: (id) => core.outbox.attempts(id),
       connectivity: () => ({ online: core.sender.connectivity.online }),
     },
     sent: {

@@ -184,6 +184,20 @@ export interface MessageView {
   size: number;
 }
 
+/** One attempt to submit a message: how far it got, what the server said, and the dialogue. */
+export interface AttemptView {
+  startedAt: string;
+  finishedAt: string | null;
+  /** The stage the attempt reached. */
+  stage: SmtpStage | null;
+  /** What the attempt left the message as (`queued`: it will be retried). */
+  outcome: MessageState | null;
+  reply: string | null;
+  error: string | null;
+  /** The SMTP dialogue: never the message content, every AUTH payload redacted. */
+  transcript: string;
+}
+
 export const HOLDS = ['undo', 'scheduled'] as const;
 export type Hold = (typeof HOLDS)[number];
 
@@ -460,6 +474,8 @@ export const contract = {
     resend: method(z.tuple([id])).returns<MessageView>(),
     /** An uncertain message: the user decided it arrived. */
     markSent: method(z.tuple([id])).returns<MessageView>(),
+    /** A message's attempts, newest first, each with its SMTP dialogue: what the server answered when a send went wrong. */
+    attempts: method(z.tuple([id])).returns<AttemptView[]>(),
     connectivity: method(z.tuple([])).returns<Connectivity>(),
   },
   drafts: {

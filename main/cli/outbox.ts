@@ -139,6 +139,27 @@ async function outboxList({ values, io, core }: Context): Promise<number> {
   return EXIT.ok;
 }
 
+/** One message and its attempts, newest first, each with the SMTP dialogue. */
+async function outboxShow({ positionals, values, io, core, api }: Context): Promise<number> {
+  const id = messageId(positionals, 'show');
+  const attempts = await api.outbox.attempts(id);
+  if (!attempts.ok) return report(io, attempts.error);
+  const m = core.outbox.view(id);
+  if (values.json) {
+    io.stdout(JSON.stringify({ ...m, attemptHistory: attempts.value }, null, 2));
+    return EXIT.ok;
+  }
+  io.stdout(`${m.id}\t${m.state}\t${m.subject || '(no subject)'}\t${m.messageId}`);
+  for (const r of m.recipients) io.stdout(`${r.kind}: ${r.address} (${r.state})${r.reply ? ` ${r.reply}` : ''}`);
+  if (m.lastError) io.stdout(m.lastError);
+  if (attempts.value.length === 0) io.stdout('No attempt yet.');
+  attempts.value.forEach((a, i) => {
+    io.stdout(`\nAttempt ${attempts.value.length - i}, ${a.startedAt}: ${a.outcome ?? 'unfinished'} at ${a.stage ?? 'connect'}${a.reply ? `: ${a.reply}` : ''}`);
+    io.stdout(a.transcript);
+  });
+  return EXIT.ok;
+}
+
 async function outboxFlush({ io, core }: Context): Promise<number> {
   const before = new Set(core.outbox.list('outbox').filter((m) => m.state === 'queued').map((m) => m.id));
   await core.sender.flush();
@@ -187,6 +208,12 @@ export const outboxCommands: Record<string, Command> = {
     run: send,
   },
   'outbox list': { usage: '[--json]', options: { json: { type: 'boolean' } }, run: outboxList },
+  'outbox show': {
+    usage: 'ID [--json] A message and each attempt: the stage it reached, the reply, the SMTP dialogue (AUTH redacted).',
+    options: { json: { type: 'boolean' } },
+    operands: 1,
+    run: outboxShow,
+  },
   'outbox flush': { usage: '         Attempt every due or retrying message now, ignoring backoff (cron-friendly).', options: {}, run: outboxFlush },
   'outbox cancel': { usage: 'ID      Cancel a waiting, failed or uncertain message.', options: {}, operands: 1, run: outboxCancel },
   'outbox resend': { usage: 'ID      An uncertain message did not arrive: send the same message again now.', options: {}, operands: 1, run: outboxResend },

@@ -88,6 +88,9 @@ describe('outbound CLI', () => {
     expect(send.stderr).toMatch(/Still queued, will retry .*refused the connection.*stays in the outbox/);
     const queued = JSON.parse((await cli(home, ['outbox', 'list', '--json'])).stdout);
     expect(queued).toMatchObject([{ state: 'queued', attempts: 1, lastStage: 'connect' }]);
+    const refused = await cli(home, ['outbox', 'show', String(queued[0].id)]);
+    expect(refused.stdout).toMatch(/^Attempt 1, \S+: queued at connect$/m);
+    expect(refused.stdout).toMatch(/ECONNREFUSED/);
 
     server = await startSmtpServer();
     // The same account, now pointing at the live server (the CLI gains `account edit` with the accounts issue).
@@ -99,6 +102,10 @@ describe('outbound CLI', () => {
     expect(flush.code).toBe(0);
     expect(flush.stdout).toMatch(/Sent: 250/);
     expect((await server.waitForMessages(1))[0]!.parsed.messageId).toBe(queued[0].messageId);
+    // Both attempts, newest first, each with its dialogue.
+    const shown = JSON.parse((await cli(home, ['outbox', 'show', String(queued[0].id), '--json'])).stdout);
+    expect(shown).toMatchObject({ state: 'sent', attemptHistory: [{ outcome: 'sent', stage: 'final' }, { outcome: 'queued', stage: 'connect' }] });
+    expect(shown.attemptHistory[0].transcript).toMatch(/^C: MAIL FROM:<me@outbound\.test>$/m);
   });
 
   it.each([
@@ -110,6 +117,8 @@ describe('outbound CLI', () => {
     [['account', 'add', '--name', 'x', '--email', 'x@example.org', '--host', 'h.example.org', '--port', '99999', '--security', 'tls'], 65, /Port must be at most 65535/],
     [['account', 'add', '--name', 'x', '--email', 'x@example.org', '--host', 'h.example.org', '--port', '25', '--security', 'none', '--user', 'u', '--password-command', 'true'], 65, /never sent over an unencrypted connection/],
     [['frobnicate'], 64, /unknown command "frobnicate"/],
+    [['outbox', 'show', '99'], 67, /There is no message with id 99 in the outbox/],
+    [['outbox', 'show', 'first'], 64, /give the message to show as its number/],
   ])('%j exits %i with a specific reason', async (args, code, message) => {
     const home = tempHome();
     expect((await cli(home, addArgs(await closedPort(), ['--security', 'none']))).code).toBe(0);

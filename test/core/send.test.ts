@@ -78,13 +78,18 @@ describe('sending through a real SMTP server', () => {
     expect(failed.state).toBe('failed');
     expect(failed.lastStage).toBe('auth');
     expect(failed.lastError).toMatch(/rejected the login: 535 5\.7\.8 Authentication credentials invalid/);
-    const { transcript } = core.db.prepare('SELECT transcript FROM attempts WHERE message_id = ?').get(queued.id) as { transcript: string };
+    // The attempt, as the outbox screen and `outbound outbox show` present it.
+    const [attempt, ...older] = await value(api.outbox.attempts(queued.id));
+    expect(older).toEqual([]);
+    expect(attempt).toMatchObject({ stage: 'auth', outcome: 'failed', reply: expect.stringMatching(/^535 /) });
+    const { transcript } = attempt!;
     expect(transcript).toMatch(/^C: EHLO /m);
     expect(transcript).toMatch(/^C: STARTTLS$/m);
     expect(transcript).toMatch(/^C: AUTH PLAIN \[redacted\]$/m);
     expect(transcript).not.toMatch(/wrong-pass|d3JvbmctcGFzcw|bWU/); // the password, its base64, the username's base64
     expect(server.messages).toHaveLength(0);
     expect((await value(api.outbox.list())).map((m) => m.state)).toEqual(['failed']);
+    expect(await api.outbox.attempts(queued.id + 1)).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
   it('keeps the message queued when the server is unreachable, and sends it once the server is up', async () => {

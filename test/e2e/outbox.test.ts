@@ -2,7 +2,8 @@
  * End to end, the outbox as a person meets it: the real renderer in Chromium, over the browser host,
  * to the real core, to real SMTP servers scripted to refuse, to drop the line after the final dot,
  * and to be away and come back. Undo send, send later, per-recipient refusals, the `uncertain`
- * decision, a failure alert and the offline queue that flushes by itself.
+ * decision, a failure alert with the SMTP dialogue behind it, and the offline queue that flushes by
+ * itself.
  */
 import { connect, createServer, type Socket } from 'node:net';
 import path from 'node:path';
@@ -165,8 +166,15 @@ describe('the outbox through the UI', () => {
     expect(await alert.getAttribute('role')).toBe('alert');
     expect(await alert.textContent()).toMatch(/could not be sent/);
     await alert.getByRole('button', { name: 'Open Outbox' }).click();
-    await messageItem(REFUSED, 'failed').waitFor();
+    const failed = messageItem(REFUSED, 'failed');
+    await failed.waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Outbox');
+    // What the server answered, in the dialogue itself (AUTH would be redacted; the body is never there).
+    await failed.getByText('SMTP dialogue').click();
+    const transcript = await failed.getByTestId('attempt-transcript').textContent();
+    expect(transcript).toMatch(/^C: DATA$/m);
+    expect(transcript).toMatch(/^S: 554 5\.7\.1 Message refused by policy$/m);
+    expect(await failed.getByTestId('attempt').getByRole('heading').textContent()).toMatch(/^Attempt 1, .*: failed at final$/);
     await shot('outbox-waiting-uncertain-failed');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('outbox-dark');

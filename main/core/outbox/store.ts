@@ -7,7 +7,7 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DraftView, Hold, MessageState, MessageView, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
+import type { AttemptView, DraftView, Hold, MessageState, MessageView, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
 import type { Statement, Transaction } from 'better-sqlite3';
 import { statements, WalSync, type Db } from '../db/index.ts';
 import { toDraftView } from '../drafts/store.ts';
@@ -46,6 +46,16 @@ interface RecipientRow {
   address: string;
   state: RecipientState;
   reply: string | null;
+}
+
+interface AttemptRow {
+  started_at: number;
+  finished_at: number | null;
+  stage: SmtpStage | null;
+  outcome: MessageState | null;
+  reply: string | null;
+  error: string | null;
+  transcript: string | null;
 }
 
 export interface NewMessage {
@@ -211,6 +221,23 @@ export class OutboxStore {
     const [view] = this.views('SELECT * FROM messages WHERE id = ?', [id]);
     if (!view) throw noSuchMessage(id);
     return view;
+  }
+
+  /** Newest first. */
+  attempts(id: number): AttemptView[] {
+    this.row(id); // an unknown id is an error, not an empty history
+    const rows = this
+      .sql('SELECT started_at, finished_at, stage, outcome, reply, error, transcript FROM attempts WHERE message_id = ? ORDER BY id DESC')
+      .all(id) as AttemptRow[];
+    return rows.map((r) => ({
+      startedAt: iso(r.started_at)!,
+      finishedAt: iso(r.finished_at),
+      stage: r.stage,
+      outcome: r.outcome,
+      reply: r.reply,
+      error: r.error,
+      transcript: r.transcript ?? '',
+    }));
   }
 
   list(folder: Folder, limit = 1000): MessageView[] {

@@ -1,5 +1,5 @@
-import type { ReactNode } from 'react';
-import type { MessageState, MessageView, RecipientState, RecipientView } from '../../../preload/contract.ts';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { AttemptView, MessageState, MessageView, RecipientState, RecipientView } from '../../../preload/contract.ts';
 import { ProgressBar, useSendProgress } from '../compose/progress.tsx';
 import { Time } from './Time.tsx';
 
@@ -90,6 +90,7 @@ export function MessageCard({ message: m, status, actions }: MessageCardProps) {
             {m.lastError}
           </p>
         )}
+        {m.attempts > 0 && <Dialogue message={m} />}
       </div>
       {actions && <div className="actions">{actions}</div>}
     </li>
@@ -110,5 +111,41 @@ function Recipients({ recipients, messageState }: { recipients: RecipientView[];
         );
       })}
     </ul>
+  );
+}
+
+/** Each attempt's stage, outcome and SMTP dialogue (AUTH redacted): what the server answered. Read when opened. */
+function Dialogue({ message: m }: { message: MessageView }) {
+  const [open, setOpen] = useState(false);
+  const [attempts, setAttempts] = useState<AttemptView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    let current = true;
+    void window.outbound.outbox.attempts(m.id).then((result) => {
+      if (!current) return;
+      setAttempts(result.ok ? result.value : null);
+      setError(result.ok ? null : result.error.message);
+    });
+    return () => {
+      current = false;
+    };
+  }, [open, m.id, m.attempts, m.state]); // a new attempt, a new outcome: read again
+  return (
+    <details className="dialogue" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>SMTP dialogue</summary>
+      {error && <p className="message-error">{error}</p>}
+      {attempts?.map((a, i) => (
+        <section key={`${a.startedAt}-${i}`} data-testid="attempt">
+          <h3>
+            Attempt {attempts.length - i}, <Time iso={a.startedAt} />: {a.outcome ?? 'not finished'} at {a.stage ?? 'connect'}
+          </h3>
+          {/* Scrolled to its end, where the attempt ended. */}
+          <pre data-testid="attempt-transcript" ref={(pre) => pre?.scrollTo({ top: pre.scrollHeight })}>
+            {a.transcript || '(nothing was exchanged)'}
+          </pre>
+        </section>
+      ))}
+    </details>
   );
 }
