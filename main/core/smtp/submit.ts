@@ -4,7 +4,7 @@
  * frozen bytes, QUIT. It never throws for anything the network or the server does: it reports what
  * happened, the stage reached and the transcript, and leaves the judgement to the outbox.
  */
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import XOAuth2 from 'nodemailer/lib/xoauth2';
@@ -244,14 +244,25 @@ function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, onPr
     (async function* () {
       transcript.stage = 'body';
       await beforeBody?.();
-      const { size } = statSync(file);
-      if (size <= READ_WHOLE_BYTES) {
-        yield readFileSync(file);
+      // One open: a path lookup in a directory of thousands of messages is not free.
+      const fd = openSync(file, 'r');
+      let size: number;
+      let whole: Buffer | undefined;
+      try {
+        size = fstatSync(fd).size;
+        if (size <= READ_WHOLE_BYTES) whole = readFileSync(fd);
+      } catch (error) {
+        closeSync(fd);
+        throw error;
+      }
+      if (whole) {
+        closeSync(fd);
+        yield whole;
         onProgress?.(size, size);
         return;
       }
       let sent = 0;
-      for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+      for await (const chunk of createReadStream('', { fd }) as AsyncIterable<Buffer>) {
         yield chunk;
         // The chunk has been taken by the connection once the generator resumes here.
         sent += chunk.length;
