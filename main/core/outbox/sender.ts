@@ -60,7 +60,6 @@ interface Worker {
   msPerMessage?: number;
 }
 
-
 export class OutboxSender {
   readonly owner = `${HOST}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly connectivity: Connectivity;
