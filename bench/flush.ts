@@ -6,8 +6,8 @@
  * sink's own ceiling. Ratios, not timings, are what to compare across machines.
  *
  * The build machines share their disks and CPUs with others, so figures drift over seconds: each
- * Outbound run is bracketed by two reference runs and compared with their mean, and the smaller
- * size is measured in several rounds (the median ratio is the figure).
+ * Outbound run is bracketed by two reference runs and compared with their mean, and each size is
+ * measured in several rounds (the median ratio is the figure).
  *
  *   npm run bench [-- --messages 1000 --large 10000 --connections 2 --rounds 3]
  */
@@ -144,29 +144,37 @@ async function compare(port: number, count: number): Promise<Compared> {
 }
 
 const f = (n: number, digits = 0) => n.toFixed(digits);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log(`Outbound flush benchmark: ${MESSAGES} (${ROUNDS} rounds) and ${LARGE} messages of ~10 KB, ${CONNECTIONS} connection(s), smtp-sink on loopback`);
+
+/** Rounds of one size: the round with the median ratio, and each figure's range over the rounds. */
+async function measure(port: number, count: number) {
+  const rounds: Compared[] = [];
+  for (let i = 0; i < ROUNDS; i += 1) rounds.push(await compare(port, count));
+  const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
+  const median = rounds.find((r) => r.ratio === ratios[Math.floor(ratios.length / 2)])!;
+  const range = (pick: (r: Compared) => number, digits = 0) => {
+    const xs = rounds.map(pick);
+    return ROUNDS === 1 ? f(xs[0]!, digits) : `${f(Math.min(...xs), digits)}–${f(Math.max(...xs), digits)}`;
+  };
+  return { count, median, range };
+}
+
+console.log(`Outbound flush benchmark: ${MESSAGES} and ${LARGE} messages of ~10 KB, ${ROUNDS} round(s) each, ${CONNECTIONS} connection(s), smtp-sink on loopback`);
 process.on('exit', () => homes.forEach((home) => rmSync(home, { recursive: true, force: true })));
 await withSink(async (port) => {
   await rawNodemailer(port, 200); // warm up the sink and the JIT
   const ceiling = smtpSource(port, MESSAGES);
-  const rounds: Compared[] = [];
-  for (let i = 0; i < ROUNDS; i += 1) rounds.push(await compare(port, MESSAGES));
-  const large = await compare(port, LARGE);
-  const small = rounds.find((r) => r.ratio === median(rounds.map((x) => x.ratio)))!;
-  const range = (pick: (r: Compared) => number, digits = 0) => {
-    const xs = rounds.map(pick);
-    return `${f(Math.min(...xs), digits)}–${f(Math.max(...xs), digits)}`;
-  };
+  const sizes = [await measure(port, MESSAGES), await measure(port, LARGE)];
   console.log('');
-  if (ceiling) console.log(`  smtp-source (the sink's ceiling)      ${f(ceiling).padStart(6)} msg/s`);
-  console.log(`  raw nodemailer, pooled (reference)    ${range((r) => r.raw).padStart(11)} msg/s   ${LARGE}: ${f(large.raw)} msg/s`);
-  console.log(`  Outbound flush, every state durable   ${range((r) => r.perSecond).padStart(11)} msg/s   ${LARGE}: ${f(large.perSecond)} msg/s`);
-  console.log('');
-  console.log(`  ratio Outbound / raw nodemailer: median ${f(small.ratio, 2)} (${range((r) => r.ratio, 2)}) (${MESSAGES}), ${f(large.ratio, 2)} (${LARGE})   goal >= 0.5`);
-  console.log(`  enqueue latency: p50 ${range((r) => r.enqueueP50, 2)} ms, p99 ${range((r) => r.enqueueP99, 2)} ms (${MESSAGES}); ` +
-    `p50 ${f(large.enqueueP50, 2)} ms, p99 ${f(large.enqueueP99, 2)} ms (${LARGE})   goal p99 <= 10 ms`);
-  const perMessage = (run: OutboundRun, n: number) => (run.flushSeconds / n) * 1000;
-  console.log(`  flush cost per message: ${f(perMessage(small, MESSAGES), 3)} ms (${MESSAGES}) vs ${f(perMessage(large, LARGE), 3)} ms (${LARGE}): ` +
-    `x${f(perMessage(large, LARGE) / perMessage(small, MESSAGES), 2)} per message for ${LARGE / MESSAGES}x the queue (1.00 = linear)`);
+  if (ceiling) console.log(`  smtp-source (the sink's ceiling): ${f(ceiling)} msg/s`);
+  for (const { count, median, range } of sizes) {
+    console.log(`  ${count} messages:`);
+    console.log(`    raw nodemailer, pooled (reference)    ${range((r) => r.raw)} msg/s`);
+    console.log(`    Outbound flush, every state durable   ${range((r) => r.perSecond)} msg/s`);
+    console.log(`    ratio Outbound / raw nodemailer       median ${f(median.ratio, 2)} (${range((r) => r.ratio, 2)})   goal >= 0.5`);
+    console.log(`    enqueue latency                       p50 ${range((r) => r.enqueueP50, 2)} ms, p99 ${range((r) => r.enqueueP99, 2)} ms   goal p99 <= 10 ms`);
+  }
+  const perMessage = ({ count, median }: (typeof sizes)[number]) => (median.flushSeconds / count) * 1000;
+  const [small, large] = sizes as [(typeof sizes)[number], (typeof sizes)[number]];
+  console.log(`  flush cost per message: ${f(perMessage(small), 3)} ms (${MESSAGES}) vs ${f(perMessage(large), 3)} ms (${LARGE}): ` +
+    `x${f(perMessage(large) / perMessage(small), 2)} per message for ${LARGE / MESSAGES}x the queue (1.00 = linear)`);
 });

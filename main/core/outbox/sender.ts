@@ -44,9 +44,10 @@ const HOST = hostname();
 const CLAIM_AHEAD_MS = 50;
 const MAX_CLAIM_AHEAD = 16;
 /**
- * Sent outcomes a connection carries before committing them with its next body mark; the next claim
- * commits any it still carries. Uncommitted at a crash, they are judged `uncertain`: at most this
- * many delivered messages per connection, sent in its last ~50 ms, would ask the user to check.
+ * Sent outcomes a connection carries before committing them, while its next message's body is with
+ * the server (durable with the following body mark); the next claim commits any it still carries.
+ * Not durable at a crash, they are judged `uncertain`: at most this many delivered messages per
+ * connection, sent in its last ~50 ms, would ask the user to check.
  */
 const MAX_CARRIED = 4;
 
@@ -195,6 +196,7 @@ export class OutboxSender {
         release();
         if (carried.length) this.store.finish(carried);
         worker.session?.close();
+        await this.store.sync(); // outcomes recorded while a body was with the server
       }
     };
     await Promise.all(Array.from({ length: this.options.workers ?? 4 }, (_, n) => work(n)));
@@ -223,13 +225,14 @@ export class OutboxSender {
   private async attempt({ row, recipients }: Claimed, worker: Worker, carried: FinishedAttempt[]): Promise<AttemptOutcome['state']> {
     const startedAt = Date.now();
     const account = this.accountOf(row, worker);
-    const beforeBody = () => {
-      if (carried.length < MAX_CARRIED) return this.store.markBodyStarted(row.id);
-      const marked = this.store.markBodyStarted(row.id, [...carried]); // commits them, or throws having committed nothing
-      carried.length = 0;
-      return marked;
+    const hooks: MessageHooks = {
+      beforeBody: () => this.store.markBodyStarted(row.id),
+      // While the server takes the message in: the mark that the body waits on stays one small row.
+      afterBody: () => {
+        if (carried.length >= MAX_CARRIED) this.store.recordSent(carried.splice(0));
+      },
     };
-    const result = account ? await this.submitRow(row, account, recipients, worker, beforeBody) : localFailure('The account of this message was removed.');
+    const result = account ? await this.submitRow(row, account, recipients, worker, hooks) : localFailure('The account of this message was removed.');
     const policy: RetryPolicy = {
       ...DEFAULT_RETRY_POLICY,
       ...this.options.retry,
@@ -262,13 +265,7 @@ export class OutboxSender {
     return this.accounts.get(row.account_id);
   }
 
-  private async submitRow(
-    row: MessageRow,
-    account: Account,
-    recipients: string[],
-    worker: Worker,
-    beforeBody: () => Promise<void>,
-  ): Promise<SubmitResult> {
+  private async submitRow(row: MessageRow, account: Account, recipients: string[], worker: Worker, hooks: MessageHooks): Promise<SubmitResult> {
     try {
       if (worker.account !== account || !worker.session) {
         worker.session?.close();
@@ -280,10 +277,7 @@ export class OutboxSender {
       const result = await worker.session.send(
         { from: row.envelope_from, to: recipients },
         this.store.fileOf(row),
-        {
-          beforeBody,
-          onProgress: (sent, total) => this.options.onProgress?.(row.id, sent, total),
-        },
+        { ...hooks, onProgress: (sent, total) => this.options.onProgress?.(row.id, sent, total) },
       );
       if (result.failure) worker.session.close();
       const capabilities = fresh ? capabilitiesOf(result.transcript.split('\n')) : null;

@@ -177,7 +177,6 @@ export class OutboxStore {
     this.changed = changed;
     this.claimTransaction = db.transaction(this.claimInTransaction.bind(this));
     this.finishTransaction = db.transaction((attempts: readonly FinishedAttempt[], now: number) => attempts.forEach((a) => this.applyFinish(a, now)));
-    this.markTransaction = db.transaction(this.markInTransaction.bind(this));
     this.takeBackTransaction = db.transaction(this.takeBackRow.bind(this));
     this.insertTransaction = db.transaction(this.insertRows.bind(this));
   }
@@ -323,21 +322,24 @@ export class OutboxStore {
    * The attempt is about to send the body: durable before the first byte, for a crash is judged by
    * it (before the body: queued again; from the body on: uncertain). Committed without blocking on
    * the disk, then the WAL is synced off the event loop, so the other connections keep sending.
-   * Sent outcomes the connection carries (`finishing`) may ride along.
    */
-  markBodyStarted(id: number, finishing: readonly FinishedAttempt[] = []): Promise<void> {
-    // The commit throws here, synchronously, if it fails: the caller then still holds `finishing`.
-    this.unsynced(() => this.markTransaction(id, finishing, Date.now()));
-    return this.wal.sync().then(() => {
-      for (const { row, outcome } of finishing) this.changed(row.id, outcome.state);
-    });
+  async markBodyStarted(id: number): Promise<void> {
+    this.unsynced(() => this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ?`).run(id));
+    await this.wal.sync();
   }
 
-  private readonly markTransaction: Transaction<(id: number, finishing: readonly FinishedAttempt[], now: number) => void>;
+  /**
+   * Sent outcomes committed without an fsync of their own: durable with the next WAL sync (the
+   * connection's next body mark), before which nothing follows from them.
+   */
+  recordSent(attempts: readonly FinishedAttempt[], now = Date.now()): void {
+    this.unsynced(() => this.finishTransaction(attempts, now));
+    for (const { row, outcome } of attempts) this.changed(row.id, outcome.state);
+  }
 
-  private markInTransaction(id: number, finishing: readonly FinishedAttempt[], now: number): void {
-    for (const finished of finishing) this.applyFinish(finished, now);
-    this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ?`).run(id);
+  /** Everything committed so far made durable (a sender's last outcomes, before it reports them). */
+  sync(): Promise<void> {
+    return this.wal.sync();
   }
 
   /** Once the sender has stopped, before the database closes. */

@@ -30,12 +30,14 @@ export interface SubmitOptions {
   timeouts?: { connectMs?: number; greetingMs?: number; socketMs?: number };
   /** Awaited after the server's 354, before the first byte of the body: where the outbox makes its body mark durable. */
   beforeBody?: () => Promise<void>;
+  /** Called once the whole body is with the connection, while the server has yet to answer: for work that must not delay the body. */
+  afterBody?: () => void;
   /** Called as the frozen file is read into the connection: bytes so far, of its size. */
   onProgress?: (sent: number, total: number) => void;
 }
 
 /** What one message's sending reports as it goes. */
-export type MessageHooks = Pick<SubmitOptions, 'beforeBody' | 'onProgress'>;
+export type MessageHooks = Pick<SubmitOptions, 'beforeBody' | 'afterBody' | 'onProgress'>;
 
 export interface RecipientReply {
   address: string;
@@ -194,10 +196,10 @@ export async function submit(
   file: string,
   options: SubmitOptions = {},
 ): Promise<SubmitResult> {
-  const { beforeBody, onProgress, ...connectionOptions } = options;
+  const { beforeBody, afterBody, onProgress, ...connectionOptions } = options;
   const session = new SmtpSession(target, connectionOptions);
   try {
-    return await session.send(envelope, file, { beforeBody, onProgress });
+    return await session.send(envelope, file, { beforeBody, afterBody, onProgress });
   } finally {
     session.close();
   }
@@ -239,7 +241,7 @@ export function loginWith(credentials: SmtpCredentials): Parameters<SMTPConnecti
 const READ_WHOLE_BYTES = 256 * 1024;
 
 /** The frozen file, opened only when the server has said 354: the stage turns to 'body' right before the first byte. */
-function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, onProgress }: MessageHooks): Readable {
+function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, afterBody, onProgress }: MessageHooks): Readable {
   return Readable.from(
     (async function* () {
       transcript.stage = 'body';
@@ -259,6 +261,7 @@ function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, onPr
         closeSync(fd);
         yield whole;
         onProgress?.(size, size);
+        afterBody?.();
         return;
       }
       let sent = 0;
@@ -268,6 +271,7 @@ function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, onPr
         sent += chunk.length;
         onProgress?.(sent, size);
       }
+      afterBody?.();
     })(),
     { objectMode: false },
   );
