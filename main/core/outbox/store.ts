@@ -255,8 +255,8 @@ export class OutboxStore {
   claim(owner: string, now: number, leaseUntil: number, by: ClaimBy = {}): Claimed[] {
     // A claim needs atomicity across processes, not an fsync of its own: lost in a power cut, the
     // messages are simply queued again. The body mark (markBodyStarted), whose WAL sync covers the
-    // claim, comes before any byte that could deliver a message. The same holds for sent outcomes
-    // riding along (`by.finishing`): nothing observable follows them before that body mark.
+    // claim, is durable before any end of data that could deliver a message. The same holds for sent
+    // outcomes riding along (`by.finishing`): nothing follows from them before that sync.
     let claimed: Claimed[] = [];
     try {
       claimed = this.unsynced(() => this.claimTransaction.immediate(owner, now, leaseUntil, by));
@@ -319,9 +319,10 @@ export class OutboxStore {
   }
 
   /**
-   * The attempt is about to send the body: durable before the first byte, for a crash is judged by
-   * it (before the body: queued again; from the body on: uncertain). Committed without blocking on
-   * the disk, then the WAL is synced off the event loop, so the other connections keep sending.
+   * The attempt starts its body. A crash is judged by this mark (without it: queued again; with it:
+   * uncertain), so it is durable before the end of data, the one thing that can make the message
+   * deliverable: committed without blocking on the disk, then the WAL is synced off the event loop
+   * while the body goes out and the other connections keep sending.
    */
   async markBodyStarted(id: number): Promise<void> {
     this.unsynced(() => this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ?`).run(id));
@@ -386,8 +387,9 @@ export class OutboxStore {
 
   /**
    * After a crash (or another process dying), a message left in `sending` past its lease is judged by
-   * the stage recorded: before the body it cannot have been delivered and goes back to the queue; from
-   * the body on it may have been, so it becomes `uncertain` and waits for the user.
+   * the stage recorded: without the body mark, which is durable before any end of data, it cannot have
+   * been delivered and goes back to the queue; with it, it may have been, so it becomes `uncertain`
+   * and waits for the user.
    */
   recoverExpiredLeases(now = Date.now(), isDeadOwner: (owner: string) => boolean = () => false): number {
     const dead = (this.sql(`SELECT DISTINCT lease_owner AS owner FROM messages WHERE state = 'sending'`).all() as { owner: string }[])

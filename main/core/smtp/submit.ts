@@ -28,7 +28,12 @@ export interface SubmitOptions {
   /** PEM certificates trusted besides the system's (an enterprise CA, a test CA). */
   extraCaCertificates?: readonly string[];
   timeouts?: { connectMs?: number; greetingMs?: number; socketMs?: number };
-  /** Awaited after the server's 354, before the first byte of the body: where the outbox makes its body mark durable. */
+  /**
+   * Called after the server's 354, before the first byte of the body: the outbox records its body
+   * mark and starts making it durable. The body is sent meanwhile; the end of data, which alone makes the
+   * message deliverable (RFC 5321 §4.1.1.4: the server takes the message with its reply to it),
+   * waits for the returned promise.
+   */
   beforeBody?: () => Promise<void>;
   /** Called once the whole body is with the connection, while the server has yet to answer: for work that must not delay the body. */
   afterBody?: () => void;
@@ -245,7 +250,8 @@ function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, afte
   return Readable.from(
     (async function* () {
       transcript.stage = 'body';
-      await beforeBody?.();
+      const marked = beforeBody?.();
+      marked?.catch(() => undefined); // awaited below, before the end of data
       // One open: a path lookup in a directory of thousands of messages is not free.
       const fd = openSync(file, 'r');
       let size: number;
@@ -261,16 +267,17 @@ function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, afte
         closeSync(fd);
         yield whole;
         onProgress?.(size, size);
-        afterBody?.();
-        return;
+      } else {
+        let sent = 0;
+        for await (const chunk of createReadStream('', { fd }) as AsyncIterable<Buffer>) {
+          yield chunk;
+          // The chunk has been taken by the connection once the generator resumes here.
+          sent += chunk.length;
+          onProgress?.(sent, size);
+        }
       }
-      let sent = 0;
-      for await (const chunk of createReadStream('', { fd }) as AsyncIterable<Buffer>) {
-        yield chunk;
-        // The chunk has been taken by the connection once the generator resumes here.
-        sent += chunk.length;
-        onProgress?.(sent, size);
-      }
+      // The end of data follows this stream's end: not before the mark is durable.
+      await marked;
       afterBody?.();
     })(),
     { objectMode: false },
