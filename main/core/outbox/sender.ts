@@ -169,7 +169,7 @@ export class OutboxSender {
       const leases = this.keepLeases(worker);
       /** Claimed messages waiting their turn on this connection. */
       let held: Claimed[] = [];
-      /** Sent outcomes this connection carries, committed with a body mark or the next claim (or on their own below). */
+      /** Sent outcomes this connection carries: committed while a later message is with the server, or with the next claim (or below). */
       let carried: FinishedAttempt[] = [];
       const release = () => {
         if (held.length) this.store.release(worker.owner, held.map((c) => c.row.id));
@@ -219,17 +219,25 @@ export class OutboxSender {
   }
 
   /**
-   * One attempt. A sent outcome on a connection that stays open joins `carried`, the outcomes the
-   * connection commits with a later body mark or claim; every other outcome is committed here.
+   * One attempt. A sent outcome on a connection that stays open joins `carried`, which the connection
+   * commits while a later message is with the server, or with its next claim; every other outcome is
+   * committed here.
    */
   private async attempt({ row, recipients }: Claimed, worker: Worker, carried: FinishedAttempt[]): Promise<AttemptOutcome['state']> {
     const startedAt = Date.now();
     const account = this.accountOf(row, worker);
     const hooks: MessageHooks = {
       beforeBody: () => this.store.markBodyStarted(row.id),
-      // While the server takes the message in: the mark that the body waits on stays one small row.
+      // While the server takes the message in, so that neither the body mark nor the end of data waits for them.
       afterBody: () => {
-        if (carried.length >= MAX_CARRIED) this.store.recordSent(carried.splice(0));
+        if (carried.length < MAX_CARRIED) return;
+        const outcomes = carried.splice(0);
+        try {
+          this.store.recordSent(outcomes);
+        } catch (error) {
+          carried.unshift(...outcomes); // committed with the next claim, or on their own at the end
+          this.log(error, 'sent outcomes could not be recorded yet');
+        }
       },
     };
     const result = account ? await this.submitRow(row, account, recipients, worker, hooks) : localFailure('The account of this message was removed.');
@@ -289,8 +297,8 @@ export class OutboxSender {
     }
   }
 
-  private log(error: unknown): void {
-    (this.options.log ?? console.error)(`outbound: the sender stopped a pass: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  private log(error: unknown, what = 'the sender stopped a pass'): void {
+    (this.options.log ?? console.error)(`outbound: ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }
 

@@ -35,7 +35,7 @@ export interface SubmitOptions {
    * waits for the returned promise.
    */
   beforeBody?: () => Promise<void>;
-  /** Called once the whole body is with the connection, while the server has yet to answer: for work that must not delay the body. */
+  /** Called once the body and the end of data are with the connection, while the server has yet to answer: for work that must not delay them. */
   afterBody?: () => void;
   /** Called as the frozen file is read into the connection: bytes so far, of its size. */
   onProgress?: (sent: number, total: number) => void;
@@ -135,7 +135,7 @@ export class SmtpSession {
   }
 
   private attempt(envelope: { from: string; to: string[] }, file: string, hooks: MessageHooks, reuse: boolean): Promise<SubmitResult> {
-    const transcript = (this.transcript = new SmtpTranscript(reuse ? 'mail' : 'connect'));
+    const transcript = (this.transcript = new SmtpTranscript(reuse ? 'mail' : 'connect', hooks.afterBody));
     if (reuse) transcript.note('Reusing the open connection');
     else this.connect();
     const connection = this.connection!;
@@ -246,7 +246,7 @@ export function loginWith(credentials: SmtpCredentials): Parameters<SMTPConnecti
 const READ_WHOLE_BYTES = 256 * 1024;
 
 /** The frozen file, opened only when the server has said 354: the stage turns to 'body' right before the first byte. */
-function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, afterBody, onProgress }: MessageHooks): Readable {
+function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, onProgress }: MessageHooks): Readable {
   return Readable.from(
     (async function* () {
       transcript.stage = 'body';
@@ -278,7 +278,6 @@ function frozenBody(file: string, transcript: SmtpTranscript, { beforeBody, afte
       }
       // The end of data follows this stream's end: not before the mark is durable.
       await marked;
-      afterBody?.();
     })(),
     { objectMode: false },
   );

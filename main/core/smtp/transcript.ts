@@ -27,9 +27,15 @@ export class SmtpTranscript {
   bodyWritten = false;
   private inAuth = false;
 
-  /** `initial`: where the dialogue starts ('mail' on a connection already set up by an earlier message). */
-  constructor(initial: SmtpStage = 'connect') {
+  private readonly onBodyWritten: (() => void) | undefined;
+
+  /**
+   * `initial`: where the dialogue starts ('mail' on a connection already set up by an earlier message).
+   * `onBodyWritten`: called once the body and the end of data are with the connection.
+   */
+  constructor(initial: SmtpStage = 'connect', onBodyWritten?: () => void) {
     this.stage = initial;
+    this.onBodyWritten = onBodyWritten;
   }
 
   /** A bunyan-style logger for nodemailer. */
@@ -61,7 +67,8 @@ export class SmtpTranscript {
         // "<N bytes encoded mime message …>": logged when the body and the final dot are written.
         this.bodyWritten = true;
         this.stage = 'final';
-        return this.push(`* ${text}`);
+        this.push(`* ${text}`);
+        return this.onBodyWritten?.();
       case 'network':
         if (this.stage === 'connect' && /established/i.test(text)) this.stage = 'greeting';
         return this.push(`* ${text}`);
