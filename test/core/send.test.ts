@@ -1,8 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesDir } from '../../main/core/paths.ts';
-import { accountFor, testCore, value } from '../helpers/core.ts';
+import { submit } from '../../main/core/smtp/submit.ts';
+import { accountFor, tempHome, testCore, value } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
 import { keptHome, passwordCommandFor, registerTestSecret } from '../helpers/secrets.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
@@ -16,7 +18,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
 
 describe('sending through a real SMTP server', () => {
   it('submits over STARTTLS with AUTH exactly the frozen message, with Bcc only in the envelope', async () => {
@@ -191,5 +192,38 @@ describe('bad input is refused with a specific error and nothing is queued', () 
     const { api } = testCore(undefined);
     const result = await api.outbox.send({ accountId: 42, to: ['ann@example.org'] });
     expect(result).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
+
+describe('the body mark and the end of data', () => {
+  const frozen = () => {
+    const file = join(tempHome(), 'm.eml');
+    writeFileSync(file, 'From: me@outbound.test\r\nTo: ann@example.org\r\nSubject: mark\r\n\r\nBody.\r\n');
+    return file;
+  };
+  const envelope = { from: 'me@outbound.test', to: ['ann@example.org'] };
+
+  it('the end of data, which alone makes the message deliverable, waits until the mark is durable', async () => {
+    server = await startSmtpServer();
+    let durable!: () => void;
+    const sending = submit({ host: server.host, port: server.port, security: 'none' }, envelope, frozen(), {
+      beforeBody: () => new Promise<void>((resolve) => (durable = resolve)),
+    });
+    await sleep(300);
+    expect(server.messages).toHaveLength(0); // the body may be out; the final dot is not
+    durable();
+    const result = await sending;
+    expect(result).toMatchObject({ stage: 'final', bodyWritten: true, accepted: ['ann@example.org'] });
+    expect(server.messages).toHaveLength(1);
+  });
+
+  it('a mark that cannot be made durable sends no end of data: the server has nothing', async () => {
+    server = await startSmtpServer();
+    const result = await submit({ host: server.host, port: server.port, security: 'none' }, envelope, frozen(), {
+      beforeBody: () => Promise.reject(new Error('disk full')),
+    });
+    expect(result).toMatchObject({ bodyWritten: false, failure: { kind: 'local' } });
+    await sleep(100);
+    expect(server.messages).toHaveLength(0);
   });
 });
