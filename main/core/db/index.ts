@@ -55,25 +55,45 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
 }
 
 /**
- * Makes every transaction committed on a WAL database so far durable, off the event loop: an
- * fdatasync of the WAL on libuv's thread pool. A commit with synchronous=NORMAL writes its frames
- * to the WAL without syncing; syncing the WAL afterwards is what synchronous=FULL would have done
- * inside the commit, without the event loop waiting for the disk. (A checkpoint syncs the WAL before
- * copying it into the database, so a frame checkpointed meanwhile is durable too.) The WAL keeps its
- * inode while a connection is open (SQLite removes it only when the last one closes), so one handle
- * serves. Callers that arrive while a sync runs share the next one, which starts after their commit.
+ * Commits without an fsync of their own, made durable off the event loop: an fdatasync of the WAL on
+ * libuv's thread pool. A commit with synchronous=NORMAL writes its frames to the WAL without syncing;
+ * syncing the WAL afterwards is what synchronous=FULL would have done inside the commit, without the
+ * event loop waiting for the disk. (A checkpoint syncs the WAL before copying it into the database,
+ * so a frame checkpointed meanwhile is durable too.) The WAL keeps its inode while a connection is
+ * open (SQLite removes it only when the last one closes), so one handle serves. Callers that arrive
+ * while a sync runs share the next one, which starts after their commit; with nothing committed
+ * since the last sync began, there is nothing to start.
  */
 export class WalSync {
   private readonly wal: string;
+  private readonly normal: Database.Statement;
+  private readonly full: Database.Statement;
+  /** Something was committed by `unsynced` since the last sync began. */
+  private pending = false;
   private handle: Promise<FileHandle> | undefined;
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
   constructor(db: Db) {
     this.wal = `${db.name}-wal`;
+    this.normal = db.prepare('PRAGMA synchronous = NORMAL');
+    this.full = db.prepare('PRAGMA synchronous = FULL');
   }
 
+  /** Commits made in `write` are atomic, and durable once a later `sync()` resolves. */
+  unsynced<T>(write: () => T): T {
+    this.normal.run();
+    try {
+      return write();
+    } finally {
+      this.full.run();
+      this.pending = true;
+    }
+  }
+
+  /** Every commit made so far, durable. */
   sync(): Promise<void> {
+    if (!this.pending) return this.running ?? Promise.resolve();
     if (!this.running) return this.start();
     // The sync in flight may have begun before the caller's commit reached the WAL.
     this.next ??= this.running.catch(() => undefined).then(() => {
@@ -92,6 +112,7 @@ export class WalSync {
   }
 
   private start(): Promise<void> {
+    this.pending = false; // what is committed from here on needs the next sync
     const running = this.datasync().finally(() => {
       if (this.running === running) this.running = undefined;
     });

@@ -187,7 +187,7 @@ export class OutboxStore {
 
   /** Durable once it resolves: committed, then the WAL synced off the event loop. */
   async insert(message: NewMessage, now = Date.now()): Promise<number> {
-    const id = this.unsynced(() => this.insertTransaction(message, now));
+    const id = this.wal.unsynced(() => this.insertTransaction(message, now));
     await this.wal.sync();
     this.changed(id, 'queued');
     return id;
@@ -259,7 +259,7 @@ export class OutboxStore {
     // outcomes riding along (`by.finishing`): nothing follows from them before that sync.
     let claimed: Claimed[] = [];
     try {
-      claimed = this.unsynced(() => this.claimTransaction.immediate(owner, now, leaseUntil, by));
+      claimed = this.wal.unsynced(() => this.claimTransaction.immediate(owner, now, leaseUntil, by));
     } catch (error) {
       if (error !== NOTHING_CLAIMED) throw error;
     }
@@ -325,7 +325,7 @@ export class OutboxStore {
    * while the body goes out and the other connections keep sending.
    */
   async markBodyStarted(id: number): Promise<void> {
-    this.unsynced(() => this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ?`).run(id));
+    this.wal.unsynced(() => this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ?`).run(id));
     await this.wal.sync();
   }
 
@@ -334,7 +334,7 @@ export class OutboxStore {
    * connection's next body mark), before which nothing follows from them.
    */
   recordSent(attempts: readonly FinishedAttempt[], now = Date.now()): void {
-    this.unsynced(() => this.finishTransaction(attempts, now));
+    this.wal.unsynced(() => this.finishTransaction(attempts, now));
     for (const { row, outcome } of attempts) this.changed(row.id, outcome.state);
   }
 
@@ -346,16 +346,6 @@ export class OutboxStore {
   /** Once the sender has stopped, before the database closes. */
   close(): Promise<void> {
     return this.wal.close();
-  }
-
-  /** Commits made in `write` are atomic but wait for the next WAL sync to be durable. */
-  private unsynced<T>(write: () => T): T {
-    this.sql('PRAGMA synchronous = NORMAL').run();
-    try {
-      return write();
-    } finally {
-      this.sql('PRAGMA synchronous = FULL').run();
-    }
   }
 
   /** Close attempts durably: for each, the attempt row, the recipients and the message's new state, in one transaction. */
