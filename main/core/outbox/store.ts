@@ -98,12 +98,12 @@ const ELIGIBLE_ACCOUNTS = `
     AND (SELECT count(DISTINCT s.lease_owner) FROM messages s WHERE s.account_id = a.id AND s.state = 'sending') < a.max_connections
     AND (a.rate_window_start <= @now - 60000 OR a.rate_window_count < a.max_per_minute)`;
 /** The next due messages of the given accounts; a flush also takes messages waiting out a backoff, never ones held on purpose. */
-const nextDue = (due: string) => `
+const dueMessages = (due: string) => `
   SELECT id, account_id FROM messages
   WHERE state = 'queued' AND ${due} AND account_id IN (SELECT value FROM json_each(@accounts))
   ORDER BY not_before, id LIMIT @limit`;
-const NEXT_DUE = nextDue('not_before <= @now');
-const NEXT_FOR_FLUSH = nextDue('(not_before <= @now OR hold IS NULL)');
+const NEXT_DUE = dueMessages('not_before <= @now');
+const NEXT_FOR_FLUSH = dueMessages('(not_before <= @now OR hold IS NULL)');
 /** max_per_minute in fixed one-minute windows. */
 const COUNT_IN_RATE_WINDOW = `
   UPDATE accounts SET
@@ -193,7 +193,7 @@ export class OutboxStore {
     return id;
   }
 
-  private readonly insertTransaction: Transaction<(message: NewMessage, now: number) => number>;
+  private readonly insertTransaction: Transaction<typeof this.insertRows>;
 
   private insertRows(message: NewMessage, now: number): number {
     const { lastInsertRowid } = this
@@ -468,7 +468,7 @@ export class OutboxStore {
     return toDraftView(JSON.parse(taken.draft ?? 'null') as DraftView);
   }
 
-  private readonly takeBackTransaction: Transaction<(id: number) => { raw_file: string; draft: string | undefined } | undefined>;
+  private readonly takeBackTransaction: Transaction<typeof this.takeBackRow>;
 
   private takeBackRow(id: number): { raw_file: string; draft: string | undefined } | undefined {
     // Read before the delete, which cascades to it.
