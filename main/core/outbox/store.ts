@@ -486,6 +486,7 @@ export class OutboxStore {
     const entries = await readdir(this.dir);
     await Promise.all(
       entries
+        // `.partial`: the temporary files earlier versions renamed into place.
         .filter((name) => (name.endsWith('.eml') || name.endsWith('.partial')) && !known.has(name))
         .map(async (name) => {
           const file = join(this.dir, name);
