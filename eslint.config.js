@@ -31,7 +31,8 @@ export default tseslint.config(
         paths: [{ name: 'electron', message: 'The renderer talks to main only through window.outbound.' }],
         patterns: [
           { group: ['**/main/**', '../main/*', '../../main/*'], message: 'The renderer must not import main/: use window.outbound.' },
-          { group: ['**/preload/contract*'], allowTypeImports: true, message: 'The renderer may only `import type` from the contract.' },
+          // preload/common/ runs everywhere, so the renderer may use its code; from the rest of preload/ (the contract) only types.
+          { regex: '(^|/)preload/(?!common/)|(^|/)preload/common/.*\\.\\.', allowTypeImports: true, message: 'The renderer may only `import type` from preload/ (the contract), except from preload/common/.' },
         ],
       }],
     },

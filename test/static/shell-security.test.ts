@@ -204,6 +204,12 @@ describe('the whole app (main/, preload/, renderer/)', () => {
     );
     expect(shellImports).toEqual([]);
   });
+
+  it('keeps preload/common/ free of imports: the same code runs in Node, in Chromium and in the preload', () => {
+    const common = sourceFilesUnder('preload/common');
+    expect(common).toContain('preload/common/mail-html.ts');
+    expect(common.filter((file) => importsOf(file).length > 0)).toEqual([]);
+  });
 });
 
 describe('the content security policy', () => {

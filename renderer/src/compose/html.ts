@@ -7,14 +7,17 @@
  * by an inline style or handler.
  */
 
-const KEPT = new Set(['P', 'DIV', 'BR', 'B', 'STRONG', 'I', 'EM', 'U', 'S', 'UL', 'OL', 'LI', 'A', 'BLOCKQUOTE', 'IMG', 'PRE', 'CODE', 'H1', 'H2', 'H3']);
-/** Dropped with everything inside them; any other element is replaced by its children. */
-const DROPPED = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'NOSCRIPT', 'IFRAME', 'FRAME', 'OBJECT', 'EMBED', 'HEAD', 'TITLE', 'META', 'LINK', 'SVG', 'MATH', 'FORM', 'INPUT', 'BUTTON', 'SELECT', 'TEXTAREA', 'VIDEO', 'AUDIO', 'CANVAS']);
-const VOID = new Set(['BR', 'IMG']);
-/** The one class kept: it marks the signature, which changes with From. */
-export const SIGNATURE_CLASS = 'signature';
+import { MAIL_DROPPED_WITH_CONTENT, MAIL_ELEMENTS, MAIL_URL_SCHEMES, SIGNATURE_CLASS } from '../../../preload/common/mail-html.ts';
 
-const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+export { SIGNATURE_CLASS };
+
+/** The allowlist the core sends by (preload/common/mail-html.ts), in DOM tag names. */
+const KEPT = new Set(Object.keys(MAIL_ELEMENTS).map((tag) => tag.toUpperCase()));
+/** Dropped with everything inside them; any other element is replaced by its children. */
+const DROPPED = new Set(MAIL_DROPPED_WITH_CONTENT.map((tag) => tag.toUpperCase()));
+const VOID = new Set(['BR', 'IMG']);
+
+const LINK_SCHEMES = new Set(MAIL_URL_SCHEMES.a.map((scheme) => `${scheme}:`));
 const INLINE_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/;
 const CID = /^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/;
 
@@ -64,7 +67,7 @@ function cleanElement(source: Element, into: Document): Node | null {
   return element;
 }
 
-/** The signature block, also after the core's sanitiser dropped its class (a restored draft): it starts with "-- ". */
+/** The signature block, also in a draft stored before the core kept its class: it starts with "-- ". */
 const isSignature = (element: Element) => element.classList.contains(SIGNATURE_CLASS) || element.firstChild?.textContent === '-- ';
 
 /** A clean copy of `source`'s children, built in `into` from the allowlist. */
