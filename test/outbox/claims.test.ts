@@ -58,12 +58,12 @@ describe('claiming', () => {
   it('a message waiting its turn keeps its lease, and goes back to the queue as it was when released', async () => {
     const { core, ids } = await queue({ maxPerMinute: 1000 }, 3);
     const now = Date.now();
-    core.outbox.claim('host:1:a/0', now, now + LEASE, { limit: 3 });
+    const [first] = core.outbox.claim('host:1:a/0', now, now + LEASE, { limit: 3 });
     core.outbox.renewLeases('host:1:a/0', now + 10 * LEASE);
     expect(ids.map((id) => core.outbox.row(id).lease_until)).toEqual(ids.map(() => now + 10 * LEASE));
     // Another owner cannot release what it does not hold; a started attempt (past 'connect') is never released.
     core.outbox.release('host:1:a/1', ids);
-    await core.outbox.markBodyStarted(ids[0]!);
+    await core.outbox.markBodyStarted(first!.row);
     core.outbox.release('host:1:a/0', ids);
     expect(ids.map((id) => core.outbox.row(id)).map((r) => [r.state, r.attempts, r.lease_owner])).toEqual([
       ['sending', 1, 'host:1:a/0'],

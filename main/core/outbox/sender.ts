@@ -72,6 +72,8 @@ export class OutboxSender {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
+  /** Connections opened so far, for their lease owners. */
+  private connections = 0;
 
   constructor(store: OutboxStore, accounts: AccountStore, options: SenderOptions = {}) {
     this.store = store;
@@ -114,7 +116,7 @@ export class OutboxSender {
     }
     clearTimeout(this.timer);
     this.running = this.pass({})
-      .catch((error: unknown) => this.log(error))
+      .catch((error: unknown) => this.log('the sender stopped a pass', error))
       .finally(() => {
         this.running = undefined;
         if (this.again) {
@@ -135,19 +137,19 @@ export class OutboxSender {
   /** Attempt one message now and resolve with how it ended. */
   async sendNow(id: number): Promise<MessageView> {
     this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
-    const [claimed] = this.store.claim(this.owner, Date.now(), Date.now() + this.leaseMs, { id });
+    const worker = this.worker();
+    const [claimed] = this.store.claim(worker.owner, Date.now(), Date.now() + this.leaseMs, { id });
     if (!claimed) {
       const { state } = this.store.row(id);
       if (state === 'sending') return this.store.view(id); // another process holds it
       if (state === 'queued') return this.store.view(id); // held back by the account's pause or limits
       throw new AppError('conflict', `Message ${id} is ${state}, not queued.`);
     }
-    const worker: Worker = { owner: this.owner };
     const leases = this.keepLeases(worker);
     try {
       const carried: FinishedAttempt[] = [];
       await this.attempt(claimed, worker, carried);
-      if (carried.length) this.store.finish(carried);
+      if (carried.length) this.leaseLost(this.store.finish(carried));
     } finally {
       clearInterval(leases);
       worker.session?.close();
@@ -164,8 +166,8 @@ export class OutboxSender {
 
   private async pass(by: { flush?: boolean }): Promise<void> {
     this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
-    const work = async (n: number) => {
-      const worker: Worker = { owner: `${this.owner}/${n}` };
+    const work = async () => {
+      const worker = this.worker();
       const leases = this.keepLeases(worker);
       /** Claimed messages waiting their turn on this connection. */
       let held: Claimed[] = [];
@@ -182,24 +184,36 @@ export class OutboxSender {
           const now = Date.now();
           const limit = Math.max(1, Math.min(MAX_CLAIM_AHEAD, Math.floor(CLAIM_AHEAD_MS / (worker.msPerMessage ?? CLAIM_AHEAD_MS))));
           // Prefer the account whose connection is open: one connection carries its messages in turn.
-          held = this.store.claim(worker.owner, now, now + this.leaseMs, { ...by, prefer: worker.account?.id, finishing: carried, limit });
+          held = this.store.claim(worker.owner, now, now + this.leaseMs, {
+            ...by, prefer: worker.account?.id, finishing: carried, leaseLost: (lost) => this.leaseLost(lost), limit,
+          });
           if (held.length === 0) return;
           carried = []; // the claim committed them
           while (held.length) {
             if (this.stopped && !by.flush) return; // `finally` gives back what is still held
-            // Not sent: its account may be paused now, or its server down; the rest go back, and the next claim decides afresh.
+            // Not sent: its account may be paused now, or its server down, or the lease lost; the rest go back, and the next claim decides afresh.
             if ((await this.attempt(held.shift()!, worker, carried)) !== 'sent') break;
           }
         }
       } finally {
         clearInterval(leases);
         release();
-        if (carried.length) this.store.finish(carried);
+        if (carried.length) this.leaseLost(this.store.finish(carried));
         worker.session?.close();
         await this.store.sync(); // outcomes recorded while a body was with the server
       }
     };
-    await Promise.all(Array.from({ length: this.options.workers ?? 4 }, (_, n) => work(n)));
+    await Promise.all(Array.from({ length: this.options.workers ?? 4 }, work));
+  }
+
+  /**
+   * A lease owner of its own for each connection, also across passes that overlap (a flush while a
+   * background pass runs) and sendNow calls at once: no connection can record over another's claim,
+   * and each counts towards max_connections.
+   */
+  private worker(): Worker {
+    this.connections += 1;
+    return { owner: `${this.owner}/${this.connections}` };
   }
 
   /** Renews the leases of every message the worker holds (being sent, or waiting its turn) while it works. */
@@ -221,22 +235,25 @@ export class OutboxSender {
   /**
    * One attempt. A sent outcome on a connection that stays open joins `carried`, which the connection
    * commits while a later message is with the server, or with its next claim; every other outcome is
-   * committed here.
+   * committed here. 'lost': the message's lease passed on meanwhile, and this attempt recorded nothing.
    */
-  private async attempt({ row, recipients }: Claimed, worker: Worker, carried: FinishedAttempt[]): Promise<AttemptOutcome['state']> {
+  private async attempt({ row, recipients }: Claimed, worker: Worker, carried: FinishedAttempt[]): Promise<AttemptOutcome['state'] | 'lost'> {
     const startedAt = Date.now();
     const account = this.accountOf(row, worker);
     const hooks: MessageHooks = {
-      beforeBody: () => this.store.markBodyStarted(row.id),
+      beforeBody: async () => {
+        // Rejecting keeps the end of data from being sent: the message is no longer this connection's to deliver.
+        if (!(await this.store.markBodyStarted(row))) throw new Error(`message ${row.id} was taken over: no end of data`);
+      },
       // While the server takes the message in, so that neither the body mark nor the end of data waits for them.
       afterBody: () => {
         if (carried.length < MAX_CARRIED) return;
         const outcomes = carried.splice(0);
         try {
-          this.store.recordSent(outcomes);
+          this.leaseLost(this.store.recordSent(outcomes));
         } catch (error) {
           carried.unshift(...outcomes); // committed with the next claim, or on their own at the end
-          this.log(error, 'sent outcomes could not be recorded yet');
+          this.log('sent outcomes could not be recorded yet', error);
         }
       },
     };
@@ -255,8 +272,20 @@ export class OutboxSender {
     worker.msPerMessage = worker.msPerMessage === undefined ? took : 0.8 * worker.msPerMessage + 0.2 * took;
     const finished = { row, startedAt, outcome };
     if (outcome.state === 'sent' && worker.session?.open) carried.push(finished);
-    else this.store.finish([finished]);
+    else if (this.leaseLost(this.store.finish([finished]))) return 'lost';
     return outcome.state;
+  }
+
+  /**
+   * Outcomes not recorded because their lease had passed on (expired while this process stalled, and
+   * taken over): what the new owner, or the recovery and then the user, made of the message stands.
+   * Said without payload; true if there were any.
+   */
+  private leaseLost(lost: readonly FinishedAttempt[]): boolean {
+    for (const { row, outcome } of lost) {
+      this.log(`message ${row.id}: this attempt's outcome (${outcome.state}) was not recorded: its lease had expired and the message was taken over`);
+    }
+    return lost.length > 0;
   }
 
   private noteConnectivity(result: SubmitResult): void {
@@ -297,8 +326,9 @@ export class OutboxSender {
     }
   }
 
-  private log(error: unknown, what = 'the sender stopped a pass'): void {
-    (this.options.log ?? console.error)(`outbound: ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  private log(what: string, error?: unknown): void {
+    const detail = error === undefined ? '' : `: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+    (this.options.log ?? console.error)(`outbound: ${what}${detail}`);
   }
 }
 

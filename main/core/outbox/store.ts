@@ -127,13 +127,21 @@ export interface ClaimBy {
    * caller commits them with `finish` otherwise).
    */
   finishing?: readonly FinishedAttempt[];
+  /** Told, once the claim has committed, which of `finishing` were not recorded: their lease had passed on (see `finish`). */
+  leaseLost?: (lost: FinishedAttempt[]) => void;
 }
 
 /** Rolls the claim transaction back when nothing was claimed but an outcome rode along: it is committed durably on its own. */
 const NOTHING_CLAIMED = Symbol('nothing claimed');
-function nothingClaimed(by: ClaimBy): Claimed[] {
+function nothingClaimed(by: ClaimBy): ClaimResult {
   if (by.finishing?.length) throw NOTHING_CLAIMED;
-  return [];
+  return { claimed: [], lost: [] };
+}
+
+interface ClaimResult {
+  claimed: Claimed[];
+  /** Of the outcomes that rode along, those whose lease had passed on. */
+  lost: FinishedAttempt[];
 }
 
 /** A message claimed for an attempt, with the recipients still to be tried: pending, or deferred by a 4xx. */
@@ -144,6 +152,7 @@ export interface Claimed {
 
 /** An attempt and how it ended, ready to be recorded. */
 export interface FinishedAttempt {
+  /** The message as claimed: its `lease_owner` is the lease the outcome is recorded under. */
   row: MessageRow;
   startedAt: number;
   outcome: AttemptOutcome;
@@ -176,7 +185,7 @@ export class OutboxStore {
     this.dir = dir;
     this.changed = changed;
     this.claimTransaction = db.transaction(this.claimInTransaction.bind(this));
-    this.finishTransaction = db.transaction((attempts: readonly FinishedAttempt[], now: number) => attempts.forEach((a) => this.applyFinish(a, now)));
+    this.finishTransaction = db.transaction((attempts: readonly FinishedAttempt[], now: number) => attempts.filter((a) => !this.applyFinish(a, now)));
     this.takeBackTransaction = db.transaction(this.takeBackRow.bind(this));
     this.insertTransaction = db.transaction(this.insertRows.bind(this));
   }
@@ -257,22 +266,26 @@ export class OutboxStore {
     // messages are simply queued again. The body mark (markBodyStarted), whose WAL sync covers the
     // claim, is durable before any end of data that could deliver a message. The same holds for sent
     // outcomes riding along (`by.finishing`): nothing follows from them before that sync.
-    let claimed: Claimed[] = [];
+    let result: ClaimResult = { claimed: [], lost: [] };
     try {
-      claimed = this.wal.unsynced(() => this.claimTransaction.immediate(owner, now, leaseUntil, by));
+      result = this.wal.unsynced(() => this.claimTransaction.immediate(owner, now, leaseUntil, by));
     } catch (error) {
       if (error !== NOTHING_CLAIMED) throw error;
     }
-    if (claimed.length) for (const { row, outcome } of by.finishing ?? []) this.changed(row.id, outcome.state);
+    const { claimed, lost } = result;
+    if (claimed.length) {
+      this.announceRecorded(by.finishing ?? [], lost);
+      if (lost.length) by.leaseLost?.(lost);
+    }
     for (const { row } of claimed) this.changed(row.id, 'sending');
     return claimed;
   }
 
   private readonly claimTransaction: Transaction<typeof this.claimInTransaction>;
 
-  private claimInTransaction(owner: string, now: number, leaseUntil: number, by: ClaimBy): Claimed[] {
+  private claimInTransaction(owner: string, now: number, leaseUntil: number, by: ClaimBy): ClaimResult {
     // First, so that the finished messages no longer count as a connection in use.
-    for (const finished of by.finishing ?? []) this.applyFinish(finished, now);
+    const lost = (by.finishing ?? []).filter((finished) => !this.applyFinish(finished, now));
     const quotas = new Map((this.sql(ELIGIBLE_ACCOUNTS).all({ now }) as { id: number; quota: number }[]).map((a) => [a.id, a.quota]));
     const next = (accounts: number[], limit: number) =>
       this.sql(by.flush ? NEXT_FOR_FLUSH : NEXT_DUE).all({ now, accounts: JSON.stringify(accounts), limit }) as { id: number; account_id: number }[];
@@ -301,7 +314,7 @@ export class OutboxStore {
         ORDER BY message_id, position`).all(ids) as { message_id: number; address: string }[],
       (r) => r.message_id,
     );
-    return chosen.map(({ id }) => ({ row: rows.get(id)!, recipients: (recipients.get(id) ?? []).map((r) => r.address) }));
+    return { claimed: chosen.map(({ id }) => ({ row: rows.get(id)!, recipients: (recipients.get(id) ?? []).map((r) => r.address) })), lost };
   }
 
   /** Keep every message `owner` holds from expiring: they are being sent, or wait their turn on its connection. */
@@ -323,19 +336,27 @@ export class OutboxStore {
    * uncertain), so it is durable before the end of data, the one thing that can make the message
    * deliverable: committed without blocking on the disk, then the WAL is synced off the event loop
    * while the body goes out and the other connections keep sending.
+   *
+   * Only under the lease the message was claimed with (`row.lease_owner`): false when it has passed
+   * on (it expired and the message was taken over), and then the end of data must not be sent.
    */
-  async markBodyStarted(id: number): Promise<void> {
-    this.wal.unsynced(() => this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ?`).run(id));
+  async markBodyStarted(row: Pick<MessageRow, 'id' | 'lease_owner'>): Promise<boolean> {
+    const { changes } = this.wal.unsynced(() =>
+      this.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ? AND lease_owner = ? AND state = 'sending'`).run(row.id, row.lease_owner));
+    if (changes === 0) return false;
     await this.wal.sync();
+    return true;
   }
 
   /**
    * Sent outcomes committed without an fsync of their own: durable with the next WAL sync (the
-   * connection's next body mark), before which nothing follows from them.
+   * connection's next body mark), before which nothing follows from them. Returns those not
+   * recorded, as `finish` does.
    */
-  recordSent(attempts: readonly FinishedAttempt[], now = Date.now()): void {
-    this.wal.unsynced(() => this.finishTransaction(attempts, now));
-    for (const { row, outcome } of attempts) this.changed(row.id, outcome.state);
+  recordSent(attempts: readonly FinishedAttempt[], now = Date.now()): FinishedAttempt[] {
+    const lost = this.wal.unsynced(() => this.finishTransaction(attempts, now));
+    this.announceRecorded(attempts, lost);
+    return lost;
   }
 
   /** Everything committed so far made durable (a sender's last outcomes, before it reports them). */
@@ -348,15 +369,32 @@ export class OutboxStore {
     return this.wal.close();
   }
 
-  /** Close attempts durably: for each, the attempt row, the recipients and the message's new state, in one transaction. */
-  finish(attempts: readonly FinishedAttempt[], now = Date.now()): void {
-    this.finishTransaction(attempts, now);
-    for (const { row, outcome } of attempts) this.changed(row.id, outcome.state);
+  /**
+   * Close attempts durably: for each, the attempt row, the recipients and the message's new state, in
+   * one transaction. Each only under the lease it was claimed with: an attempt whose lease has passed
+   * on (it expired, and the message was taken over) records nothing, not even its attempt row, over
+   * whatever the new owner or the user made of the message. Returns those attempts.
+   */
+  finish(attempts: readonly FinishedAttempt[], now = Date.now()): FinishedAttempt[] {
+    const lost = this.finishTransaction(attempts, now);
+    this.announceRecorded(attempts, lost);
+    return lost;
   }
 
-  private readonly finishTransaction: Transaction<(attempts: readonly FinishedAttempt[], now: number) => void>;
+  private readonly finishTransaction: Transaction<(attempts: readonly FinishedAttempt[], now: number) => FinishedAttempt[]>;
 
-  private applyFinish({ row, startedAt, outcome }: FinishedAttempt, now: number): void {
+  /** False, with nothing written, when the attempt's lease has passed on. */
+  private applyFinish({ row, startedAt, outcome }: FinishedAttempt, now: number): boolean {
+    const { changes } = this
+      .sql(
+        `UPDATE messages SET state = @state, last_stage = @stage, last_reply = @reply, last_error = @error, not_before = @notBefore,
+           waiting_for_network = @waiting, sent_at = CASE WHEN @state = 'sent' THEN @now ELSE sent_at END,
+           lease_owner = NULL, lease_until = NULL, updated_at = @now
+         WHERE id = @id AND lease_owner = @owner AND state = 'sending'`,
+      )
+      .run({ id: row.id, owner: row.lease_owner, state: outcome.state, stage: outcome.stage, reply: outcome.reply, error: outcome.error,
+        notBefore: outcome.notBefore ?? row.not_before, waiting: outcome.waitingForNetwork ? 1 : 0, now });
+    if (changes === 0) return false;
     this
       .sql('INSERT INTO attempts (message_id, started_at, finished_at, stage, outcome, reply, error, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(row.id, startedAt, now, outcome.stage, outcome.state, outcome.reply, outcome.error, outcome.transcript);
@@ -364,15 +402,12 @@ export class OutboxStore {
       `UPDATE recipients SET state = ?, reply = ? WHERE message_id = ? AND address = ? AND state IN ('pending', 'deferred')`,
     );
     for (const r of outcome.recipients) setRecipient.run(r.state, r.reply, row.id, r.address);
-    this
-      .sql(
-        `UPDATE messages SET state = @state, last_stage = @stage, last_reply = @reply, last_error = @error, not_before = @notBefore,
-           waiting_for_network = @waiting, sent_at = CASE WHEN @state = 'sent' THEN @now ELSE sent_at END,
-           lease_owner = NULL, lease_until = NULL, updated_at = @now
-         WHERE id = @id`,
-      )
-      .run({ id: row.id, state: outcome.state, stage: outcome.stage, reply: outcome.reply, error: outcome.error,
-        notBefore: outcome.notBefore ?? row.not_before, waiting: outcome.waitingForNetwork ? 1 : 0, now });
+    return true;
+  }
+
+  /** The outcomes among `attempts` that were recorded, announced; the lost ones changed nothing. */
+  private announceRecorded(attempts: readonly FinishedAttempt[], lost: readonly FinishedAttempt[]): void {
+    for (const attempt of attempts) if (!lost.includes(attempt)) this.changed(attempt.row.id, attempt.outcome.state);
   }
 
   /**
