@@ -85,8 +85,8 @@ export function openCore(options: CoreOptions = {}): Core {
   emitter.setMaxListeners(0);
   const emit = <E extends keyof CoreEventMap>(event: E, ...payload: CoreEventMap[E]) => emitter.emit(event, ...payload);
   const secrets = options.secrets ?? osKeychain();
-  const accounts = new AccountStore(db, secrets, { extraCaCertificates: options.extraCaCertificates ?? [], oauth: new OAuth(secrets, options.oauth) });
   const outbox = new OutboxStore(db, dir, (id: number, state: MessageState) => emit('outboxChanged', { id, state }));
+  const accounts = new AccountStore(db, secrets, outbox, { extraCaCertificates: options.extraCaCertificates ?? [], oauth: new OAuth(secrets, options.oauth) });
   const limits = new ServerLimitStore(db);
   const sender = new OutboxSender(outbox, accounts, {
     ...options.sender,

@@ -1,5 +1,6 @@
 /** Identities, the one default account, and what removing an account does to its unsent mail. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { OutboxChange } from '../../preload/contract.ts';
 import { testCore, value } from '../helpers/core.ts';
 
 const account = (name: string, extra: object = {}) => ({ name, email: `${name.toLowerCase()}@example.org`, host: 'smtp.example.org', port: 465, security: 'tls' as const, ...extra });
@@ -51,5 +52,29 @@ describe('accounts', () => {
     expect(await value(api.outbox.list())).toMatchObject([{ id: queued.id, accountId: b.id, accountName: 'B', state: 'queued' }]);
     await value(api.accounts.remove(b.id, { queued: 'cancel' }));
     expect(await value(api.outbox.list())).toEqual([]);
+  });
+
+  it('are removed through the outbox store: each message cancelled or moved is announced, a refusal changes nothing', async () => {
+    const { api, core } = testCore(undefined);
+    const a = await value(api.accounts.save(account('A')));
+    const b = await value(api.accounts.save(account('B')));
+    const ids: number[] = [];
+    for (const subject of ['one', 'two']) ids.push((await value(api.outbox.send({ accountId: a.id, to: ['x@example.org'], subject, text: 'x', delaySeconds: 30 }))).id);
+    const seen: OutboxChange[] = [];
+    onTestFinished(core.events.on('outboxChanged', (change) => seen.push(change)));
+
+    expect(await api.accounts.remove(a.id, { queued: 'move' })).toMatchObject({ ok: false });
+    expect(seen).toEqual([]);
+    await value(api.accounts.remove(a.id, { queued: 'move', toAccountId: b.id }));
+    expect(seen).toEqual(ids.map((id) => ({ id, state: 'queued' })));
+    // The same frozen bytes (From: A's address), from B's envelope sender.
+    expect(ids.map((id) => core.outbox.row(id)).map((m) => [m.account_id, m.account_name, m.envelope_from, m.from_header])).toEqual(
+      ids.map(() => [b.id, 'B', 'b@example.org', 'a@example.org']),
+    );
+
+    seen.length = 0;
+    await value(api.accounts.remove(b.id, { queued: 'cancel' }));
+    expect(seen).toEqual(ids.map((id) => ({ id, state: 'cancelled' })));
+    expect(ids.map((id) => core.outbox.view(id).state)).toEqual(['cancelled', 'cancelled']);
   });
 });

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { z } from 'zod';
-import type { AccountInput, AccountView, ConnectionTestView, IdentityView, OAuthProvider, RemoveAccountOptions, Security, SignInInput } from '../../../preload/contract.ts';
+import type {
+  AccountInput, AccountView, ConnectionTestView, IdentityView, OAuthProvider, OutboxChange, RemoveAccountOptions, Security, SignInInput,
+} from '../../../preload/contract.ts';
 import type { Statement } from 'better-sqlite3';
 import { statements, type Db } from '../db/index.ts';
 import { parseMailbox } from '../compose/address.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
-import { UNSENT } from '../outbox/store.ts';
+import { UNSENT, type OutboxStore } from '../outbox/store.ts';
 import { probe } from '../smtp/probe.ts';
 import type { SmtpCredentials, SubmitTarget } from '../smtp/submit.ts';
 import { fetchCertificate, normaliseFingerprint, type Pin } from '../smtp/tls.ts';
@@ -91,13 +93,16 @@ export class AccountStore {
   private readonly secrets: SecretStore;
   private readonly options: AccountStoreOptions;
   private readonly oauth: OAuth;
+  /** The only writer of messages: an account's removal asks it to cancel or move the account's mail. */
+  private readonly outbox: OutboxStore;
 
   private readonly sql: (sql: string) => Statement;
 
-  constructor(db: Db, secrets: SecretStore, options: AccountStoreOptions = {}) {
+  constructor(db: Db, secrets: SecretStore, outbox: OutboxStore, options: AccountStoreOptions = {}) {
     this.db = db;
     this.sql = statements(db);
     this.secrets = secrets;
+    this.outbox = outbox;
     this.options = options;
     this.oauth = options.oauth ?? new OAuth(secrets);
   }
@@ -281,7 +286,9 @@ export class AccountStore {
    */
   async remove(id: number, options: z.output<typeof RemoveAccountOptions> = { queued: 'refuse' }): Promise<void> {
     const account = this.get(id);
-    this.db.transaction(() => {
+    // IMMEDIATE: no other process claims the account's mail between the checks and the deletion.
+    const changes = this.db.transaction((): OutboxChange[] => {
+      let changes: OutboxChange[] = [];
       const { waiting } = this.sql(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(id) as { waiting: number };
       if (waiting > 0) {
         const them = waiting === 1 ? 'it' : 'them';
@@ -294,23 +301,21 @@ export class AccountStore {
               `Account "${account.name}" still has ${waiting} message${waiting === 1 ? '' : 's'} in the outbox: cancel ${them}, or move ${them} to another account.`,
             );
           case 'cancel':
-            this.sql(`UPDATE messages SET state = 'cancelled', hold = NULL, updated_at = ? WHERE account_id = ? AND ${UNSENT}`).run(Date.now(), id);
+            changes = this.outbox.leaveAccount(id, null);
             break;
-          case 'move': {
+          case 'move':
             if (options.toAccountId === undefined || options.toAccountId === id) {
               throw invalid('toAccountId', `Choose the account that sends ${them} instead of "${account.name}".`);
             }
-            const target = this.get(options.toAccountId);
-            this
-              .sql(`UPDATE messages SET account_id = ?, account_name = ?, envelope_from = ?, updated_at = ? WHERE account_id = ? AND ${UNSENT}`)
-              .run(target.id, target.name, target.email, Date.now(), id);
+            changes = this.outbox.leaveAccount(id, this.get(options.toAccountId));
             break;
-          }
         }
       }
       this.sql('DELETE FROM accounts WHERE id = ?').run(id);
       this.ensureDefault();
-    })();
+      return changes;
+    }).immediate();
+    this.outbox.announce(changes);
     if (account.secretSource === 'keychain') await this.secrets.delete(account.secretRef);
     if (account.oauth) await this.oauth.forget(account.secretRef);
   }

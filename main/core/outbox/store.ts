@@ -7,7 +7,7 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AttemptView, DraftView, Hold, MessageState, MessageView, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
+import type { AttemptView, DraftView, Hold, MessageState, MessageView, OutboxChange, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
 import type { Statement, Transaction } from 'better-sqlite3';
 import { statements, WalSync, type Db } from '../db/index.ts';
 import { toDraftView } from '../drafts/store.ts';
@@ -457,6 +457,26 @@ export class OutboxStore {
       .sql(`SELECT min(m.not_before) AS due FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.state = 'queued' AND a.paused_reason IS NULL`)
       .get() as { due: number | null };
     return row.due ?? undefined;
+  }
+
+  /**
+   * The unsent mail of an account that is being removed, inside the caller's transaction (the
+   * account's deletion): cancelled (`to` null; it stays visible as cancelled), or handed to `to`,
+   * which sends the same frozen bytes from its own envelope sender. Returns the changes, for
+   * `announce` once that transaction has committed.
+   */
+  leaveAccount(accountId: number, to: { id: number; name: string; email: string } | null, now = Date.now()): OutboxChange[] {
+    const changed = to
+      ? this.sql(`UPDATE messages SET account_id = ?, account_name = ?, envelope_from = ?, updated_at = ? WHERE account_id = ? AND ${UNSENT} RETURNING id, state`)
+        .all(to.id, to.name, to.email, now, accountId)
+      : this.sql(`UPDATE messages SET state = 'cancelled', hold = NULL, updated_at = ? WHERE account_id = ? AND ${UNSENT} RETURNING id, state`)
+        .all(now, accountId);
+    return changed as OutboxChange[];
+  }
+
+  /** Tell the listeners of changes made by `leaveAccount`, once the caller's transaction has committed. */
+  announce(changes: readonly OutboxChange[]): void {
+    for (const { id, state } of changes) this.changed(id, state);
   }
 
   cancel(id: number, now = Date.now()): MessageView {
