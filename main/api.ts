@@ -27,6 +27,8 @@ export function createApi(core: Core): ApiImplementation {
     accounts: {
       list: () => core.accounts.views(),
       save: async (input) => core.accounts.view(await core.accounts.save(input)),
+      makeDefault: (id) => core.accounts.view(core.accounts.makeDefault(id)),
+      trustCertificate: async (id, fingerprint) => core.accounts.view(await core.accounts.trustCertificate(id, fingerprint)),
       remove: async (id, options) => {
         await core.accounts.remove(id, options);
         // Mail moved to another account may be due now.

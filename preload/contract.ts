@@ -447,6 +447,13 @@ export const contract = {
   accounts: {
     list: method(z.tuple([])).returns<AccountView[]>(),
     save: method(z.tuple([AccountInput])).returns<AccountView>(),
+    /** Make this account the default, changing nothing else about it (save writes every field as the caller read it). */
+    makeDefault: method(z.tuple([id])).returns<AccountView>(),
+    /**
+     * Pin the certificate the account's server presents now, if its SHA-256 fingerprint is this one (as
+     * the connection test showed it), changing nothing else about the account.
+     */
+    trustCertificate: method(z.tuple([id, line(200)])).returns<AccountView>(),
     remove: method(z.tuple([id, RemoveAccountOptions.optional()])).returns<null>(),
     /** The connection test: connect, EHLO, STARTTLS, AUTH, NOOP, RSET, QUIT, with the account's own settings. */
     test: method(z.tuple([id])).returns<ConnectionTestView>(),

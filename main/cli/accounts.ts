@@ -1,6 +1,6 @@
 /** `outbound account …` */
 import {
-  OAUTH_PROVIDERS, SECURITY_MODES, type AccountInput, type AccountView, type ConnectionTestView, type OAuthProvider, type Security,
+  OAUTH_PROVIDERS, SECURITY_MODES, type AccountInput, type AccountView, type ConnectionTestView, type OAuthProvider, type Result, type Security,
 } from '../../preload/contract.ts';
 import { OAUTH_PRESETS } from '../core/accounts/oauth.ts';
 import { AppError } from '../core/errors.ts';
@@ -102,9 +102,31 @@ async function signIn({ values, io, api }: Context, provider: OAuthProvider, bas
 }
 
 async function accountEdit(ctx: Context): Promise<number> {
-  const { values, io, api } = ctx;
+  const { io } = ctx;
   const account = find(ctx);
   if (!account) return EXIT.noUser;
+  const result = onlyOwnMethods(ctx.values) ? await changeOnly(ctx, account) : await saveEdit(ctx, account);
+  if (!result.ok) return report(io, result.error);
+  io.stdout(`Saved account "${result.value.name}" (id ${result.value.id}): ${describe(result.value)}.`);
+  return EXIT.ok;
+}
+
+/** Only --default and a --tls-fingerprint to pin: each has a method of its own, which changes that alone. */
+function onlyOwnMethods(values: Context['values']): boolean {
+  const given = Object.keys(values);
+  return given.length > 0 && given.every((name) => name === 'default' || (name === 'tls-fingerprint' && Boolean(optional(values, name)?.trim())));
+}
+
+/** Leaves everything else as it is now, rather than as this command read it: another window may be changing the account. */
+async function changeOnly({ values, api }: Context, account: AccountView): Promise<Result<AccountView>> {
+  const fingerprint = optional(values, 'tls-fingerprint');
+  const pinned = fingerprint === undefined ? { ok: true as const, value: account } : await api.accounts.trustCertificate(account.id, fingerprint);
+  return pinned.ok && values.default ? api.accounts.makeDefault(account.id) : pinned;
+}
+
+/** The flags over the account's stored settings, saved as a whole. */
+async function saveEdit(ctx: Context, account: AccountView): Promise<Result<AccountView>> {
+  const { values, api } = ctx;
   const current: AccountInput = {
     id: account.id, name: account.name, email: account.email, displayName: account.displayName, host: account.host, port: account.port,
     security: account.security, username: account.username ?? '', passwordCommand: account.passwordCommand ?? '',
@@ -114,10 +136,7 @@ async function accountEdit(ctx: Context): Promise<number> {
   if (values['no-pin']) changes.tlsFingerprint = '';
   const newSecret = await secret(ctx, false);
   // A new password replaces the account's password command (and the other way round).
-  const result = await api.accounts.save({ ...changes, ...(newSecret.password ? { passwordCommand: '' } : {}), ...newSecret } as AccountInput);
-  if (!result.ok) return report(io, result.error);
-  io.stdout(`Saved account "${result.value.name}" (id ${result.value.id}): ${describe(result.value)}.`);
-  return EXIT.ok;
+  return api.accounts.save({ ...changes, ...(newSecret.password ? { passwordCommand: '' } : {}), ...newSecret } as AccountInput);
 }
 
 async function accountRemove(ctx: Context): Promise<number> {
@@ -221,7 +240,8 @@ export const accountCommands: Record<string, Command> = {
   'account edit': {
     usage: `ACCOUNT [--name N] [--email ADDR] [--host H] [--port P] [--security S] ${SETTINGS_USAGE} [--no-pin]
               With --user and no --password-command, a new password is read from standard input
-              (empty: keep the stored one).`,
+              (empty: keep the stored one). --default and --tls-fingerprint given alone change
+              only that, whatever else another window changes meanwhile.`,
     options: { ...SETTINGS_OPTIONS, 'no-pin': { type: 'boolean' } },
     operands: 1,
     run: accountEdit,

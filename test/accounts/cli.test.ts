@@ -92,6 +92,17 @@ describe('outbound account', () => {
     expect(JSON.parse((await outbound(home, ['outbox', 'list', '--json'])).stdout)).toEqual([]);
   });
 
+  it('`account edit --default` alone makes the account the default and changes nothing else', async () => {
+    const home = tempHome();
+    const add = (name: string) => outbound(home, ['account', 'add', '--name', name, '--email', `${name}@outbound.test`, '--host', 'mail.outbound.test', '--port', '465', '--security', 'tls']);
+    expect((await add('work')).code).toBe(0);
+    expect((await add('home')).code).toBe(0);
+    const edit = await outbound(home, ['account', 'edit', 'home', '--default']);
+    expect(edit).toMatchObject({ code: 0, stdout: 'Saved account "home" (id 2): home@outbound.test via mail.outbound.test:465 (tls, no AUTH).\n' });
+    const accounts = JSON.parse((await outbound(home, ['account', 'list', '--json'])).stdout) as { name: string; isDefault: boolean }[];
+    expect(accounts.map((a) => [a.name, a.isDefault])).toEqual([['home', true], ['work', false]]);
+  });
+
   it('signs in with --oauth only with a client ID, saying so before any browser is involved', async () => {
     const home = tempHome();
     const add = (extra: string[]) => outbound(home, ['account', 'add', '--name', 'g', '--email', 'me@gmail.com', ...extra]);

@@ -8,7 +8,7 @@ import { testCore } from '../helpers/core.ts';
 describe('dispatch', () => {
   it('knows exactly the contract\'s channels', () => {
     expect([...methodChannels].sort()).toEqual(expect.arrayContaining([
-      'accounts.list', 'accounts.remove', 'accounts.save', 'outbox.cancel', 'outbox.connectivity', 'outbox.list', 'outbox.markSent',
+      'accounts.list', 'accounts.makeDefault', 'accounts.remove', 'accounts.save', 'accounts.trustCertificate', 'outbox.cancel', 'outbox.connectivity', 'outbox.list', 'outbox.markSent',
       'outbox.resend', 'outbox.retry', 'outbox.send', 'outbox.takeBack', 'sent.list', 'settings.get', 'settings.save',
     ]));
     expect(methodChannels.every((channel) => /^[a-z]+\.[a-zA-Z]+$/.test(channel))).toBe(true);
@@ -30,6 +30,9 @@ describe('dispatch', () => {
     ['accounts.remove', ['1']],
     ['accounts.remove', [-1]],
     ['accounts.remove', [1, 2]],
+    ['accounts.makeDefault', ['1']],
+    ['accounts.trustCertificate', [1]],
+    ['accounts.trustCertificate', [1, 'AB:CD\nInjected: yes']],
     ['accounts.save', [{ name: 'x' }]],
     ['accounts.save', [{ name: 'x', email: 'x@example.org', host: 'h.example.org', port: 587, security: 'ssl' }]],
     ['accounts.save', [{ name: 'x\nInjected: yes', email: 'x@example.org', host: 'h.example.org', port: 587, security: 'tls' }]],

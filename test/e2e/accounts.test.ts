@@ -4,15 +4,20 @@
  * and read the verdict and the transcript; a self-signed server is refused until they trust its
  * certificate after seeing its fingerprint; they add a From alias with its own signature; they sign
  * in with Google against a local OAuth2 server (the test plays the system browser, which the host
- * cannot open). Screenshots land in test-results/screenshots/.
+ * cannot open). "Trust this certificate" and "Make default" keep what another window changed after
+ * the page listed the account. Screenshots land in test-results/screenshots/.
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '../../main/api.ts';
 import { startBrowserHostForCore, type BrowserHost } from '../../main/browser-host/server.ts';
 import { openCore, type Core } from '../../main/core/index.ts';
+import { createDispatch } from '../../main/dispatch.ts';
+import { buildApi, type AccountInput } from '../../preload/contract.ts';
+import { value } from '../helpers/core.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import { testCertificates } from '../helpers/tls.ts';
 import { follow, startOAuthServer, type TestOAuthServer } from '../accounts/oauth-server.ts';
@@ -84,6 +89,17 @@ const nav = (name: string) => page.getByRole('navigation').getByRole('button', {
 const shot = (name: string) => page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage: true });
 const card = (name: string) => page.getByTestId('account').filter({ hasText: name });
 
+/** Another window (or the CLI) saves the account through the same contract, after the page listed it. */
+async function changeBehindThePage(name: string, changes: Partial<AccountInput>): Promise<void> {
+  const dispatch = createDispatch(createApi(core));
+  const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
+  const account = core.accounts.find(name);
+  await value(api.accounts.save({
+    id: account.id, name: account.name, email: account.email, displayName: account.displayName, host: account.host, port: account.port,
+    security: account.security, username: account.username ?? '', signature: account.signature, ...changes,
+  }));
+}
+
 describe('setting up an account from an address', () => {
   it('finds the server from the address alone, and the connection test shows the verdict and the transcript', async () => {
     await nav('Accounts').click();
@@ -126,10 +142,23 @@ describe('setting up an account from an address', () => {
     await expect.poll(() => report.locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/is not signed by an authority this system trusts \(it is self-signed\)/);
     await shot('accounts-self-signed-refused');
 
+    await changeBehindThePage('Home server', { signature: 'Written in another window' });
     await report.getByRole('button', { name: 'Trust this certificate' }).click();
     await expect.poll(() => card('Home server').getByTestId('test-report').locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/^Everything works/);
     expect(await card('Home server').textContent()).toContain('certificate pinned');
+    expect(core.accounts.find('Home server')).toMatchObject({ signature: 'Written in another window', pin: { fingerprint: expect.any(String) } });
     await shot('accounts-self-signed-pinned');
+    expect(pageProblems).toEqual([]);
+  });
+
+  it('makes an account the default without undoing what another window changed after the page listed it', async () => {
+    expect(await card('Home server').textContent()).not.toContain('Default');
+    await changeBehindThePage('Home server', { displayName: 'Ann at home', signature: 'Written in another window' });
+    await card('Home server').getByRole('button', { name: 'Make default' }).click();
+    await expect.poll(() => page.getByTestId('status-banner').textContent()).toBe('Home server is now the default account.');
+    await expect.poll(() => card('Home server').locator('.badge').textContent()).toBe('Default');
+    expect(core.accounts.find('Home server')).toMatchObject({ isDefault: true, displayName: 'Ann at home', signature: 'Written in another window' });
+    expect(core.accounts.find('example.test').isDefault).toBe(false);
     expect(pageProblems).toEqual([]);
   });
 });

@@ -165,7 +165,8 @@ export class AccountStore {
   async save(fields: AccountFields, signedIn?: SignedIn): Promise<Account> {
     const existing = fields.id === undefined ? undefined : this.get(fields.id);
     const { email, replyTo, host, identities, username, passwordCommand, password, source, oauth } = this.check(fields, existing, signedIn?.client);
-    const pin = await this.pinFor(fields, host, existing);
+    const given = fields.tlsFingerprint === undefined ? existing?.tlsFingerprint : fields.tlsFingerprint.trim();
+    const pin = given ? await this.pinFor(given, { host, port: fields.port, security: fields.security }, existing) : null;
 
     const secretRef = existing?.secretRef ?? randomUUID();
     if (signedIn) await this.oauth.keep(secretRef, signedIn.client, signedIn.grant);
@@ -221,7 +222,7 @@ export class AccountStore {
         accountId = Number(result.lastInsertRowid);
       }
       this.saveIdentities(accountId, identities);
-      if (fields.isDefault) this.makeDefault(accountId);
+      if (fields.isDefault) this.markDefault(accountId);
       else this.ensureDefault();
       return accountId;
     })();
@@ -272,6 +273,38 @@ export class AccountStore {
       else throw invalid('password', 'Enter the password (it is kept in the system keychain) or a password command.');
     }
     return { email, replyTo, host, identities, username, passwordCommand, password, source, oauth };
+  }
+
+  /**
+   * Make the account the default, and nothing else: `save` writes every field from what the caller
+   * read, which would undo what another window or the CLI changed meanwhile.
+   */
+  makeDefault(id: number): Account {
+    this.db.transaction(() => {
+      this.get(id); // not_found for an account removed meanwhile
+      this.markDefault(id);
+    })();
+    return this.get(id);
+  }
+
+  /**
+   * Pin the certificate the account's server presents now, if its SHA-256 fingerprint is the one
+   * given (the connection test showed it to the person), and change nothing else (see makeDefault).
+   */
+  async trustCertificate(id: number, fingerprint: string): Promise<Account> {
+    const account = this.get(id);
+    const pin = await this.pinFor(fingerprint, account, account);
+    // Only for the server whose certificate was fetched: it may have been edited meanwhile.
+    const { changes } = this
+      .sql('UPDATE accounts SET tls_fingerprint = ?, tls_certificate = ?, updated_at = ? WHERE id = ? AND host = ? AND port = ? AND security = ?')
+      .run(pin.fingerprint, pin.certificate, Date.now(), id, account.host, account.port, account.security);
+    if (changes === 0) {
+      const now = this.get(id); // not_found for an account removed meanwhile
+      throw new AppError('conflict', `Account "${now.name}" was changed to another server meanwhile: test its connection again before trusting a certificate.`, {
+        field: 'tlsFingerprint',
+      });
+    }
+    return this.get(id);
   }
 
   /** Stop sending for this account until it is saved again (new credentials): the reason is shown to the user. */
@@ -350,25 +383,24 @@ export class AccountStore {
   }
 
   /**
-   * The pin to store: none, the one already stored (same fingerprint, same server), or the
-   * certificate the server presents now — only if its fingerprint is the one the user gave.
+   * The pin for the fingerprint the user gave: the one already stored (same fingerprint, same
+   * server), or the certificate the server presents now — only if its fingerprint is that one.
    */
-  private async pinFor(fields: AccountFields, host: string, existing: Account | undefined): Promise<Pin | null> {
-    const given = fields.tlsFingerprint === undefined ? existing?.tlsFingerprint : fields.tlsFingerprint.trim();
-    if (!given) return null;
-    if (fields.security === 'none') throw invalid('tlsFingerprint', 'A certificate can only be pinned for a TLS or STARTTLS connection.');
+  private async pinFor(given: string, server: Pick<Account, 'host' | 'port' | 'security'>, existing: Account | undefined): Promise<Pin> {
+    const { host, port, security } = server;
+    if (security === 'none') throw invalid('tlsFingerprint', 'A certificate can only be pinned for a TLS or STARTTLS connection.');
     const fingerprint = normaliseFingerprint(given);
-    if (existing?.pin && existing.pin.fingerprint === fingerprint && existing.host === host && existing.port === fields.port) return existing.pin;
+    if (existing?.pin && existing.pin.fingerprint === fingerprint && existing.host === host && existing.port === port) return existing.pin;
     let presented;
     try {
-      presented = await fetchCertificate({ host, port: fields.port, security: fields.security });
+      presented = await fetchCertificate({ host, port, security });
     } catch (cause) {
-      throw new AppError('smtp_unreachable', `Could not fetch the certificate of ${host}:${fields.port} to pin it: ${(cause as Error).message}`, {
+      throw new AppError('smtp_unreachable', `Could not fetch the certificate of ${host}:${port} to pin it: ${(cause as Error).message}`, {
         field: 'tlsFingerprint', cause,
       });
     }
     if (presented.fingerprint !== fingerprint) {
-      throw new AppError('smtp_tls', `${host}:${fields.port} presents a certificate with SHA-256 fingerprint ${presented.fingerprint}, not ${fingerprint}. Nothing was pinned.`, {
+      throw new AppError('smtp_tls', `${host}:${port} presents a certificate with SHA-256 fingerprint ${presented.fingerprint}, not ${fingerprint}. Nothing was pinned.`, {
         field: 'tlsFingerprint',
       });
     }
@@ -386,7 +418,7 @@ export class AccountStore {
     }
   }
 
-  private makeDefault(id: number): void {
+  private markDefault(id: number): void {
     this.sql('UPDATE accounts SET is_default = 0 WHERE is_default = 1 AND id != ?').run(id);
     this.sql('UPDATE accounts SET is_default = 1 WHERE id = ?').run(id);
   }

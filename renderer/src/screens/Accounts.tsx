@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { AccountInput, AccountView, ApiError, ConnectionTestView, DiscoveryView, OAuthProvider, OAuthProviderView, Security } from '../../../preload/contract.ts';
+import type {
+  AccountInput, AccountView, ApiError, ConnectionTestView, DiscoveryView, OAuthProvider, OAuthProviderView, Result, Security,
+} from '../../../preload/contract.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
 import { noErrors, placeError, type FormErrors } from '../errors.ts';
@@ -190,8 +192,9 @@ export function Accounts() {
     }
   }
 
-  async function save(input: AccountInput, done: string) {
-    const result = await window.outbound.accounts.save(input);
+  /** A change of one thing about an account, made by its own method: nothing else is written back from this (maybe stale) list. */
+  async function change(call: Promise<Result<AccountView>>, done: string) {
+    const result = await call;
     if (!result.ok) {
       setListError(result.error.message);
       return;
@@ -240,7 +243,7 @@ export function Accounts() {
                     <TestReport
                       result={last}
                       onPin={(fingerprint) =>
-                        void save({ ...inputOf(formOf(account), account.id), tlsFingerprint: fingerprint }, `Pinned the certificate of ${account.host}.`).then(() =>
+                        void change(window.outbound.accounts.trustCertificate(account.id, fingerprint), `Pinned the certificate of ${account.host}.`).then(() =>
                           test(account),
                         )
                       }
@@ -256,7 +259,7 @@ export function Accounts() {
                         Test connection
                       </button>
                       {!account.isDefault && (
-                        <button type="button" onClick={() => void save({ ...inputOf(formOf(account), account.id), isDefault: true }, `${account.name} is now the default account.`)}>
+                        <button type="button" onClick={() => void change(window.outbound.accounts.makeDefault(account.id), `${account.name} is now the default account.`)}>
                           Make default
                         </button>
                       )}
