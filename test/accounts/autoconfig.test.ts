@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { discover, oauthProviderOf, parseAutoconfig } from '../../main/core/accounts/autoconfig.ts';
 import { closedPort } from '../helpers/net.ts';
 import { testCertificates } from '../helpers/tls.ts';
+import { BROKEN_RESOLVERS, startBrokenDnsServer } from '../helpers/dns.ts';
 import { startDnsServer, type TestDnsServer } from './dns.ts';
 import { startAccountsServer, type AccountsServer } from './servers.ts';
 
@@ -88,17 +89,19 @@ describe('finding the server from the address', () => {
     dns = await startDnsServer([]);
     const unreachable = `${await nowhere()}/config.xml`;
     const found = await discover('ann@example.test', {
-      guessHosts: (domain) => [`smtp.${domain}.invalid`, 'localhost'],
+      // A name the test's DNS does not know, and the server's address (no name: nothing to resolve).
+      guessHosts: (domain) => [`smtp.${domain}`, '127.0.0.1'],
       autoconfigUrls: () => [unreachable],
       dnsServers: [dns.server],
       guessPorts: [{ port: await closedPort(), security: 'starttls' }, { port: smtp.port, security: 'tls' }],
       extraCaCertificates: [(await testCertificates()).ca],
       timeoutMs: 2000,
     });
-    expect(found).toMatchObject({ source: 'guess', host: 'localhost', port: smtp.port, security: 'tls', username: 'ann@example.test' });
+    expect(found).toMatchObject({ source: 'guess', host: '127.0.0.1', port: smtp.port, security: 'tls', username: 'ann@example.test' });
     expect(found.tried.map((t) => t.source)).toEqual(['autoconfig', 'srv', 'srv', 'guess', 'guess', 'guess', 'guess']);
-    expect(found.tried[3]!.result).toMatch(/could not be found/);
-    expect(found.tried.at(-1)!.result).toBe(`localhost:${smtp.port} (tls)`);
+    expect(found.tried[3]!.result).toBe('the server name could not be found in DNS');
+    expect(found.tried.at(-1)!.result).toBe(`127.0.0.1:${smtp.port} (tls)`);
+    expect(dns.questions).toEqual(expect.arrayContaining(['A smtp.example.test', 'AAAA smtp.example.test']));
   });
 
   it('says plainly when nothing answered, listing what it tried', async () => {
@@ -107,5 +110,29 @@ describe('finding the server from the address', () => {
     const error = await discover('ann@nothing.invalid', { autoconfigUrls: () => [unreachable], dnsServers: [dns.server], guessPorts: [], timeoutMs: 1000 })
       .catch((e: Error) => e);
     expect((error as Error).message).toMatch(/^No server settings were found for nothing\.invalid\. Enter the server by hand .* Tried: .*_submissions\._tcp\.nothing\.invalid: no such record/);
+  });
+});
+
+describe.each(BROKEN_RESOLVERS)('discovery with a resolver that is broken (%s)', (mode) => {
+  it('says why each SRV record and guessed name was not found, and still finds the server at its address', async () => {
+    smtp = await startAccountsServer({ secure: true });
+    dns = await startBrokenDnsServer(mode);
+    const timeoutMs = 500;
+    const found = await discover('ann@example.test', {
+      autoconfigUrls: () => [],
+      dnsServers: [dns.server],
+      guessHosts: (domain) => [`smtp.${domain}`, '127.0.0.1'],
+      guessPorts: [{ port: smtp.port, security: 'tls' }],
+      extraCaCertificates: [(await testCertificates()).ca],
+      timeoutMs,
+    });
+    expect(found).toMatchObject({ source: 'guess', host: '127.0.0.1', port: smtp.port, security: 'tls' });
+    const why = { nxdomain: ['no such record', 'the server name could not be found in DNS'], silent: ['no answer within 0.5 s', 'no answer within 0.5 s'], refused: ['the DNS server refused to answer', 'the DNS server refused to answer'] }[mode];
+    expect(found.tried.map((t) => [t.from, t.result])).toEqual([
+      ['_submissions._tcp.example.test', why[0]],
+      ['_submission._tcp.example.test', why[0]],
+      [`smtp.example.test:${smtp.port}`, why[1]],
+      [`127.0.0.1:${smtp.port}`, `127.0.0.1:${smtp.port} (tls)`],
+    ]);
   });
 });

@@ -7,6 +7,7 @@
  * Plain-text settings are never suggested. The network endpoints are injectable for the tests.
  */
 import { Resolver } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { DiscoverySource, DiscoveryView, OAuthProvider, Security } from '../../../preload/contract.ts';
 import { parseMailbox } from '../compose/address.ts';
 import { AppError } from '../errors.ts';
@@ -55,7 +56,11 @@ export interface DiscoveryOptions {
   fetch?: typeof globalThis.fetch;
   /** The autoconfig XML locations to try for a domain, in order. */
   autoconfigUrls?: (domain: string, address: string) => string[];
-  /** DNS servers for the SRV look-ups, as `ip` or `ip:port` (default: the system's). */
+  /**
+   * DNS servers for the SRV look-ups, as `ip` or `ip:port` (default: the system's). When given, they
+   * also vet the guessed host names: a name they do not resolve is not tried (one they resolve is
+   * then connected to as sending would, through the system's resolver).
+   */
   dnsServers?: string[];
   /** The host names to guess for a domain (default: smtp.<domain>, mail.<domain>, <domain>). */
   guessHosts?: (domain: string) => string[];
@@ -132,8 +137,14 @@ export async function discover(input: string, options: DiscoveryOptions = {}): P
   const hosts = options.guessHosts?.(domain) ?? [`smtp.${domain}`, `mail.${domain}`, domain];
   const guesses = hosts.flatMap((host) => ports.map((p) => ({ host, ...p })));
   const timeouts = { connectMs: timeoutMs, greetingMs: timeoutMs, socketMs: timeoutMs };
+  const vetted = new Map(hosts.map((host) => [host, options.dnsServers ? addressProblem(resolver, host, timeoutMs) : Promise.resolve(null)]));
   const answers = await Promise.all(
-    guesses.map((g) => probe(g, { extraCaCertificates: options.extraCaCertificates ?? [], timeouts }).then((r) => (r.ok ? 'answers EHLO over TLS' : r.verdict))),
+    guesses.map(async (g) => {
+      const problem = await vetted.get(g.host);
+      if (problem) return problem;
+      const result = await probe(g, { extraCaCertificates: options.extraCaCertificates ?? [], timeouts });
+      return result.ok ? 'answers EHLO over TLS' : result.verdict;
+    }),
   );
   for (const [index, guess] of guesses.entries()) {
     const from = `${guess.host}:${guess.port}`;
@@ -166,9 +177,28 @@ export function parseAutoconfig(xml: string, address: string, from: string): Fou
   return undefined;
 }
 
+/** Why a guessed host cannot be tried, as the discovery's DNS servers see it; null when it has an address (or is one). */
+async function addressProblem(resolver: Resolver, host: string, timeoutMs: number): Promise<string | null> {
+  if (isIP(host) !== 0) return null;
+  const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+  if ((v4.status === 'fulfilled' && v4.value.length > 0) || (v6.status === 'fulfilled' && v6.value.length > 0)) return null;
+  const failed = [v4, v6].find((r) => r.status === 'rejected' && !NO_SUCH_NAME.has((r.reason as { code?: string }).code ?? ''));
+  return failed?.status === 'rejected' ? shortReason(failed.reason, timeoutMs) : 'the server name could not be found in DNS';
+}
+
+/** DNS answers that say the name (or the record) does not exist, as opposed to DNS failing. */
+const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA']);
+
+/** What a DNS server that did not help said, in words. */
+const DNS_FAILURES: Readonly<Record<string, string>> = {
+  EREFUSED: 'the DNS server refused to answer',
+  ESERVFAIL: 'the DNS server failed to answer',
+  ECONNREFUSED: 'no DNS server could be reached',
+};
+
 function shortReason(error: unknown, timeoutMs: number): string {
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError' || e.code === 'ETIMEOUT') return `no answer within ${timeoutMs / 1000} s`;
-  if (e.code === 'ENOTFOUND' || e.code === 'ENODATA') return 'no such record';
-  return e.cause?.code ?? e.code ?? e.message ?? String(error);
+  if (NO_SUCH_NAME.has(e.code ?? '')) return 'no such record';
+  return DNS_FAILURES[e.code ?? ''] ?? e.cause?.code ?? e.code ?? e.message ?? String(error);
 }
