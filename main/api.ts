@@ -8,6 +8,7 @@ import { oauthProviders } from './core/accounts/oauth.ts';
 import { AppError } from './core/errors.ts';
 import { draftOf, enqueueMessage } from './core/compose/enqueue.ts';
 import { parseMailto } from './core/compose/mailto.ts';
+import { controlNames } from './core/dns/check.ts';
 import type { Core } from './core/index.ts';
 
 export function createApi(core: Core): ApiImplementation {
@@ -79,7 +80,7 @@ export function createApi(core: Core): ApiImplementation {
       },
     },
     compose: {
-      checkDomains: (domains) => core.compose.domains.check(domains),
+      checkDomains: (domains, { accountId }) => core.compose.domains.check(domains, controlNames(core.accounts.get(accountId))),
       fromMailto: (url) => parseMailto(url),
       sizeLimit: (accountId) => {
         core.accounts.get(accountId); // not_found for an unknown account

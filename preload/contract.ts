@@ -259,7 +259,8 @@ export interface MailtoView {
 
 /**
  * A recipient domain's DNS answer: `ok` has MX (or A/AAAA), `no_mail` exists but takes no mail (null
- * MX, or no MX/A/AAAA), `nxdomain` does not exist, `unknown` could not be looked up (offline, timeout).
+ * MX, or no MX/A/AAAA), `nxdomain` does not exist, `unknown` could not be told (offline, timeout, DNS
+ * refused or failed, or DNS that did not find the sending account's own domain either).
  */
 export const DOMAIN_STATUSES = ['ok', 'no_mail', 'nxdomain', 'unknown'] as const;
 export type DomainStatus = (typeof DOMAIN_STATUSES)[number];
@@ -494,8 +495,12 @@ export const contract = {
     discard: method(z.tuple([id])).returns<null>(),
   },
   compose: {
-    /** Look up each recipient domain's mail servers (cached); never needed to send. */
-    checkDomains: method(z.tuple([z.array(line(253)).max(100)])).returns<DomainCheckView[]>(),
+    /**
+     * Look up each recipient domain's mail servers (cached); never needed to send. A domain is said
+     * not to exist (or to take no mail) only when the same DNS finds the sending account's own
+     * domain or server just then; otherwise, as when DNS fails or does not answer, it is `unknown`.
+     */
+    checkDomains: method(z.tuple([z.array(line(253)).max(100), z.object({ accountId: id })])).returns<DomainCheckView[]>(),
     /** Parse a `mailto:` URL (RFC 6068) into what the composer prefills. */
     fromMailto: method(z.tuple([z.string().max(100_000)])).returns<MailtoView>(),
     /** How large a message the account's server takes, and what that leaves for attachments. */

@@ -12,8 +12,8 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressObject } from 'mailparser';
 import { value } from '../helpers/core.ts';
-import { startDnsServer, type TestDnsServer } from '../helpers/dns.ts';
-import { chipsOf, chipTexts, startE2eApp, type E2eApp } from './app-page.ts';
+import { BROKEN_RESOLVERS, startBrokenDnsServer, startDnsServer, type TestDnsServer } from '../helpers/dns.ts';
+import { chipsOf, chipTexts, fillComposer, startE2eApp, type E2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
 /**
@@ -29,9 +29,10 @@ let page: Page;
 let dns: TestDnsServer;
 
 beforeAll(async () => {
-  // The recipients' domains have mail servers; "gmial.com", a typo, does not exist.
+  // The recipients' domains have mail servers; "gmial.com", a typo, does not exist. The account's own
+  // domain is there too: it shows the core that this DNS works, so its NXDOMAIN is believed.
   const mx = (name: string) => ({ type: 'MX' as const, name, ttl: 60, data: { preference: 10, exchange: `mx.${name}` } });
-  dns = await startDnsServer([mx('example.org'), mx('example.net')]);
+  dns = await startDnsServer([mx('example.org'), mx('example.net'), mx('outbound.test')]);
   app = await startE2eApp({}, { domainCheck: { servers: [dns.server], timeoutMs: 500 } });
   ({ page } = app);
   await value(app.api.accounts.save({
@@ -99,7 +100,8 @@ describe('composing like a real mail client', () => {
     await to.pressSequentially('frank@gmial.com');
     await to.blur();
     await page.getByTestId('compose-to-error').filter({ hasText: 'No such domain: “gmial.com” does not exist.' }).waitFor();
-    expect(await chipsOf(page, 'To').evaluateAll((chips) => chips.filter((c) => c.getAttribute('data-invalid')).map((c) => c.textContent))).toEqual(['frank@gmial.com×']);
+    expect(await flagged(page)).toEqual(['frank@gmial.com×']);
+    expect(await page.getByTestId('domains-unchecked').count()).toBe(0);
 
     await page.getByLabel('Bcc', { exact: true }).fill('boss@example.org');
     await page.getByLabel('Subject').fill(SUBJECT);
@@ -214,6 +216,39 @@ describe('composing like a real mail client', () => {
 
   it('ran without script errors or CSP violations', () => {
     expect(app.problems).toEqual([]);
+  });
+});
+
+/** The chips marked as wrong, across the recipient fields. */
+const flagged = (on: Page) => on.getByTestId('chip').evaluateAll((chips) => chips.filter((c) => c.getAttribute('data-invalid')).map((c) => c.textContent));
+
+describe.each(BROKEN_RESOLVERS)('composing behind a broken resolver (%s)', (mode) => {
+  let broken: TestDnsServer;
+  let behind: E2eApp;
+  beforeAll(async () => {
+    broken = await startBrokenDnsServer(mode);
+    behind = await startE2eApp({}, { domainCheck: { servers: [broken.server], timeoutMs: 300 } });
+    await value(behind.api.accounts.save({ name: 'Work', email: 'ann@outbound.test', host: '127.0.0.1', port: behind.smtp.port, security: 'starttls' }));
+    await value(behind.api.settings.save({ undoSeconds: 0 }));
+    await behind.page.reload();
+  });
+  afterAll(async () => {
+    await behind?.close();
+    await broken?.close();
+  });
+
+  it('flags no recipient, says quietly that the domains could not be checked, and sends at once', async () => {
+    const { page: on, smtp } = behind;
+    await fillComposer(on, { to: 'ann@example.org, bob@gmail.com, carol@gmial.com', cc: 'dave@example.net', subject: `Behind a broken resolver (${mode})` });
+    // The check has answered (unknown) before the send: what it says cannot race the click.
+    await on.getByTestId('domains-unchecked').filter({ hasText: 'could not be checked' }).waitFor();
+    expect(await flagged(on)).toEqual([]);
+    await on.getByRole('button', { name: 'Send', exact: true }).click();
+    const [received] = await smtp.waitForMessages(1);
+    expect([...received!.envelope.to].sort()).toEqual(['ann@example.org', 'bob@gmail.com', 'carol@gmial.com', 'dave@example.net']);
+    expect(await on.getByRole('group', { name: /recipient domains look wrong/ }).count()).toBe(0);
+    expect(broken.questions.length).toBeGreaterThan(0); // the check did ask this resolver
+    expect(behind.problems).toEqual([]);
   });
 });
 

@@ -144,6 +144,7 @@ function semanticCases(accountId: number): Case[] {
   return [
     ...idChannels.flatMap((channel) => missing.map((id) => ({ label: 'missing id', channel, args: [id] }))),
     { label: 'missing account', channel: 'outbox.send', args: [{ accountId: missing[0], to: ['ann@example.org'] }], expected: 'not_found' },
+    { label: 'missing account', channel: 'compose.checkDomains', args: [['example.org'], { accountId: missing[0] }], expected: 'not_found' },
     ...badRecipients.map((to) => ({ label: `recipient ${JSON.stringify(to).slice(0, 40)}`, channel: 'outbox.send', args: [{ accountId, to: [to] }], expected: 'invalid_input' as const })),
     ...['a@b', 'ann@exa mple.org', '@example.org', 'ann@-example.org', 'not an address', 'ann@example.org, bob@example.org']
       .map((email) => ({ label: `account email ${JSON.stringify(email)}`, channel: 'accounts.save', args: [{ ...account, email }], expected: 'invalid_input' as const })),

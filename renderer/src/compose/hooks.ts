@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AccountView, DomainStatus, DraftInput, SavedDraftView } from '../../../preload/contract.ts';
 import { addressProblem, domainOf, parseEntry } from './addresses.ts';
 
@@ -8,34 +8,47 @@ const DOMAIN_WARNINGS: Partial<Record<DomainStatus, (domain: string) => string>>
   no_mail: (d) => `“${d}” exists but takes no mail.`,
 };
 
+export interface DomainCheck {
+  /** Domains the check found wrong, with what to tell the person. */
+  warnings: ReadonlyMap<string, string>;
+  /** Some domain on screen could not be checked (DNS offline, failing, or not trustworthy just now). */
+  unchecked: boolean;
+}
+
 /**
- * Domain warnings for the recipients on screen: each new domain is looked up once (the core caches
- * too), a moment after typing stops; an unknown answer (offline) warns about nothing.
+ * The DNS check of the recipients' domains on screen: each new domain is looked up a moment after
+ * typing stops (the core caches too), for the From account, whose own domain and server tell the
+ * core whether DNS works. An unknown answer warns about nothing and is asked again when the
+ * recipients or From change.
  */
-export function useDomainWarnings(entries: readonly string[]): ReadonlyMap<string, string> {
+export function useDomainCheck(entries: readonly string[], accountId: number | null): DomainCheck {
   const statuses = useRef(new Map<string, DomainStatus>());
-  const [warnings, setWarnings] = useState<ReadonlyMap<string, string>>(new Map());
+  const [known, setKnown] = useState<ReadonlyMap<string, DomainStatus>>(new Map());
   const domains = [...new Set(entries.map((e) => parseEntry(e).address).filter((a) => addressProblem(a) === null).map(domainOf))].sort();
   const key = domains.join(' ');
 
   useEffect(() => {
-    const unknown = key.split(' ').filter((d) => d !== '' && !statuses.current.has(d));
-    if (unknown.length === 0) return;
+    const unanswered = key.split(' ').filter((d) => d !== '' && (statuses.current.get(d) ?? 'unknown') === 'unknown');
+    if (unanswered.length === 0 || accountId === null) return;
     const timer = setTimeout(() => {
-      void window.outbound.compose.checkDomains(unknown.slice(0, 100)).then((result) => {
+      void window.outbound.compose.checkDomains(unanswered.slice(0, 100), { accountId }).then((result) => {
         if (!result.ok) return;
         for (const { domain, status } of result.value) statuses.current.set(domain, status);
-        const next = new Map<string, string>();
-        for (const [domain, status] of statuses.current) {
-          const warn = DOMAIN_WARNINGS[status];
-          if (warn) next.set(domain, warn(domain));
-        }
-        setWarnings(next);
+        setKnown(new Map(statuses.current));
       });
     }, 400);
     return () => clearTimeout(timer);
-  }, [key]);
-  return warnings;
+  }, [key, accountId]);
+
+  const warnings = useMemo(() => {
+    const found = new Map<string, string>();
+    for (const [domain, status] of known) {
+      const warn = DOMAIN_WARNINGS[status];
+      if (warn) found.set(domain, warn(domain));
+    }
+    return found;
+  }, [known]);
+  return { warnings, unchecked: domains.some((d) => known.get(d) === 'unknown') };
 }
 
 export interface FromChoice {

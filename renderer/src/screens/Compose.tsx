@@ -6,7 +6,7 @@ import { Confirm } from '../components/Confirm.tsx';
 import { Field } from '../components/Field.tsx';
 import { addressProblem, parseEntry, splitRecipients } from '../compose/addresses.ts';
 import { Attachments, readAsBase64, readAsDataUrl } from '../compose/Attachments.tsx';
-import { fromChoices, openDraftId, useAutosave, useDomainWarnings, useSuggestions } from '../compose/hooks.ts';
+import { fromChoices, openDraftId, useAutosave, useDomainCheck, useSuggestions } from '../compose/hooks.ts';
 import { htmlToText, parseHtml, rememberInlinePicture, replaceTextSignature, textToHtml } from '../compose/html.ts';
 import { formatSize, ProgressBar, useSendProgress } from '../compose/progress.tsx';
 import { chipProblem, noRecipients, recipientEntries, RecipientField, type Recipients } from '../compose/RecipientField.tsx';
@@ -116,7 +116,8 @@ function Composer({ onGoTo, online, restored, reopened }: ComposeProps & { reope
   const signature = from?.signature ?? '';
   const suggestions = useSuggestions(accounts);
   const allEntries = KINDS.flatMap((k) => recipientEntries(message[k]));
-  const domainWarnings = useDomainWarnings(allEntries);
+  const domainCheck = useDomainCheck(allEntries, from?.accountId ?? null);
+  const domainWarnings = domainCheck.warnings;
 
   const update = (patch: Partial<Message>) => {
     setMessage((m) => ({ ...m, ...patch }));
@@ -378,6 +379,11 @@ function Composer({ onGoTo, online, restored, reopened }: ComposeProps & { reope
       {recipientField('to', 'To')}
       {recipientField('cc', 'Cc')}
       {recipientField('bcc', 'Bcc', 'Nobody sees Bcc recipients: each gets the message, and no one learns who else did.')}
+      {domainCheck.unchecked && (
+        <p className="hint" data-testid="domains-unchecked">
+          The recipients’ domains could not be checked: DNS gave no reliable answer just now. This does not stop sending.
+        </p>
+      )}
       <Field id="compose-subject" label="Subject" error={errors.fields.subject}>
         {(p) => <input {...p} value={message.subject} onChange={(e) => update({ subject: e.target.value })} autoComplete="off" />}
       </Field>
