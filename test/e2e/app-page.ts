@@ -12,6 +12,7 @@ import { createApi } from '../../main/api.ts';
 import { openCore, type Core, type CoreOptions } from '../../main/core/index.ts';
 import { createDispatch } from '../../main/dispatch.ts';
 import { buildApi, type OutboundApi } from '../../preload/contract.ts';
+import { withTestDns } from '../helpers/core.ts';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../helpers/smtp.ts';
 import { builtApp, screenshotsDir } from './built-app.ts';
 
@@ -32,7 +33,7 @@ export interface E2eApp {
 export async function startE2eApp(smtpOptions: SmtpServerOptions = {}, coreOptions: CoreOptions = {}): Promise<E2eApp> {
   const smtp = await startSmtpServer(smtpOptions);
   const home = coreOptions.home ?? (await mkdtemp(path.join(tmpdir(), 'outbound-e2e-')));
-  const core = openCore({ ...coreOptions, home, extraCaCertificates: [smtp.ca] });
+  const core = openCore({ ...withTestDns(coreOptions), home, extraCaCertificates: [smtp.ca] });
   const host = await startBrowserHostForCore(core, builtApp());
   await mkdir(screenshotsDir, { recursive: true });
   const browser = await chromium.launch({

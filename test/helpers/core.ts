@@ -8,6 +8,7 @@ import { createApi } from '../../main/api.ts';
 import { openCore, type Core, type CoreOptions } from '../../main/core/index.ts';
 import { createDispatch } from '../../main/dispatch.ts';
 import { buildApi, type OutboundApi } from '../../preload/contract.ts';
+import { defaultTestDns } from './dns.ts';
 import type { TestSmtpServer } from './smtp.ts';
 
 export function tempHome(): string {
@@ -23,10 +24,16 @@ export interface TestCore {
 }
 
 export function testCore(server: Pick<TestSmtpServer, 'ca'> | undefined, options: CoreOptions = {}): TestCore {
-  const core = openCore({ home: tempHome(), autoSend: false, ...(server ? { extraCaCertificates: [server.ca] } : {}), ...options });
+  const core = openCore({ home: tempHome(), autoSend: false, ...(server ? { extraCaCertificates: [server.ca] } : {}), ...withTestDns(options) });
   onTestFinished(() => core.close());
   const dispatch = createDispatch(createApi(core));
   return { core, api: buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined }) };
+}
+
+/** The core's DNS, unless the test gives its own: the test's default DNS server, which knows no names (never the host's resolver). */
+export function withTestDns(options: CoreOptions): CoreOptions {
+  const { server } = defaultTestDns();
+  return { ...options, domainCheck: { servers: [server], ...options.domainCheck }, discovery: { dnsServers: [server], ...options.discovery } };
 }
 
 /** An account for `server`, its password given by a password command (no keychain needed). */
