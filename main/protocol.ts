@@ -6,16 +6,16 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { contentTypeOf, rendererFileOf } from './renderer-files.ts';
+import { contentTypeOf, HEADER_ONLY_CSP, rendererFileOf } from './renderer-files.ts';
 
 const APP_SCHEME = 'app';
 const APP_HOST = 'outbound';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/** Identical to the meta CSP in renderer/index.html (test/static/shell-security.test.ts holds them together). */
+/** The meta CSP in renderer/index.html (test/static/shell-security.test.ts holds them together), and what only a header can say. */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; ${HEADER_ONLY_CSP}`;
 
 /** Must run before the app is ready: Chromium fixes the scheme table at start-up. */
 export function registerAppScheme(): void {

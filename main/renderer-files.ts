@@ -20,6 +20,13 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/**
+ * What the page's CSP header adds to its meta tag (renderer/index.html): the directives a <meta>
+ * policy cannot carry (Chromium ignores them there, with a console error), so both servers send them
+ * only as a header.
+ */
+export const HEADER_ONLY_CSP = "frame-ancestors 'none'";
+
 export const contentTypeOf = (file: string): string => CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 
 /**

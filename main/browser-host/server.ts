@@ -16,7 +16,7 @@ import { eventChannelOf, events, type ApiError, type EventName, type Result } fr
 import { createApi } from '../api.ts';
 import type { Core } from '../core/index.ts';
 import { createDispatch, type Dispatch } from '../dispatch.ts';
-import { contentTypeOf, rendererFileOf } from '../renderer-files.ts';
+import { contentTypeOf, HEADER_ONLY_CSP, rendererFileOf } from '../renderer-files.ts';
 
 export type Subscribe = (channel: string, listener: (payload: unknown) => void) => () => void;
 
@@ -113,7 +113,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const headers: Record<string, string> = { 'content-type': contentTypeOf(file) };
     if (file === path.join(rendererDir, 'index.html')) {
       const html = body.toString('utf8');
-      headers['content-security-policy'] = metaCspOf(html);
+      headers['content-security-policy'] = `${metaCspOf(html)}; ${HEADER_ONLY_CSP}`;
       body = Buffer.from(withBridge(html));
     }
     res.writeHead(200, { ...headers, 'content-length': String(body.length), ...COMMON_HEADERS });
@@ -225,7 +225,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** The page's own policy (renderer/index.html's meta tag), also sent as a header for what meta cannot do (frame-ancestors). */
+/** The page's own policy (renderer/index.html's meta tag), also sent as a header, which adds what a meta tag cannot carry. */
 function metaCspOf(html: string): string {
   const csp = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html)?.[1];
   if (!csp) throw new Error('index.html has no Content-Security-Policy meta tag; refusing to serve it without one.');

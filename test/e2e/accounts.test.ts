@@ -22,6 +22,7 @@ import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import { testCertificates } from '../helpers/tls.ts';
 import { follow, startOAuthServer, type TestOAuthServer } from '../accounts/oauth-server.ts';
 import { selfSigned, startAccountsServer, type AccountsServer } from '../accounts/servers.ts';
+import { problemsOf } from './app-page.ts';
 import { builtApp, screenshotsDir } from './built-app.ts';
 
 const USER = 'ann@example.test';
@@ -39,7 +40,7 @@ let core: Core;
 let host: BrowserHost;
 let browser: Browser;
 let page: Page;
-const pageProblems: string[] = [];
+let pageProblems: string[] = [];
 
 beforeAll(async () => {
   smtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD } });
@@ -66,10 +67,7 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().includes("'frame-ancestors'")) pageProblems.push(`console: ${message.text()}`);
-  });
+  pageProblems = problemsOf(page);
   await page.goto(`${host.url}#token=${host.token}`);
   page.setDefaultTimeout(8000);
 });

@@ -26,7 +26,18 @@ export interface E2eApp {
   page: Page;
   /** Script errors and console errors (CSP violations land here) seen in the page. */
   problems: string[];
+  /** Takes it all down, then fails if the page had any problem: no test file can forget to look. */
   close(): Promise<void>;
+}
+
+/** Every script error and console error (CSP violations land there) `page` will have, as they come. */
+export function problemsOf(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  return problems;
 }
 
 /** `coreOptions.home`, when given, is the caller's (kept for the secrets scan); otherwise a temporary one is made and removed. */
@@ -41,12 +52,7 @@ export async function startE2eApp(smtpOptions: SmtpServerOptions = {}, coreOptio
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const page = await browser.newPage({ viewport: { width: 1100, height: 820 } });
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    // Chromium notes that frame-ancestors has no effect in a meta tag; the host also sends it as a header.
-    if (message.type() === 'error' && !message.text().includes("'frame-ancestors'")) problems.push(`console: ${message.text()}`);
-  });
+  const problems = problemsOf(page);
   await page.goto(`${host.url}#token=${host.token}`);
   const dispatch = createDispatch(createApi(core));
   const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
@@ -58,6 +64,7 @@ export async function startE2eApp(smtpOptions: SmtpServerOptions = {}, coreOptio
       await core.close();
       await smtp.close();
       if (!coreOptions.home) await rm(home, { recursive: true, force: true });
+      if (problems.length > 0) throw new Error(`The page had errors:\n${problems.join('\n')}`);
     },
   };
 }

@@ -195,7 +195,8 @@ describe('browser host', () => {
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(index.body)?.[1];
     expect(meta).toContain("default-src 'none'");
-    expect(index.headers['content-security-policy']).toBe(meta);
+    // The header adds what a meta tag cannot carry.
+    expect(index.headers['content-security-policy']).toBe(`${meta}; frame-ancestors 'none'`);
     expect(index.body.indexOf('<script src="/bridge.js"></script>')).toBeGreaterThan(-1);
     expect(index.body.indexOf('<script src="/bridge.js"></script>')).toBeLessThan(index.body.indexOf('type="module"'));
 
