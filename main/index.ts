@@ -65,7 +65,7 @@ async function start(): Promise<void> {
   });
 
   // mailto: links (RFC 6068) open a prefilled composer: at launch, from a second launch, or on macOS by 'open-url'.
-  app.setAsDefaultProtocolClient('mailto');
+  app.setAsDefaultProtocolClient('mailto'); // eng-disable PROTOCOL_HANDLER_JS_CHECK reviewed a link only prefills the composer with recipients subject and plain text body and sends nothing
   const openMailto = (url: string): void => {
     const known = mainWindow !== undefined && !mainWindow.isDestroyed() && !mainWindow.webContents.isLoading();
     showWindow();
