@@ -10,6 +10,7 @@ import { OAuth, type OAuthOptions } from './accounts/oauth.ts';
 import { AccountStore } from './accounts/store.ts';
 import { osKeychain, type SecretStore } from './accounts/secrets.ts';
 import { AttachmentGate, removeUnusedStaging } from './compose/attachments.ts';
+import type { Clock } from './clock.ts';
 import { ServerLimitStore } from './compose/limits.ts';
 import { parseMailto } from './compose/mailto.ts';
 import { openDatabase, type Db } from './db/index.ts';
@@ -37,6 +38,8 @@ export interface CoreOptions {
   domainCheck?: DomainCheckOptions;
   /** The desktop file dialog (the Electron shell injects it); without it `attachments.pick` is unavailable. */
   pickFiles?: () => Promise<string[]>;
+  /** What the outbox goes by (due times, backoff, leases, giving up, the sender's wake-ups); default the real clock. */
+  clock?: Clock;
   /** Start the background sender (the app and the browser host); the CLI sends explicitly. Default true. */
   autoSend?: boolean;
   sender?: Omit<SenderOptions, 'submit'> & { submit?: Omit<NonNullable<SenderOptions['submit']>, 'extraCaCertificates'> };
@@ -85,7 +88,7 @@ export function openCore(options: CoreOptions = {}): Core {
   emitter.setMaxListeners(0);
   const emit = <E extends keyof CoreEventMap>(event: E, ...payload: CoreEventMap[E]) => emitter.emit(event, ...payload);
   const secrets = options.secrets ?? osKeychain();
-  const outbox = new OutboxStore(db, dir, (id: number, state: MessageState) => emit('outboxChanged', { id, state }));
+  const outbox = new OutboxStore(db, dir, (id: number, state: MessageState) => emit('outboxChanged', { id, state }), options.clock);
   const accounts = new AccountStore(db, secrets, outbox, { extraCaCertificates: options.extraCaCertificates ?? [], oauth: new OAuth(secrets, options.oauth) });
   const limits = new ServerLimitStore(db);
   const sender = new OutboxSender(outbox, accounts, {

@@ -52,9 +52,9 @@ export async function enqueueMessage(
   account: Account,
   fields: ComposeFields,
   context: ComposeContext,
-  { undoSeconds, now = Date.now() }: { undoSeconds: number; now?: number },
+  { undoSeconds }: { undoSeconds: number },
 ): Promise<number> {
-  const { notBefore, hold } = whenToSend(fields, undoSeconds, now);
+  const { notBefore, hold } = whenToSend(fields, undoSeconds, outbox.clock.now());
   const to = parseAddressList('to', fields.to);
   const cc = parseAddressList('cc', fields.cc);
   const bcc = parseAddressList('bcc', fields.bcc);

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { MessageView, SmtpCapabilities } from '../../../preload/contract.ts';
 import type { Account, AccountStore } from '../accounts/store.ts';
+import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { capabilitiesOf } from '../smtp/probe.ts';
 import { SmtpSession, type MessageHooks, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
@@ -68,9 +69,12 @@ export class OutboxSender {
   private readonly accounts: AccountStore;
   private readonly options: SenderOptions;
   private readonly leaseMs: number;
+  /** What due times, backoff and leases go by: the store's. */
+  private readonly clock: Clock;
   private running: Promise<void> | undefined;
   private again = false;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the wake-up for the next message due. */
+  private cancelWake: (() => void) | undefined;
   private stopped = true;
   /** Connections opened so far, for their lease owners. */
   private connections = 0;
@@ -79,6 +83,7 @@ export class OutboxSender {
     this.store = store;
     this.accounts = accounts;
     this.options = options;
+    this.clock = store.clock;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.connectivity = new Connectivity({
       targets: () => store.accountsWaitingForNetwork().flatMap((id) => {
@@ -114,7 +119,7 @@ export class OutboxSender {
       this.again = true;
       return;
     }
-    clearTimeout(this.timer);
+    this.cancelWake?.();
     this.running = this.pass({})
       .catch((error: unknown) => this.log('the sender stopped a pass', error))
       .finally(() => {
@@ -128,6 +133,14 @@ export class OutboxSender {
       });
   }
 
+  /**
+   * Resolves once the sender is idle: no pass running and none asked for. With a test's clock, after
+   * a kick or a wake-up it fired, what was due then has had its attempt.
+   */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** Attempt every queued message now, ignoring backoff (as `postqueue -f`); resolves when each has an outcome. */
   async flush(): Promise<void> {
     await this.running;
@@ -136,22 +149,23 @@ export class OutboxSender {
 
   /** Attempt one message now and resolve with how it ended. */
   async sendNow(id: number): Promise<MessageView> {
-    this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
+    const now = this.clock.now();
+    this.store.recoverExpiredLeases(now, isDeadOwner);
     const worker = this.worker();
-    const [claimed] = this.store.claim(worker.owner, Date.now(), Date.now() + this.leaseMs, { id });
+    const [claimed] = this.store.claim(worker.owner, now, now + this.leaseMs, { id });
     if (!claimed) {
       const { state } = this.store.row(id);
       if (state === 'sending') return this.store.view(id); // another process holds it
       if (state === 'queued') return this.store.view(id); // held back by the account's pause or limits
       throw new AppError('conflict', `Message ${id} is ${state}, not queued.`);
     }
-    const leases = this.keepLeases(worker);
+    const stopRenewing = this.keepLeases(worker);
     try {
       const carried: FinishedAttempt[] = [];
       await this.attempt(claimed, worker, carried);
       if (carried.length) this.leaseLost(this.store.finish(carried));
     } finally {
-      clearInterval(leases);
+      stopRenewing();
       worker.session?.close();
     }
     return this.store.view(id);
@@ -159,16 +173,16 @@ export class OutboxSender {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.cancelWake?.();
     this.connectivity.stop();
     await this.running;
   }
 
   private async pass(by: { flush?: boolean }): Promise<void> {
-    this.store.recoverExpiredLeases(Date.now(), isDeadOwner);
+    this.store.recoverExpiredLeases(this.clock.now(), isDeadOwner);
     const work = async () => {
       const worker = this.worker();
-      const leases = this.keepLeases(worker);
+      const stopRenewing = this.keepLeases(worker);
       /** Claimed messages waiting their turn on this connection. */
       let held: Claimed[] = [];
       /** Sent outcomes this connection carries: committed while a later message is with the server, or with the next claim (or below). */
@@ -181,7 +195,7 @@ export class OutboxSender {
         for (;;) {
           release();
           if (this.stopped && !by.flush) return;
-          const now = Date.now();
+          const now = this.clock.now();
           const limit = Math.max(1, Math.min(MAX_CLAIM_AHEAD, Math.floor(CLAIM_AHEAD_MS / (worker.msPerMessage ?? CLAIM_AHEAD_MS))));
           // Prefer the account whose connection is open: one connection carries its messages in turn.
           held = this.store.claim(worker.owner, now, now + this.leaseMs, {
@@ -196,7 +210,7 @@ export class OutboxSender {
           }
         }
       } finally {
-        clearInterval(leases);
+        stopRenewing();
         release();
         if (carried.length) this.leaseLost(this.store.finish(carried));
         worker.session?.close();
@@ -216,20 +230,25 @@ export class OutboxSender {
     return { owner: `${this.owner}/${this.connections}` };
   }
 
-  /** Renews the leases of every message the worker holds (being sent, or waiting its turn) while it works. */
-  private keepLeases(worker: Worker): NodeJS.Timeout {
-    const timer = setInterval(() => this.store.renewLeases(worker.owner, Date.now() + this.leaseMs), this.leaseMs / 3);
-    timer.unref();
-    return timer;
+  /** Renews the leases of every message the worker holds (being sent, or waiting its turn) while it works; returns what stops it. */
+  private keepLeases(worker: Worker): () => void {
+    let cancel: () => void;
+    const renewLater = () => {
+      cancel = this.clock.setTimer(() => {
+        this.store.renewLeases(worker.owner, this.clock.now() + this.leaseMs);
+        renewLater();
+      }, this.leaseMs / 3);
+    };
+    renewLater();
+    return () => cancel();
   }
 
   private sleep(): void {
     if (this.stopped) return;
     const due = this.store.nextDue();
-    const now = Date.now();
+    const now = this.clock.now();
     const wait = due === undefined ? MAX_SLEEP_MS : due <= now ? LIMITED_RETRY_MS : Math.min(due - now, MAX_SLEEP_MS);
-    this.timer = setTimeout(() => this.kick(), wait);
-    this.timer.unref();
+    this.cancelWake = this.clock.setTimer(() => this.kick(), wait);
   }
 
   /**
@@ -238,7 +257,8 @@ export class OutboxSender {
    * committed here. 'lost': the message's lease passed on meanwhile, and this attempt recorded nothing.
    */
   private async attempt({ row, recipients }: Claimed, worker: Worker, carried: FinishedAttempt[]): Promise<AttemptOutcome['state'] | 'lost'> {
-    const startedAt = Date.now();
+    const startedAt = this.clock.now();
+    const started = performance.now(); // how long sending takes, for claiming ahead: the real time, whatever the clock says
     const account = this.accountOf(row, worker);
     const hooks: MessageHooks = {
       beforeBody: async () => {
@@ -263,12 +283,12 @@ export class OutboxSender {
       ...this.options.retry,
       ...(account ? { maxQueueLifetimeMs: account.retryDays * 86_400_000 } : {}),
     };
-    const outcome = judge(result, { attempts: row.attempts, createdAt: row.created_at, recipients }, policy, Date.now());
+    const outcome = judge(result, { attempts: row.attempts, createdAt: row.created_at, recipients }, policy, this.clock.now());
     this.noteConnectivity(result);
     if (result.failure?.kind === 'auth' && account) {
       this.accounts.pause(account.id, `Sending is paused: ${result.failure.message} Save the account with the right credentials to resume.`);
     }
-    const took = Date.now() - startedAt;
+    const took = performance.now() - started;
     worker.msPerMessage = worker.msPerMessage === undefined ? took : 0.8 * worker.msPerMessage + 0.2 * took;
     const finished = { row, startedAt, outcome };
     if (outcome.state === 'sent' && worker.session?.open) carried.push(finished);

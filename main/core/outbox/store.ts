@@ -9,6 +9,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttemptView, DraftView, Hold, MessageState, MessageView, OutboxChange, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
 import type { Statement, Transaction } from 'better-sqlite3';
+import { systemClock, type Clock } from '../clock.ts';
 import { statements, WalSync, type Db } from '../db/index.ts';
 import { toDraftView } from '../drafts/store.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -177,9 +178,12 @@ export class OutboxStore {
   readonly dir: string;
   private readonly changed: (id: number, state: MessageState) => void;
   private readonly wal: WalSync;
+  /** What due times, leases and the rows' times go by (the sender and enqueue read it too). */
+  readonly clock: Clock;
 
-  constructor(db: Db, dir: string, changed: (id: number, state: MessageState) => void) {
+  constructor(db: Db, dir: string, changed: (id: number, state: MessageState) => void, clock: Clock = systemClock) {
     this.db = db;
+    this.clock = clock;
     this.sql = statements(db);
     this.wal = new WalSync(db);
     this.dir = dir;
@@ -195,7 +199,7 @@ export class OutboxStore {
   }
 
   /** Durable once it resolves: committed, then the WAL synced off the event loop. */
-  async insert(message: NewMessage, now = Date.now()): Promise<number> {
+  async insert(message: NewMessage, now = this.clock.now()): Promise<number> {
     const id = this.wal.unsynced(() => this.insertTransaction(message, now));
     await this.wal.sync();
     this.changed(id, 'queued');
@@ -353,7 +357,7 @@ export class OutboxStore {
    * connection's next body mark), before which nothing follows from them. Returns those not
    * recorded, as `finish` does.
    */
-  recordSent(attempts: readonly FinishedAttempt[], now = Date.now()): FinishedAttempt[] {
+  recordSent(attempts: readonly FinishedAttempt[], now = this.clock.now()): FinishedAttempt[] {
     const lost = this.wal.unsynced(() => this.finishTransaction(attempts, now));
     this.announceRecorded(attempts, lost);
     return lost;
@@ -375,7 +379,7 @@ export class OutboxStore {
    * on (it expired, and the message was taken over) records nothing, not even its attempt row, over
    * whatever the new owner or the user made of the message. Returns those attempts.
    */
-  finish(attempts: readonly FinishedAttempt[], now = Date.now()): FinishedAttempt[] {
+  finish(attempts: readonly FinishedAttempt[], now = this.clock.now()): FinishedAttempt[] {
     const lost = this.finishTransaction(attempts, now);
     this.announceRecorded(attempts, lost);
     return lost;
@@ -416,7 +420,7 @@ export class OutboxStore {
    * been delivered and goes back to the queue; with it, it may have been, so it becomes `uncertain`
    * and waits for the user.
    */
-  recoverExpiredLeases(now = Date.now(), isDeadOwner: (owner: string) => boolean = () => false): number {
+  recoverExpiredLeases(now = this.clock.now(), isDeadOwner: (owner: string) => boolean = () => false): number {
     const dead = (this.sql(`SELECT DISTINCT lease_owner AS owner FROM messages WHERE state = 'sending'`).all() as { owner: string }[])
       .map((r) => r.owner)
       .filter(isDeadOwner);
@@ -437,7 +441,7 @@ export class OutboxStore {
   }
 
   /** The network is back: whatever waited for it is due now. */
-  networkBack(now = Date.now()): void {
+  networkBack(now = this.clock.now()): void {
     const rows = this
       .sql(`UPDATE messages SET not_before = @now, waiting_for_network = 0 WHERE state = 'queued' AND waiting_for_network = 1 AND not_before > @now RETURNING id`)
       .all({ now }) as { id: number }[];
@@ -465,7 +469,7 @@ export class OutboxStore {
    * which sends the same frozen bytes from its own envelope sender. Returns the changes, for
    * `announce` once that transaction has committed.
    */
-  leaveAccount(accountId: number, to: { id: number; name: string; email: string } | null, now = Date.now()): OutboxChange[] {
+  leaveAccount(accountId: number, to: { id: number; name: string; email: string } | null, now = this.clock.now()): OutboxChange[] {
     const changed = to
       ? this.sql(`UPDATE messages SET account_id = ?, account_name = ?, envelope_from = ?, updated_at = ? WHERE account_id = ? AND ${UNSENT} RETURNING id, state`)
         .all(to.id, to.name, to.email, now, accountId)
@@ -479,25 +483,25 @@ export class OutboxStore {
     for (const { id, state } of changes) this.changed(id, state);
   }
 
-  cancel(id: number, now = Date.now()): MessageView {
+  cancel(id: number, now = this.clock.now()): MessageView {
     this.transition(id, ['queued', 'failed', 'uncertain'], 'cancelled', now, 'it is being sent right now or has already been sent');
     return this.view(id);
   }
 
   /** Queue a queued or failed message for an attempt right away. */
-  retry(id: number, now = Date.now()): MessageView {
+  retry(id: number, now = this.clock.now()): MessageView {
     this.transition(id, ['queued', 'failed'], 'queued', now, 'only queued or failed messages can be retried');
     return this.view(id);
   }
 
   /** The user judged an uncertain message lost: the same bytes, the same Message-ID, once more. */
-  resend(id: number, now = Date.now()): MessageView {
+  resend(id: number, now = this.clock.now()): MessageView {
     this.transition(id, ['uncertain'], 'queued', now, 'only a message whose delivery is uncertain can be sent again this way');
     return this.view(id);
   }
 
   /** The user judged an uncertain message delivered. */
-  markSent(id: number, now = Date.now()): MessageView {
+  markSent(id: number, now = this.clock.now()): MessageView {
     this.db.transaction(() => {
       this.transition(id, ['uncertain'], 'sent', now, 'only a message whose delivery is uncertain can be marked as sent');
       this.sql('UPDATE messages SET sent_at = ? WHERE id = ?').run(now, id);
@@ -535,6 +539,7 @@ export class OutboxStore {
   /**
    * Delete frozen files that no row points at: a crash between writing the file and committing its
    * row. Only old ones — another process on this directory may be between those two steps right now.
+   * Their age is the file system's, so by the real clock.
    */
   async removeOrphanFiles(olderThanMs = ORPHAN_AGE_MS, now = Date.now()): Promise<void> {
     const known = new Set((this.sql('SELECT raw_file FROM messages').all() as { raw_file: string }[]).map((r) => r.raw_file));
@@ -577,7 +582,7 @@ export class OutboxStore {
       from: row.from_header,
       subject: row.subject,
       state: row.state,
-      hold: row.state === 'queued' && row.not_before > Date.now() ? row.hold : null,
+      hold: row.state === 'queued' && row.not_before > this.clock.now() ? row.hold : null,
       recipients: (byMessage.get(row.id) ?? []).map((r) => ({ address: r.address, kind: r.kind, state: r.state, reply: r.reply })),
       createdAt: iso(row.created_at)!,
       notBefore: row.state === 'queued' ? iso(row.not_before) : null,
