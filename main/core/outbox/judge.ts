@@ -71,7 +71,7 @@ export function judge(result: SubmitResult, attempted: Attempted, policy: RetryP
           recipients: [],
         };
       }
-      if (expired) return { ...base, state: 'failed', reply, error: `Gave up after ${days(policy)}: ${said}`, recipients: [] };
+      if (expired) return { ...base, state: 'failed', reply, error: `Gave up after ${lifetime(policy)}: ${said}`, recipients: [] };
       return {
         ...base, state: 'queued', reply, error: `${said} Will retry as soon as the server can be reached.`,
         notBefore: later(policy.networkRetryMs), waitingForNetwork: true, recipients: [],
@@ -89,7 +89,7 @@ export function judge(result: SubmitResult, attempted: Attempted, policy: RetryP
       if (temporary && !expired) {
         return { ...base, state: 'queued', reply, error: `${said} Will retry.`, notBefore: later(backoff), recipients };
       }
-      const prefix = temporary ? `Gave up after ${days(policy)}: ` : '';
+      const prefix = temporary ? `Gave up after ${lifetime(policy)}: ` : '';
       return { ...base, state: 'failed', reply, error: `${prefix}${said}`, recipients };
     }
     case 'auth':
@@ -107,4 +107,9 @@ function recipientState(code: number | null, expired: boolean): RecipientState {
 /** Nodemailer's messages and servers' replies end without a full stop; ours go on after them. */
 const sentence = (text: string): string => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
-const days = (policy: RetryPolicy): string => `${Math.round(policy.maxQueueLifetimeMs / 86_400_000)} days`;
+/** How long the account keeps trying, in words: "5 days", "1 day", "12 hours", "15 minutes" (retryDays may be a fraction). */
+function lifetime({ maxQueueLifetimeMs: ms }: RetryPolicy): string {
+  const [count, unit] = ms >= 86_400_000 ? [ms / 86_400_000, 'day'] : ms >= 3_600_000 ? [ms / 3_600_000, 'hour'] : [ms / MINUTE, 'minute'];
+  const n = Math.round(count);
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
