@@ -1,5 +1,4 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesDir } from '../../main/core/paths.ts';
@@ -206,11 +205,13 @@ describe('the body mark and the end of data', () => {
   it('the end of data, which alone makes the message deliverable, waits until the mark is durable', async () => {
     server = await startSmtpServer();
     let durable!: () => void;
+    let settled = false;
     const sending = submit({ host: server.host, port: server.port, security: 'none' }, envelope, frozen(), {
       beforeBody: () => new Promise<void>((resolve) => (durable = resolve)),
-    });
-    await sleep(300);
-    expect(server.messages).toHaveLength(0); // the body may be out; the final dot is not
+    }).finally(() => (settled = true));
+    // The body goes out while the mark is being made durable; the end of data does not.
+    await server.until(() => server.bodiesBegun === 1, 'the body');
+    expect([server.bodiesEnded, server.messages.length, settled]).toEqual([0, 0, false]);
     durable();
     const result = await sending;
     expect(result).toMatchObject({ stage: 'final', bodyWritten: true, accepted: ['ann@example.org'] });
@@ -223,7 +224,7 @@ describe('the body mark and the end of data', () => {
       beforeBody: () => Promise.reject(new Error('disk full')),
     });
     expect(result).toMatchObject({ bodyWritten: false, failure: { kind: 'local' } });
-    await sleep(100);
-    expect(server.messages).toHaveLength(0);
+    await server.until(() => server.connectionsClosed === 1, 'the connection to close');
+    expect([server.bodiesEnded, server.messages.length]).toEqual([0, 0]);
   });
 });

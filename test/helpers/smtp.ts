@@ -46,7 +46,15 @@ export interface TestSmtpServer {
   port: number;
   ca: string;
   messages: ReceivedMessage[];
+  /** Message bodies whose first bytes have arrived: the end of data may still be to come, or never. */
+  bodiesBegun: number;
+  /** Of those, the ones whose end of data arrived. */
+  bodiesEnded: number;
+  /** Connections closed, each counted once everything that came on it has been handled (a message received in full is in `messages`). */
+  connectionsClosed: number;
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
+  /** Resolves once `condition` holds; it is looked at whenever a body begins or ends, a message is received or a connection closes. */
+  until(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +65,12 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const messages: ReceivedMessage[] = [];
   const later = (answer: () => void) => (options.slowMs ? setTimeout(answer, options.slowMs) : answer());
   const waiters = new Set<() => void>();
+  const counts = { bodiesBegun: 0, bodiesEnded: 0, connectionsClosed: 0 };
+  const changed = () => {
+    for (const wake of waiters) wake();
+  };
+  /** Each connection's message being handled, which its close waits for. */
+  const handling = new Map<string, Promise<void>>();
   const serverOptions: SMTPServerOptions = {
     key, cert,
     secure: options.secure ?? false,
@@ -85,10 +99,17 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('data', (chunk: Buffer) => {
+        if (chunks.push(chunk) === 1) {
+          counts.bodiesBegun += 1;
+          changed();
+        }
+      });
       stream.on('end', () => {
+        counts.bodiesEnded += 1;
+        changed();
         const raw = Buffer.concat(chunks);
-        simpleParser(raw).then((parsed) => {
+        const handled = simpleParser(raw).then((parsed) => {
           const message: ReceivedMessage = {
             envelope: {
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -101,10 +122,18 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           const reply = options.data?.(message);
           if (reply) return callback(replyError(reply));
           messages.push(message);
-          for (const wake of waiters) wake();
+          changed();
           if (options.dropAfterData?.(message)) return dropConnection(session.id);
           return later(() => callback(null, `2.0.0 Ok: queued as T${messages.length}`));
         }, callback);
+        handling.set(session.id, handled);
+      });
+    },
+    onClose(session) {
+      void (handling.get(session.id) ?? Promise.resolve()).finally(() => {
+        handling.delete(session.id);
+        counts.connectionsClosed += 1;
+        changed();
       });
     },
   };
@@ -123,27 +152,42 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const address = server.server.address();
   if (!address || typeof address === 'string') throw new Error('smtp-server did not bind a TCP port');
 
+  const until = (condition: () => boolean, what: string, timeoutMs = 15_000) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!condition()) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        const { bodiesBegun, bodiesEnded, connectionsClosed } = counts;
+        reject(new Error(`the SMTP server waited ${timeoutMs} ms for ${what}; it has ${messages.length} message(s) (bodies begun ${bodiesBegun}, ended ${bodiesEnded}; connections closed ${connectionsClosed})`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+
   return {
     host: '127.0.0.1',
     port: address.port,
     ca,
     messages,
-    waitForMessages(count, timeoutMs = 15_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (messages.length < count) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(messages.slice(0, count));
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`expected ${count} message(s) at the SMTP server, got ${messages.length} in ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
+    get bodiesBegun() {
+      return counts.bodiesBegun;
     },
+    get bodiesEnded() {
+      return counts.bodiesEnded;
+    },
+    get connectionsClosed() {
+      return counts.connectionsClosed;
+    },
+    async waitForMessages(count, timeoutMs) {
+      await until(() => messages.length >= count, `${count} message(s)`, timeoutMs);
+      return messages.slice(0, count);
+    },
+    until,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
