@@ -210,7 +210,7 @@ describe('the body mark and the end of data', () => {
       beforeBody: () => new Promise<void>((resolve) => (durable = resolve)),
     }).finally(() => (settled = true));
     // The body goes out while the mark is being made durable; the end of data does not.
-    await server.until(() => server.bodiesBegun === 1, 'the body');
+    await server.until(() => server!.bodiesBegun === 1, 'the body');
     expect([server.bodiesEnded, server.messages.length, settled]).toEqual([0, 0, false]);
     durable();
     const result = await sending;
@@ -224,7 +224,7 @@ describe('the body mark and the end of data', () => {
       beforeBody: () => Promise.reject(new Error('disk full')),
     });
     expect(result).toMatchObject({ bodyWritten: false, failure: { kind: 'local' } });
-    await server.until(() => server.connectionsClosed === 1, 'the connection to close');
+    await server.until(() => server!.connectionsClosed === 1, 'the connection to close');
     expect([server.bodiesEnded, server.messages.length]).toEqual([0, 0]);
   });
 });

@@ -70,7 +70,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     for (const wake of waiters) wake();
   };
   /** Each connection's message being handled, which its close waits for. */
-  const handling = new Map<string, Promise<void>>();
+  const handling = new Map<string, Promise<unknown>>();
   const serverOptions: SMTPServerOptions = {
     key, cert,
     secure: options.secure ?? false,
