@@ -1,8 +1,25 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
+import localRules from './.eslint/code-layering.js';
 
-/** The only files that may load Electron: the thin shell. Everything else runs under plain Node or Chromium. */
-const electronShell = ['main/index.ts', 'main/window.ts', 'main/ipc.ts', 'main/protocol.ts', 'preload/index.ts'];
+/**
+ * The layers, by where their code runs (ARCHITECTURE.md, "Layers"). A file belongs to the layer of its
+ * folder; it may import its own layer and those listed. Only the Electron shell and the Electron
+ * preload may load `electron`; the layers that run in Chromium (or everywhere) may not use Node.
+ */
+const LAYERS = [
+  { name: 'common', folders: ['preload/common'], mayImport: [], modules: { node: false } },
+  { name: 'core', folders: ['main/core'], mayImport: ['common'] },
+  { name: 'hosts', folders: ['main/hosts'], mayImport: ['common', 'core'] },
+  { name: 'cli', folders: ['main/cli'], mayImport: ['common', 'core', 'hosts'] },
+  { name: 'electron-main', folders: ['main/electron'], mayImport: ['common', 'core', 'hosts'], modules: { electron: true } },
+  { name: 'electron-preload', folders: ['preload/electron'], mayImport: ['common'], modules: { electron: true, node: false } },
+  { name: 'browser-preload', folders: ['preload/browser'], mayImport: ['common'], modules: { node: false } },
+  { name: 'renderer', folders: ['renderer'], mayImport: ['common'], modules: { node: false } },
+  // The shell's tests load it against a stand-in `electron` (vi.mock), never the real one.
+  { name: 'test', folders: ['test'], mayImport: ['common', 'core', 'hosts', 'cli', 'electron-main', 'electron-preload', 'browser-preload', 'renderer'] },
+  { name: 'bench', folders: ['bench'], mayImport: ['common', 'core', 'hosts', 'cli', 'test'] },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', '**/*.d.ts'] },
@@ -17,24 +34,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
-    ignores: electronShell,
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'Only the Electron shell (main/index.ts, window.ts, ipc.ts, protocol.ts, preload/index.ts) may import electron; the core must run under plain Node.' }],
-      }],
-    },
-  },
-  {
-    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The renderer talks to main only through window.outbound.' }],
-        patterns: [
-          { group: ['**/main/**', '../main/*', '../../main/*'], message: 'The renderer must not import main/: use window.outbound.' },
-          // preload/common/ runs everywhere, so the renderer may use its code; from the rest of preload/ (the contract) only types.
-          { regex: '(^|/)preload/(?!common/)|(^|/)preload/common/.*\\.\\.', allowTypeImports: true, message: 'The renderer may only `import type` from preload/ (the contract), except from preload/common/.' },
-        ],
-      }],
-    },
+    plugins: { local: localRules },
+    rules: { 'local/code-layering': ['error', { layers: LAYERS }] },
   },
 );

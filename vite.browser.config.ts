@@ -11,7 +11,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2023',
     lib: {
-      entry: 'preload/browser.ts',
+      entry: 'preload/browser/bridge.ts',
       formats: ['iife'],
       name: 'outboundBridge',
       fileName: () => 'bridge.js',

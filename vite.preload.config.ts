@@ -8,14 +8,14 @@ export default defineConfig({
   publicDir: false,
   build: {
     outDir: 'dist/preload',
-    // build:main runs first and puts dist/preload/contract.js here (dist/main imports it); this build
+    // build:main runs first and puts dist/preload/common/ here (dist/main imports it); this build
     // only ever writes index.cjs, which it overwrites.
     emptyOutDir: false,
     target: 'node22',
     minify: false,
     sourcemap: false,
     lib: {
-      entry: 'preload/index.ts',
+      entry: 'preload/electron/index.ts',
       formats: ['cjs'],
       fileName: () => 'index.cjs',
     },

@@ -18,10 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
-import { buildApi } from '../preload/contract.ts';
-import { createApi } from '../main/api.ts';
+import { buildApi } from '../preload/common/contract/index.ts';
+import { createApi } from '../main/hosts/api.ts';
 import { openCore } from '../main/core/index.ts';
-import { createDispatch } from '../main/dispatch.ts';
+import { createDispatch } from '../main/hosts/dispatch.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,6 @@
 /** What every `outbound` command shares: its context, exit codes, argument helpers and error reporting. */
 import type { parseArgs } from 'node:util';
-import type { ApiError, OutboundApi, Result } from '../../preload/contract.ts';
+import type { ApiError, OutboundApi, Result } from '../../preload/common/contract/index.ts';
 import type { Core } from '../core/index.ts';
 
 /** sysexits(3), as sendmail's: scripts already know them. */

@@ -1,4 +1,4 @@
-import type { ApiError, ErrorCode } from '../../preload/contract.ts';
+import type { ApiError, ErrorCode } from '../../preload/common/contract/index.ts';
 
 /** An error a person can act on; crosses the bridge as `{ ok: false, error }`. */
 export class AppError extends Error {

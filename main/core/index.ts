@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import type { Connectivity, MailtoView, MessageState, OutboxChange, SendProgress } from '../../preload/contract.ts';
+import type { Connectivity, MailtoView, MessageState, OutboxChange, SendProgress } from '../../preload/common/contract/index.ts';
 import type { DiscoveryOptions } from './accounts/autoconfig.ts';
 import { OAuth, type OAuthOptions } from './accounts/oauth.ts';
 import { AccountStore } from './accounts/store.ts';

@@ -1,5 +1,5 @@
 /** User preferences kept in the data directory, so the app and the CLI agree. */
-import type { Settings } from '../../preload/contract.ts';
+import type { Settings } from '../../preload/common/contract/index.ts';
 import type { Db } from './db/index.ts';
 
 const DEFAULTS: Settings = { undoSeconds: 5 };

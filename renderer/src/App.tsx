@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { DraftView, MailtoView, MessageView } from '../../preload/contract.ts';
+import type { DraftView, MailtoView, MessageView } from '../../preload/common/contract/index.ts';
 import { useConnectivity } from './hooks.ts';
 import { Drafts } from './compose/Drafts.tsx';
 import { Accounts } from './screens/Accounts.tsx';

@@ -1,4 +1,4 @@
-import type { ApiError } from '../../preload/contract.ts';
+import type { ApiError } from '../../preload/common/contract/index.ts';
 
 export interface FormErrors<F extends string> {
   /** Messages shown next to the field they are about. */

@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { OutboundApi } from '../../preload/contract.ts';
+import type { OutboundApi } from '../../preload/common/contract/index.ts';
 
 declare global {
   interface Window {

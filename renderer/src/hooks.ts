@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Result } from '../../preload/contract.ts';
+import type { Result } from '../../preload/common/contract/index.ts';
 
 export interface Live<T> {
   value: T | null;

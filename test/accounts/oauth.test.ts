@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AccountInput, OAuthProvider } from '../../preload/contract.ts';
+import type { AccountInput, OAuthProvider } from '../../preload/common/contract/index.ts';
 import type { OAuthOptions } from '../../main/core/accounts/oauth.ts';
 import { submit } from '../../main/core/smtp/submit.ts';
 import { accountFor, tempHome, testCore, value } from '../helpers/core.ts';

@@ -4,7 +4,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { AccountInput, type AccountView } from '../../preload/contract.ts';
+import { AccountInput, type AccountView } from '../../preload/common/contract/index.ts';
 import { testCore, value, type TestCore } from '../helpers/core.ts';
 import { selfSigned, startAccountsServer } from './servers.ts';
 

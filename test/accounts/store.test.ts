@@ -1,6 +1,6 @@
 /** Identities, the one default account, and what removing an account does to its unsent mail. */
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { OutboxChange } from '../../preload/contract.ts';
+import type { OutboxChange } from '../../preload/common/contract/index.ts';
 import { testCore, value } from '../helpers/core.ts';
 
 const account = (name: string, extra: object = {}) => ({ name, email: `${name.toLowerCase()}@example.org`, host: 'smtp.example.org', port: 465, security: 'tls' as const, ...extra });

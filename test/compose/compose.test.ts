@@ -8,7 +8,7 @@ import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesDir } from '../../main/core/paths.ts';
-import type { AccountInput, ComposeInput, SendProgress } from '../../preload/contract.ts';
+import type { AccountInput, ComposeInput, SendProgress } from '../../preload/common/contract/index.ts';
 import { accountFor, tempHome, testCore, value } from '../helpers/core.ts';
 import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../helpers/smtp.ts';
 

@@ -1,6 +1,6 @@
 /** A mailto: link handed to the app reaches the composer as the contract's mailtoOpened event. */
 import { describe, expect, it } from 'vitest';
-import type { MailtoView } from '../../preload/contract.ts';
+import type { MailtoView } from '../../preload/common/contract/index.ts';
 import { testCore } from '../helpers/core.ts';
 
 describe('mailto: links opened by the system', () => {

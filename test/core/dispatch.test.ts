@@ -1,8 +1,8 @@
 /** The boundary every transport goes through: unknown methods and bad payloads get typed errors and change nothing. */
 import { describe, expect, it } from 'vitest';
-import { createApi } from '../../main/api.ts';
-import { createDispatch } from '../../main/dispatch.ts';
-import { methodChannels } from '../../preload/contract.ts';
+import { createApi } from '../../main/hosts/api.ts';
+import { createDispatch } from '../../main/hosts/dispatch.ts';
+import { methodChannels } from '../../preload/common/contract/index.ts';
 import { testCore } from '../helpers/core.ts';
 
 describe('dispatch', () => {

@@ -8,11 +8,11 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventChannelOf, type Result } from '../../preload/contract.ts';
-import { createApi } from '../../main/api.ts';
+import { eventChannelOf, type Result } from '../../preload/common/contract/index.ts';
+import { createApi } from '../../main/hosts/api.ts';
 import { openCore, type Core } from '../../main/core/index.ts';
-import { createDispatch } from '../../main/dispatch.ts';
-import { startBrowserHost, type BrowserHost } from '../../main/browser-host/server.ts';
+import { createDispatch } from '../../main/hosts/dispatch.ts';
+import { startBrowserHost, type BrowserHost } from '../../main/hosts/browser/server.ts';
 import { builtApp } from './built-app.ts';
 
 interface Reply {

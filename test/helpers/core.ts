@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import type { AccountInput } from '../../preload/contract.ts';
-import { createApi } from '../../main/api.ts';
+import type { AccountInput } from '../../preload/common/contract/index.ts';
+import { createApi } from '../../main/hosts/api.ts';
 import { openCore, type Core, type CoreOptions } from '../../main/core/index.ts';
-import { createDispatch } from '../../main/dispatch.ts';
-import { buildApi, type OutboundApi } from '../../preload/contract.ts';
+import { createDispatch } from '../../main/hosts/dispatch.ts';
+import { buildApi, type OutboundApi } from '../../preload/common/contract/index.ts';
 import { defaultTestDns } from './dns.ts';
 import type { TestSmtpServer } from './smtp.ts';
 

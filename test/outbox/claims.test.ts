@@ -4,7 +4,7 @@
  * cannot send goes back to the queue exactly as it was.
  */
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import type { AccountInput } from '../../preload/contract.ts';
+import type { AccountInput } from '../../preload/common/contract/index.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 

@@ -4,7 +4,7 @@
  * which it then never resends by itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageState } from '../../preload/contract.ts';
+import type { MessageState } from '../../preload/common/contract/index.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
 import { startFaultServer, type FaultKind, type FaultServer, type FaultStage } from '../helpers/fault-server.ts';
 import { closedPort } from '../helpers/net.ts';

@@ -4,7 +4,7 @@
  * the sent outcomes it carries — and a sender that loses a lease mid-attempt sends no end of data.
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { OutboxChange } from '../../preload/contract.ts';
+import type { OutboxChange } from '../../preload/common/contract/index.ts';
 import type { AttemptOutcome, FinishedAttempt, MessageRow } from '../../main/core/outbox/store.ts';
 import { accountFor, testCore, value, type TestCore } from '../helpers/core.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';

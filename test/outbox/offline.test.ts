@@ -1,6 +1,6 @@
 /** Offline: Send still queues; when the server can be reached again, everything goes out by itself. */
 import { describe, expect, it } from 'vitest';
-import type { Connectivity } from '../../preload/contract.ts';
+import type { Connectivity } from '../../preload/common/contract/index.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCore } from '../../main/core/index.ts';
 import { accountFor, tempHome, value } from '../helpers/core.ts';
-import { createApi } from '../../main/api.ts';
-import { createDispatch } from '../../main/dispatch.ts';
-import { buildApi } from '../../preload/contract.ts';
+import { createApi } from '../../main/hosts/api.ts';
+import { createDispatch } from '../../main/hosts/dispatch.ts';
+import { buildApi } from '../../preload/common/contract/index.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 
 const FLUSH = join(import.meta.dirname, '..', 'fixtures', 'flush.ts');

@@ -11,11 +11,11 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApi } from '../../main/api.ts';
-import { startBrowserHostForCore, type BrowserHost } from '../../main/browser-host/server.ts';
-import { createDispatch, type Dispatch } from '../../main/dispatch.ts';
+import { createApi } from '../../main/hosts/api.ts';
+import { startBrowserHostForCore, type BrowserHost } from '../../main/hosts/browser/server.ts';
+import { createDispatch, type Dispatch } from '../../main/hosts/dispatch.ts';
 import { messagesDir } from '../../main/core/paths.ts';
-import { argsSchemaOf, ERROR_CODES, methodChannels, type ErrorCode } from '../../preload/contract.ts';
+import { argsSchemaOf, ERROR_CODES, methodChannels, type ErrorCode } from '../../preload/common/contract/index.ts';
 import { openCore, type Core } from '../../main/core/index.ts';
 import { accountFor, value } from '../helpers/core.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';

@@ -9,7 +9,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesDir } from '../../main/core/paths.ts';
-import type { AccountInput, ComposeInput } from '../../preload/contract.ts';
+import type { AccountInput, ComposeInput } from '../../preload/common/contract/index.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
 import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../helpers/smtp.ts';
 

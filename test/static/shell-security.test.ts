@@ -9,13 +9,13 @@ import path from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { eventChannelOf, events, methodChannels, type OutboxChange, type Result } from '../../preload/contract.ts';
+import { eventChannelOf, events, methodChannels, type OutboxChange, type Result } from '../../preload/common/contract/index.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const read = (file: string): string => readFileSync(path.join(root, file), 'utf8');
 
 /** The only files that may import 'electron' (also eslint.config.js's `electronShell`). */
-const SHELL = ['main/index.ts', 'main/window.ts', 'main/ipc.ts', 'main/protocol.ts', 'preload/index.ts'];
+const SHELL = ['main/electron/index.ts', 'main/electron/window.ts', 'main/electron/ipc.ts', 'main/electron/protocol.ts', 'preload/electron/index.ts'];
 /** The page's policy as renderer/index.html's meta tag holds it. */
 const META_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
@@ -114,7 +114,7 @@ function importsOf(file: string): string[] {
 // ---------------------------------------------------------------------------------------------
 
 describe('the window', () => {
-  const window = parse('main/window.ts');
+  const window = parse('main/electron/window.ts');
 
   it('runs the page isolated, sandboxed, without Node and without <webview>', () => {
     const preferences = descendants(window).filter(
@@ -142,7 +142,7 @@ describe('the window', () => {
       expect(stringValue(propertyNamed(result, 'action'))).toBe('deny');
     }
     const opens = APP_SOURCES.flatMap((file) => callsOf(parse(file), 'openExternal').map((call) => ({ file, call })));
-    expect(opens.map((o) => o.file)).toEqual(['main/window.ts']);
+    expect(opens.map((o) => o.file)).toEqual(['main/electron/window.ts']);
     const opener = ts.findAncestor(opens[0]!.call, ts.isFunctionDeclaration);
     const schemes = descendants(opener!).map(stringValue).filter((s) => s !== undefined);
     expect(schemes).toEqual(expect.arrayContaining(['https:', 'http:']));
@@ -208,10 +208,15 @@ describe('the whole app (main/, preload/, renderer/)', () => {
     expect(shellImports).toEqual([]);
   });
 
-  it('keeps preload/common/ free of imports: the same code runs in Node, in Chromium and in the preload', () => {
+  it('keeps preload/common/ to itself and zod: the same code runs in Node, in Chromium and in the preload', () => {
     const common = sourceFilesUnder('preload/common');
     expect(common).toContain('preload/common/mail-html.ts');
-    expect(common.filter((file) => importsOf(file).length > 0)).toEqual([]);
+    const outside = common.flatMap((file) =>
+      importsOf(file)
+        .filter((m) => (m.startsWith('.') ? !path.posix.join(path.posix.dirname(file), m).startsWith('preload/common/') : m !== 'zod'))
+        .map((m) => `${file} -> ${m}`),
+    );
+    expect(outside).toEqual([]);
   });
 });
 
@@ -239,8 +244,8 @@ describe('the content security policy', () => {
   });
 
   it('goes on every response the app:// handler builds', () => {
-    const protocolFile = parse('main/protocol.ts');
-    expect(APP_SOURCES.flatMap((file) => memberCalls(parse(file), 'protocol', 'handle').map(() => file))).toEqual(['main/protocol.ts']);
+    const protocolFile = parse('main/electron/protocol.ts');
+    expect(APP_SOURCES.flatMap((file) => memberCalls(parse(file), 'protocol', 'handle').map(() => file))).toEqual(['main/electron/protocol.ts']);
     const responses = descendants(protocolFile).filter(
       (n): n is ts.NewExpression => ts.isNewExpression(n) && n.expression.getText() === 'Response',
     );
@@ -254,7 +259,7 @@ describe('the content security policy', () => {
 });
 
 describe('IPC', () => {
-  const ipc = parse('main/ipc.ts');
+  const ipc = parse('main/electron/ipc.ts');
 
   it('registers handlers in one place: a loop over the contract channels', () => {
     const registrations = APP_SOURCES.flatMap((file) =>
@@ -262,7 +267,7 @@ describe('IPC', () => {
         memberCalls(parse(file), 'ipcMain', name).map((call) => `${file}: ipcMain.${name}(${call.arguments[0]?.getText()})`),
       ),
     );
-    expect(registrations).toEqual(['main/ipc.ts: ipcMain.handle(channel)']);
+    expect(registrations).toEqual(['main/electron/ipc.ts: ipcMain.handle(channel)']);
     const handle = memberCalls(ipc, 'ipcMain', 'handle')[0]!;
     const loop = ts.findAncestor(handle, ts.isForOfStatement);
     expect(loop?.expression.getText()).toBe('methodChannels');
@@ -284,7 +289,7 @@ describe('IPC', () => {
 });
 
 describe('the preload', () => {
-  const preload = parse('preload/index.ts');
+  const preload = parse('preload/electron/index.ts');
 
   it("exposes `outbound` only, and never ipcRenderer itself", () => {
     const exposures = callsOf(preload, 'exposeInMainWorld');
@@ -315,7 +320,7 @@ describe('the preload', () => {
 });
 
 describe('sessions, schemes and what the page may load (SECURITY.md)', () => {
-  const main = parse('main/index.ts');
+  const main = parse('main/electron/index.ts');
 
   it('denies permissions on the one session, before the first window exists', () => {
     const denials = callsOf(main, 'denyAllPermissions');
@@ -335,7 +340,7 @@ describe('sessions, schemes and what the page may load (SECURITY.md)', () => {
   });
 
   it('registers app:// as standard and secure only: no CSP bypass, no CORS, no service workers', () => {
-    const registrations = callsOf(parse('main/protocol.ts'), 'registerSchemesAsPrivileged');
+    const registrations = callsOf(parse('main/electron/protocol.ts'), 'registerSchemesAsPrivileged');
     expect(registrations).toHaveLength(1);
     const privileges = descendants(registrations[0]!).find(
       (n): n is ts.PropertyAssignment => ts.isPropertyAssignment(n) && n.name.getText() === 'privileges',
@@ -450,7 +455,7 @@ describe('IPC sender check (stand-in electron)', () => {
   let unbind: () => void;
 
   beforeAll(async () => {
-    const { bindIpc } = await import('../../main/ipc.ts');
+    const { bindIpc } = await import('../../main/electron/ipc.ts');
     unbind = bindIpc({ dispatch, core, window: () => window } as unknown as Parameters<typeof bindIpc>[0]);
     handlers = new Map(electron.ipcMain.handle.mock.calls.map(([channel, handler]) => [channel as string, handler as Handler]));
   });
@@ -500,7 +505,7 @@ describe('app:// file server (stand-in electron)', () => {
     writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Outbound</title>');
     writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(path.join(scratch, 'secret.txt'), 'outside the renderer');
-    const { serveRenderer } = await import('../../main/protocol.ts');
+    const { serveRenderer } = await import('../../main/electron/protocol.ts');
     serveRenderer(rendererDir);
     serve = electron.protocol.handle.mock.calls.at(-1)![1] as typeof serve;
   });

@@ -8,7 +8,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { DiscoverySource, DiscoveryView, OAuthProvider, Security } from '../../../preload/contract.ts';
+import type { DiscoverySource, DiscoveryView, OAuthProvider, Security } from '../../../preload/common/contract/index.ts';
 import { parseMailbox } from '../compose/address.ts';
 import { AppError } from '../errors.ts';
 import { probe } from '../smtp/probe.ts';

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import type { z } from 'zod';
 import type {
   AccountInput, AccountView, ConnectionTestView, IdentityView, OAuthProvider, OutboxChange, RemoveAccountOptions, Security, SignInInput,
-} from '../../../preload/contract.ts';
+} from '../../../preload/common/contract/index.ts';
 import type { Statement } from 'better-sqlite3';
 import { statements, type Db } from '../db/index.ts';
 import { parseMailbox } from '../compose/address.ts';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { AttachmentView } from '../../../preload/contract.ts';
+import type { AttachmentView } from '../../../preload/common/contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError, invalid } from '../errors.ts';
 import { UNSENT } from '../outbox/store.ts';

@@ -1,6 +1,6 @@
 import { domainToASCII } from 'node:url';
 import type { z } from 'zod';
-import type { AttachmentView, ComposeInput, DraftInput, DraftView, Hold, InlineImageView } from '../../../preload/contract.ts';
+import type { AttachmentView, ComposeInput, DraftInput, DraftView, Hold, InlineImageView } from '../../../preload/common/contract/index.ts';
 import type { Account } from '../accounts/store.ts';
 import { invalid } from '../errors.ts';
 import type { OutboxStore } from '../outbox/store.ts';

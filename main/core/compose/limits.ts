@@ -2,7 +2,7 @@
  * What an account's server said it accepts (EHLO SIZE and SMTPUTF8), remembered from the last
  * connection that saw its EHLO, so the composer can refuse an oversized message before writing it.
  */
-import type { SizeLimitView, SmtpCapabilities } from '../../../preload/contract.ts';
+import type { SizeLimitView, SmtpCapabilities } from '../../../preload/common/contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { megabytes } from './attachments.ts';
 

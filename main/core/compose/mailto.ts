@@ -4,7 +4,7 @@
  * web page cannot make the user send something other than what they see.
  */
 import addressparser from 'nodemailer/lib/addressparser';
-import type { MailtoView } from '../../../preload/contract.ts';
+import type { MailtoView } from '../../../preload/common/contract/index.ts';
 import { invalid } from '../errors.ts';
 
 /** As the contract's recipient lists allow. */

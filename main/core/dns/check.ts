@@ -11,7 +11,7 @@
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import type { DomainCheckView, DomainStatus } from '../../../preload/contract.ts';
+import type { DomainCheckView, DomainStatus } from '../../../preload/common/contract/index.ts';
 
 export interface DomainCheckOptions {
   /** DNS servers (`host` or `host:port`); default: the system's. */

@@ -2,7 +2,7 @@
  * Drafts the composer autosaves: one row each, the DraftView as JSON, so a draft written before a
  * crash or a restart comes back as it was.
  */
-import type { DraftView, SavedDraftView } from '../../../preload/contract.ts';
+import type { DraftView, SavedDraftView } from '../../../preload/common/contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { notFound } from '../errors.ts';
 

@@ -3,7 +3,7 @@
  * again later, 5xx give up on that recipient or message, a broken connection retried unless the body
  * was already written (then the server may have it: `uncertain`, never a silent resend).
  */
-import type { RecipientState } from '../../../preload/contract.ts';
+import type { RecipientState } from '../../../preload/common/contract/index.ts';
 import type { SubmitResult } from '../smtp/submit.ts';
 import type { AttemptOutcome } from './store.ts';
 

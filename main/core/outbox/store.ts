@@ -7,7 +7,7 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AttemptView, DraftView, Hold, MessageState, MessageView, OutboxChange, RecipientState, RecipientView, SmtpStage } from '../../../preload/contract.ts';
+import type { AttemptView, DraftView, Hold, MessageState, MessageView, OutboxChange, RecipientState, RecipientView, SmtpStage } from '../../../preload/common/contract/index.ts';
 import type { Statement, Transaction } from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock.ts';
 import { statements, WalSync, type Db } from '../db/index.ts';

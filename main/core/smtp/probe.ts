@@ -7,7 +7,7 @@
 import { X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import type { CertificateView, ConnectionTestView, SmtpCapabilities } from '../../../preload/contract.ts';
+import type { CertificateView, ConnectionTestView, SmtpCapabilities } from '../../../preload/common/contract/index.ts';
 import { connectionOptions, describeFailure, loginWith, type NodemailerError, type MessageHooks, type SubmitOptions, type SubmitTarget } from './submit.ts';
 import { describeCertificate, fetchCertificate } from './tls.ts';
 import { SmtpTranscript } from './transcript.ts';

@@ -8,7 +8,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from '
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import XOAuth2 from 'nodemailer/lib/xoauth2';
-import type { Security, SmtpStage } from '../../../preload/contract.ts';
+import type { Security, SmtpStage } from '../../../preload/common/contract/index.ts';
 import { tlsOptions, type Pin } from './tls.ts';
 import { SmtpTranscript } from './transcript.ts';
 

@@ -5,7 +5,7 @@
  * line of an AUTH exchange is replaced here.
  */
 import { format } from 'node:util';
-import type { SmtpStage } from '../../../preload/contract.ts';
+import type { SmtpStage } from '../../../preload/common/contract/index.ts';
 
 const MAX_LINES = 300;
 const MAX_LINE = 1000;

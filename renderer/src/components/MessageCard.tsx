@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import type { AttemptView, MessageState, MessageView, RecipientState, RecipientView } from '../../../preload/contract.ts';
+import type { AttemptView, MessageState, MessageView, RecipientState, RecipientView } from '../../../preload/common/contract/index.ts';
 import { ProgressBar, useSendProgress } from '../compose/progress.tsx';
 import { Time } from './Time.tsx';
 

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import type { AttachmentView } from '../../../preload/contract.ts';
+import type { AttachmentView } from '../../../preload/common/contract/index.ts';
 import { formatSize } from './progress.tsx';
 
 /** A file's bytes as base64, for `attachments.stage` (the browser host has no file dialog of its own). */

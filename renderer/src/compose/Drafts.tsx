@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SavedDraftView } from '../../../preload/contract.ts';
+import type { SavedDraftView } from '../../../preload/common/contract/index.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Time } from '../components/Time.tsx';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AccountView, DomainStatus, DraftInput, SavedDraftView } from '../../../preload/contract.ts';
+import type { AccountView, DomainStatus, DraftInput, SavedDraftView } from '../../../preload/common/contract/index.ts';
 import { addressProblem, domainOf, parseEntry } from './addresses.ts';
 
 /** What the person is told about a domain the DNS check found wrong. */

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { SendProgress } from '../../../preload/contract.ts';
+import type { SendProgress } from '../../../preload/common/contract/index.ts';
 
 /** How far the attempt under way has written message `id` to the server; null when none is under way. */
 export function useSendProgress(id: number | null): SendProgress | null {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type {
   AccountInput, AccountView, ApiError, ConnectionTestView, DiscoveryView, OAuthProvider, OAuthProviderView, Result, Security,
-} from '../../../preload/contract.ts';
+} from '../../../preload/common/contract/index.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
 import { noErrors, placeError, type FormErrors } from '../errors.ts';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { AttachmentView, DraftInput, DraftView, InlineImageView, MessageView, SizeLimitView } from '../../../preload/contract.ts';
+import type { AttachmentView, DraftInput, DraftView, InlineImageView, MessageView, SizeLimitView } from '../../../preload/common/contract/index.ts';
 import type { Screen } from '../App.tsx';
 import { Banner } from '../components/Banner.tsx';
 import { Confirm } from '../components/Confirm.tsx';

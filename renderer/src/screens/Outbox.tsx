@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import type { AccountView, DraftView, MessageView, Result } from '../../../preload/contract.ts';
+import type { AccountView, DraftView, MessageView, Result } from '../../../preload/common/contract/index.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { MessageCard, subjectIdOf } from '../components/MessageCard.tsx';

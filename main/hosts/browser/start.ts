@@ -3,10 +3,10 @@
  * development where no Electron binary runs. Uses the same data directory as the app and the CLI.
  */
 import path from 'node:path';
-import { openCore } from '../core/index.ts';
+import { openCore } from '../../core/index.ts';
 import { startBrowserHostForCore } from './server.ts';
 
-const repo = path.resolve(import.meta.dirname, '../..');
+const repo = path.resolve(import.meta.dirname, '../../..');
 const core = openCore();
 const host = await startBrowserHostForCore(core, {
   rendererDir: path.join(repo, 'dist/renderer'),

@@ -3,9 +3,9 @@
  * forwards core events to the window. No other file calls `ipcMain.handle`.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { eventChannelOf, events, methodChannels, type ApiError, type EventName, type Result } from '../preload/contract.ts';
-import type { Core } from './core/index.ts';
-import type { Dispatch } from './dispatch.ts';
+import { eventChannelOf, events, methodChannels, type ApiError, type EventName, type Result } from '../../preload/common/contract/index.ts';
+import type { Core } from '../core/index.ts';
+import type { Dispatch } from '../hosts/dispatch.ts';
 import { isAppUrl } from './protocol.ts';
 
 export interface IpcBinding {

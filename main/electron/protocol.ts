@@ -6,7 +6,7 @@
 import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { contentTypeOf, HEADER_ONLY_CSP, rendererFileOf } from './renderer-files.ts';
+import { contentTypeOf, HEADER_ONLY_CSP, rendererFileOf } from '../hosts/renderer-files.ts';
 
 const APP_SCHEME = 'app';
 const APP_HOST = 'outbound';

@@ -1,15 +1,15 @@
 /**
  * The contract, implemented once over the core. Electron's IPC, the browser host and the tests all
- * reach it through main/dispatch.ts, which has already validated the arguments.
+ * reach it through dispatch.ts, which has already validated the arguments.
  */
-import type { ApiImplementation, DraftView } from '../preload/contract.ts';
-import { discover } from './core/accounts/autoconfig.ts';
-import { oauthProviders } from './core/accounts/oauth.ts';
-import { AppError } from './core/errors.ts';
-import { draftOf, enqueueMessage } from './core/compose/enqueue.ts';
-import { parseMailto } from './core/compose/mailto.ts';
-import { controlNames } from './core/dns/check.ts';
-import type { Core } from './core/index.ts';
+import type { ApiImplementation, DraftView } from '../../preload/common/contract/index.ts';
+import { discover } from '../core/accounts/autoconfig.ts';
+import { oauthProviders } from '../core/accounts/oauth.ts';
+import { AppError } from '../core/errors.ts';
+import { draftOf, enqueueMessage } from '../core/compose/enqueue.ts';
+import { parseMailto } from '../core/compose/mailto.ts';
+import { controlNames } from '../core/dns/check.ts';
+import type { Core } from '../core/index.ts';
 
 export function createApi(core: Core): ApiImplementation {
   /** After a change that makes a message due, let the sender look now. */

@@ -4,8 +4,8 @@
  * outcome in a Result. Anything not in the table, or not matching its schema, changes nothing.
  */
 import type { z } from 'zod';
-import { argsSchemaOf, type ApiImplementation, type Result } from '../preload/contract.ts';
-import { AppError } from './core/errors.ts';
+import { argsSchemaOf, type ApiImplementation, type Result } from '../../preload/common/contract/index.ts';
+import { AppError } from '../core/errors.ts';
 
 export type Dispatch = (channel: string, args: unknown) => Promise<Result<unknown>>;
 

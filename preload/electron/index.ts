@@ -4,7 +4,7 @@
  * Bundled to dist/preload/index.cjs by vite.preload.config.ts (sandboxed preloads cannot require files).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { buildApi } from './contract.ts';
+import { buildApi } from '../common/contract/index.ts';
 
 contextBridge.exposeInMainWorld(
   'outbound',

@@ -2,8 +2,8 @@
  * THE contract between the renderer and the main process: the only place where the API's methods,
  * their argument schemas, their result types and the events are defined.
  *
- * - main/dispatch.ts validates every call against `contract` and wraps results in `Result`.
- * - preload/index.ts (Electron) and preload/browser.ts (loopback browser host) build the renderer's
+ * - main/hosts/dispatch.ts validates every call against `contract` and wraps results in `Result`.
+ * - preload/electron/index.ts (Electron) and preload/browser/bridge.ts (loopback browser host) build the renderer's
  *   `window.outbound` from the same table with `buildApi`, so the three transports cannot drift.
  * - The renderer only ever does `import type` from here.
  *

@@ -1,6 +1,6 @@
 /**
  * The browser host: the renderer served to a plain browser over loopback HTTP, with the contract
- * carried by preload/browser.ts. It exists because no Electron binary runs on our build machines
+ * carried by preload/browser/bridge.ts. It exists because no Electron binary runs on our build machines
  * (e2e tests, `npm run dev:browser`), and it must never be reachable from anything but this machine's
  * browser: it binds 127.0.0.1 only, and every API or event request needs the per-run token, our exact
  * Host (DNS-rebinding defence) and, when the browser sends one, our exact Origin.
@@ -12,9 +12,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { eventChannelOf, events, type ApiError, type EventName, type Result } from '../../preload/contract.ts';
+import { eventChannelOf, events, type ApiError, type EventName, type Result } from '../../../preload/common/contract/index.ts';
 import { createApi } from '../api.ts';
-import type { Core } from '../core/index.ts';
+import type { Core } from '../../core/index.ts';
 import { createDispatch, type Dispatch } from '../dispatch.ts';
 import { contentTypeOf, HEADER_ONLY_CSP, rendererFileOf } from '../renderer-files.ts';
 

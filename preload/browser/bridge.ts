@@ -1,12 +1,12 @@
 /**
- * `window.outbound` for the loopback browser host (main/browser-host/): the same contract as the
+ * `window.outbound` for the loopback browser host (main/hosts/browser/): the same contract as the
  * Electron preload, carried over HTTP. Loaded as a classic script before the app's module script.
  *
  * The host's address carries a per-run token in the fragment (`#token=…`, never sent to a server or
  * written to a log); it is kept in sessionStorage so a reload still works, and removed from the
  * address bar at once.
  */
-import { buildApi, type ApiError, type Result, type Transport } from './contract.ts';
+import { buildApi, type ApiError, type Result, type Transport } from '../common/contract/index.ts';
 
 const TOKEN_KEY = 'outbound.token';
 const TOKEN_HEADER = 'x-outbound-token';

@@ -1,19 +1,19 @@
 /**
  * The Electron app: one instance, one core on Electron's userData directory, one locked-down window.
- * Everything Electron-specific lives in this file and its siblings window.ts, protocol.ts and ipc.ts.
+ * Everything Electron-specific lives in main/electron/: this file and its siblings window.ts, protocol.ts and ipc.ts.
  */
 import { app, BrowserWindow, dialog, Menu, net, Notification, powerMonitor, session, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
-import type { MessageView } from '../preload/contract.ts';
-import { createApi } from './api.ts';
-import { openCore, type Core } from './core/index.ts';
-import { createDispatch } from './dispatch.ts';
+import type { MessageView } from '../../preload/common/contract/index.ts';
+import { createApi } from '../hosts/api.ts';
+import { openCore, type Core } from '../core/index.ts';
+import { createDispatch } from '../hosts/dispatch.ts';
 import { bindIpc } from './ipc.ts';
 import { APP_ENTRY_URL, registerAppScheme, serveRenderer } from './protocol.ts';
 import { createMainWindow, denyAllPermissions, openInBrowser } from './window.ts';
 
-/** dist/, holding main/ (this file, built), preload/ and renderer/. */
-const distDir = path.dirname(import.meta.dirname);
+/** dist/, holding main/ (this file, built, is dist/main/electron/index.js), preload/ and renderer/. */
+const distDir = path.resolve(import.meta.dirname, '..', '..');
 
 registerAppScheme();
 
