@@ -1,6 +1,6 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
-import localRules from './.eslint/code-layering.js';
+import localRules from '.eslint/code-layering.js';
 
 /**
  * The layers, by where their code runs (ARCHITECTURE.md, "Layers"). A file belongs to the layer of its

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/main.ts';
+import { runCli } from '../../main/hosts/cli/main.ts';
 import { accountFor, tempHome, testCore, value } from '../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 

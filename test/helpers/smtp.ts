@@ -50,10 +50,11 @@ export interface TestSmtpServer {
   bodiesBegun: number;
   /** Of those, the ones whose end of data arrived. */
   bodiesEnded: number;
+  connectionsOpened: number;
   /** Connections closed, each counted once everything that came on it has been handled (a message received in full is in `messages`). */
   connectionsClosed: number;
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
-  /** Resolves once `condition` holds; it is looked at whenever a body begins or ends, a message is received or a connection closes. */
+  /** Resolves once `condition` holds; it is looked at whenever a connection opens or closes, a body begins or ends, a message is received. */
   until(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -65,7 +66,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const messages: ReceivedMessage[] = [];
   const later = (answer: () => void) => (options.slowMs ? setTimeout(answer, options.slowMs) : answer());
   const waiters = new Set<() => void>();
-  const counts = { bodiesBegun: 0, bodiesEnded: 0, connectionsClosed: 0 };
+  const counts = { bodiesBegun: 0, bodiesEnded: 0, connectionsOpened: 0, connectionsClosed: 0 };
   const changed = () => {
     for (const wake of waiters) wake();
   };
@@ -129,6 +130,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
         handling.set(session.id, handled);
       });
     },
+    onConnect(_session, callback) {
+      counts.connectionsOpened += 1;
+      changed();
+      callback();
+    },
     onClose(session) {
       void (handling.get(session.id) ?? Promise.resolve()).finally(() => {
         handling.delete(session.id);
@@ -162,8 +168,9 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        const { bodiesBegun, bodiesEnded, connectionsClosed } = counts;
-        reject(new Error(`the SMTP server waited ${timeoutMs} ms for ${what}; it has ${messages.length} message(s) (bodies begun ${bodiesBegun}, ended ${bodiesEnded}; connections closed ${connectionsClosed})`));
+        const { bodiesBegun, bodiesEnded, connectionsOpened, connectionsClosed } = counts;
+        reject(new Error(`the SMTP server waited ${timeoutMs} ms for ${what}; it has ${messages.length} message(s) (bodies begun ${bodiesBegun}, `
+          + `ended ${bodiesEnded}; connections opened ${connectionsOpened}, closed ${connectionsClosed})`));
       }, timeoutMs);
       waiters.add(check);
       check();
@@ -179,6 +186,9 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     },
     get bodiesEnded() {
       return counts.bodiesEnded;
+    },
+    get connectionsOpened() {
+      return counts.connectionsOpened;
     },
     get connectionsClosed() {
       return counts.connectionsClosed;

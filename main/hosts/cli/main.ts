@@ -4,10 +4,10 @@
  * Exit codes follow sysexits(3) (see common.ts).
  */
 import { parseArgs } from 'node:util';
-import { buildApi } from '../../preload/common/contract/index.ts';
-import { createApi } from '../hosts/api.ts';
-import { openCore, type Core } from '../core/index.ts';
-import { createDispatch } from '../hosts/dispatch.ts';
+import { buildApi } from '../../../preload/common/contract/index.ts';
+import { createApi } from '../api.ts';
+import { openCore, type Core } from '../../core/index.ts';
+import { createDispatch } from '../dispatch.ts';
 import { accountCommands } from './accounts.ts';
 import { EXIT, UsageError, type CliIo, type Command, type Context } from './common.ts';
 import { outboxCommands } from './outbox.ts';

@@ -1,8 +1,8 @@
 /** `outbound send` and `outbound outbox …` */
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MessageView } from '../../preload/common/contract/index.ts';
-import type { Account } from '../core/accounts/store.ts';
+import type { MessageView } from '../../../preload/common/contract/index.ts';
+import type { Account } from '../../core/accounts/store.ts';
 import { EXIT, UsageError, list, optional, report, required, type CliIo, type Command, type Context } from './common.ts';
 
 async function send({ values, io, core, api }: Context): Promise<number> {

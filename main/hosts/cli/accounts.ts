@@ -1,9 +1,9 @@
 /** `outbound account …` */
 import {
   OAUTH_PROVIDERS, SECURITY_MODES, type AccountInput, type AccountView, type ConnectionTestView, type OAuthProvider, type Result, type Security,
-} from '../../preload/common/contract/index.ts';
-import { OAUTH_PRESETS } from '../core/accounts/oauth.ts';
-import { AppError } from '../core/errors.ts';
+} from '../../../preload/common/contract/index.ts';
+import { OAUTH_PRESETS } from '../../core/accounts/oauth.ts';
+import { AppError } from '../../core/errors.ts';
 import { EXIT, UsageError, optional, report, required, unwrap, type Command, type Context } from './common.ts';
 
 /** The options add and edit share: everything about an account that a flag can say. */
