@@ -1,6 +1,6 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
-import localRules from '.eslint/code-layering.js';
+import localRules from './.eslint/code-layering.js';
 
 /**
  * The layers, by where their code runs (ARCHITECTURE.md, "Layers"). A file belongs to the layer of its
@@ -11,7 +11,7 @@ const LAYERS = [
   { name: 'common', folders: ['preload/common'], mayImport: [], modules: { node: false } },
   { name: 'core', folders: ['main/core'], mayImport: ['common'] },
   { name: 'hosts', folders: ['main/hosts'], mayImport: ['common', 'core'] },
-  { name: 'cli', folders: ['main/cli'], mayImport: ['common', 'core', 'hosts'] },
+  { name: 'cli', folders: ['main/hosts/cli'], mayImport: ['common', 'core', 'hosts'] },
   { name: 'electron-main', folders: ['main/electron'], mayImport: ['common', 'core', 'hosts'], modules: { electron: true } },
   { name: 'electron-preload', folders: ['preload/electron'], mayImport: ['common'], modules: { electron: true, node: false } },
   { name: 'browser-preload', folders: ['preload/browser'], mayImport: ['common'], modules: { node: false } },

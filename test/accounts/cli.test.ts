@@ -7,7 +7,7 @@ import { tempHome } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
 import { selfSigned, startAccountsServer, type AccountsServer } from './servers.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'main', 'cli', 'bin.ts');
+const BIN = join(import.meta.dirname, '..', '..', 'main', 'hosts', 'cli', 'bin.ts');
 
 function outbound(home: string, args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   // No D-Bus session: these accounts use password commands, and the developer's own keyring stays untouched.

@@ -9,7 +9,7 @@ import { keptHome, passwordCommandFor, recordTestOutput, registerTestSecret } fr
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'main', 'cli', 'bin.ts');
+const BIN = join(ROOT, 'main', 'hosts', 'cli', 'bin.ts');
 
 interface Run {
   code: number;

@@ -16,7 +16,7 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const CLI = path.join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
-const NOT_IN_THE_APP = [path.join(root, 'main', 'cli'), path.join(root, 'main', 'hosts', 'browser')];
+const NOT_IN_THE_APP = [path.join(root, 'main', 'hosts', 'cli'), path.join(root, 'main', 'hosts', 'browser')];
 /**
  * Checks not run. AvailableSecurityFixesGlobalCheck fetches Electron's release list (we are offline).
  * ElectronVersionJSONCheck only reports package.json's Electron version for a person to judge, and
