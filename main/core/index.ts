@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import type { Connectivity, MailtoView, MessageState, OutboxChange, SendProgress } from '../../preload/common/contract/index.ts';
+import type { EventName, EventPayload, MessageState, SendProgress } from '../../preload/common/contract/index.ts';
 import type { DiscoveryOptions } from './accounts/autoconfig.ts';
 import { OAuth, type OAuthOptions } from './accounts/oauth.ts';
 import { AccountStore } from './accounts/store.ts';
@@ -45,16 +45,9 @@ export interface CoreOptions {
   sender?: Omit<SenderOptions, 'submit'> & { submit?: Omit<NonNullable<SenderOptions['submit']>, 'extraCaCertificates'> };
 }
 
-/** The core's events are the contract's events: the transports forward them by name. */
-interface CoreEventMap {
-  outboxChanged: [OutboxChange];
-  connectivityChanged: [Connectivity];
-  sendProgress: [SendProgress];
-  mailtoOpened: [MailtoView];
-}
-
+/** The core's events are the contract's events (its `events`): the transports forward them by name. */
 export interface CoreEvents {
-  on<E extends keyof CoreEventMap>(event: E, listener: (payload: CoreEventMap[E][0]) => void): () => void;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
 export interface Core {
@@ -86,7 +79,7 @@ export function openCore(options: CoreOptions = {}): Core {
   const db = openDatabase(databaseFile(home));
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
-  const emit = <E extends keyof CoreEventMap>(event: E, ...payload: CoreEventMap[E]) => emitter.emit(event, ...payload);
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => emitter.emit(event, payload);
   const secrets = options.secrets ?? osKeychain();
   const outbox = new OutboxStore(db, dir, (id: number, state: MessageState) => emit('outboxChanged', { id, state }), options.clock);
   const accounts = new AccountStore(db, secrets, outbox, { extraCaCertificates: options.extraCaCertificates ?? [], oauth: new OAuth(secrets, options.oauth) });

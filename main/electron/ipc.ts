@@ -3,9 +3,10 @@
  * forwards core events to the window. No other file calls `ipcMain.handle`.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { eventChannelOf, events, methodChannels, type ApiError, type EventName, type Result } from '../../preload/common/contract/index.ts';
+import { methodChannels, type ApiError, type Result } from '../../preload/common/contract/index.ts';
 import type { Core } from '../core/index.ts';
 import type { Dispatch } from '../hosts/dispatch.ts';
+import { forwardEvents } from '../hosts/events.ts';
 import { isAppUrl } from './protocol.ts';
 
 export interface IpcBinding {
@@ -27,15 +28,12 @@ export function bindIpc({ dispatch, core, window }: IpcBinding): () => void {
       isOurPage(event, window()) ? dispatch(channel, args) : { ok: false, error: untrustedSender },
     );
   }
-  // Every event in the contract, by name: a new event reaches the window without touching this file.
-  const stopForwarding = (Object.keys(events) as EventName[]).map((name) =>
-    core.events.on(name, (payload) => {
-      const target = window();
-      if (target !== undefined && !target.isDestroyed()) target.webContents.send(eventChannelOf(name), payload);
-    }),
-  );
+  const stopForwarding = forwardEvents(core.events, (channel, payload) => {
+    const target = window();
+    if (target !== undefined && !target.isDestroyed()) target.webContents.send(channel, payload);
+  });
   return () => {
-    for (const stop of stopForwarding) stop();
+    stopForwarding();
     for (const channel of methodChannels) ipcMain.removeHandler(channel);
   };
 }

@@ -13,6 +13,7 @@ import { createApi } from '../../main/hosts/api.ts';
 import { openCore, type Core } from '../../main/core/index.ts';
 import { createDispatch } from '../../main/hosts/dispatch.ts';
 import { startBrowserHost, type BrowserHost } from '../../main/hosts/browser/server.ts';
+import type { EventSink } from '../../main/hosts/events.ts';
 import { builtApp } from './built-app.ts';
 
 interface Reply {
@@ -33,7 +34,7 @@ let core: Core;
 let host: BrowserHost;
 let hostHeader: string;
 /** Stands in for the core's events, so a test can push one down the stream. */
-const eventListeners = new Set<(payload: unknown) => void>();
+const eventSinks = new Set<EventSink>();
 
 beforeAll(async () => {
   home = await mkdtemp(path.join(tmpdir(), 'outbound-host-'));
@@ -41,10 +42,9 @@ beforeAll(async () => {
   host = await startBrowserHost({
     ...builtApp(),
     dispatch: createDispatch(createApi(core), () => undefined),
-    subscribe: (channel, listener) => {
-      if (channel !== eventChannelOf('outboxChanged')) return () => undefined;
-      eventListeners.add(listener);
-      return () => eventListeners.delete(listener);
+    events: (sink) => {
+      eventSinks.add(sink);
+      return () => eventSinks.delete(sink);
     },
   });
   hostHeader = new URL(host.url).host;
@@ -181,7 +181,7 @@ describe('browser host', () => {
             req.destroy();
           }
         });
-        for (const listener of eventListeners) listener({ id: 7, state: 'sent' });
+        for (const sink of eventSinks) sink(eventChannelOf('outboxChanged'), { id: 7, state: 'sent' });
       });
       req.on('error', reject);
       req.end();

@@ -12,18 +12,17 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { eventChannelOf, events, type ApiError, type EventName, type Result } from '../../../preload/common/contract/index.ts';
+import type { ApiError, Result } from '../../../preload/common/contract/index.ts';
 import { createApi } from '../api.ts';
 import type { Core } from '../../core/index.ts';
 import { createDispatch, type Dispatch } from '../dispatch.ts';
+import { forwardEvents, type EventSink } from '../events.ts';
 import { contentTypeOf, HEADER_ONLY_CSP, rendererFileOf } from '../renderer-files.ts';
-
-export type Subscribe = (channel: string, listener: (payload: unknown) => void) => () => void;
 
 export interface BrowserHostOptions {
   dispatch: Dispatch;
-  /** How the host hears events, by event channel (`event.outboxChanged`). */
-  subscribe: Subscribe;
+  /** How the host hears every event (for one event stream); returns what stops it. */
+  events: (sink: EventSink) => () => void;
   /** The built renderer (dist/renderer). */
   rendererDir: string;
   /** The built bridge (dist/browser/bridge.js), served as `/bridge.js`. */
@@ -91,14 +90,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     checkCaller(req, true);
     res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', ...COMMON_HEADERS });
     res.flushHeaders();
-    const unsubscribes = Object.keys(events).map((name) => {
-      const channel = eventChannelOf(name);
-      return options.subscribe(channel, (payload) => res.write(`${JSON.stringify({ channel, payload })}\n`));
-    });
+    const stop = options.events((channel, payload) => res.write(`${JSON.stringify({ channel, payload })}\n`));
     const keepalive = setInterval(() => res.write('\n'), KEEPALIVE_MS);
     res.on('close', () => {
       clearInterval(keepalive);
-      for (const unsubscribe of unsubscribes) unsubscribe();
+      stop();
     });
   }
 
@@ -171,14 +167,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 }
 
 /** The browser host over a core: the same dispatch as the Electron shell, and the core's events. */
-export function startBrowserHostForCore(core: Core, options: Omit<BrowserHostOptions, 'dispatch' | 'subscribe'>): Promise<BrowserHost> {
+export function startBrowserHostForCore(core: Core, options: Omit<BrowserHostOptions, 'dispatch' | 'events'>): Promise<BrowserHost> {
   return startBrowserHost({
     ...options,
     dispatch: createDispatch(createApi(core)),
-    subscribe: (channel, listener) => {
-      const name = (Object.keys(events) as EventName[]).find((e) => eventChannelOf(e) === channel);
-      return name ? core.events.on(name, listener) : () => undefined;
-    },
+    events: (sink) => forwardEvents(core.events, sink),
   });
 }
 
