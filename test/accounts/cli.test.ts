@@ -3,6 +3,8 @@ import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openCore } from '../../main/core/index.ts';
+import { AccountInput, type AccountView } from '../../preload/common/contract/index.ts';
 import { tempHome } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
 import { selfSigned, startAccountsServer, type AccountsServer } from './servers.ts';
@@ -101,6 +103,20 @@ describe('outbound account', () => {
     expect(edit).toMatchObject({ code: 0, stdout: 'Saved account "home" (id 2): home@outbound.test via mail.outbound.test:465 (tls, no AUTH).\n' });
     const accounts = JSON.parse((await outbound(home, ['account', 'list', '--json'])).stdout) as { name: string; isDefault: boolean }[];
     expect(accounts.map((a) => [a.name, a.isDefault])).toEqual([['home', true], ['work', false]]);
+  });
+
+  it('a full `account edit` keeps what it has no flag for: the limits another window set', async () => {
+    const home = tempHome();
+    const settings = { name: 'work', email: 'me@outbound.test', host: 'mail.outbound.test', port: 465, security: 'tls' } as const;
+    expect((await outbound(home, ['account', 'add', '--name', 'work', '--email', settings.email, '--host', settings.host, '--port', '465', '--security', 'tls'])).code).toBe(0);
+    const core = openCore({ home, autoSend: false });
+    const [work] = core.accounts.list();
+    await core.accounts.save(AccountInput.parse({ ...settings, id: work!.id, maxPerMinute: 7, maxConnections: 3, retryDays: 0.5 }));
+    await core.close();
+
+    expect((await outbound(home, ['account', 'edit', 'work', '--signature', 'Ann', '--port', '587', '--security', 'starttls'])).code).toBe(0);
+    const accounts = JSON.parse((await outbound(home, ['account', 'list', '--json'])).stdout) as AccountView[];
+    expect(accounts).toMatchObject([{ signature: 'Ann', port: 587, security: 'starttls', maxPerMinute: 7, maxConnections: 3, retryDays: 0.5 }]);
   });
 
   it('signs in with --oauth only with a client ID, saying so before any browser is involved', async () => {

@@ -1,6 +1,6 @@
-/** Identities, the one default account, and what removing an account does to its unsent mail. */
+/** Identities, limits kept through a save, the one default account, and what removing an account does to its unsent mail. */
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { OutboxChange } from '../../preload/common/contract/index.ts';
+import { NEW_ACCOUNT_LIMITS, type OutboxChange } from '../../preload/common/contract/index.ts';
 import { testCore, value } from '../helpers/core.ts';
 
 const account = (name: string, extra: object = {}) => ({ name, email: `${name.toLowerCase()}@example.org`, host: 'smtp.example.org', port: 465, security: 'tls' as const, ...extra });
@@ -27,6 +27,20 @@ describe('accounts', () => {
     expect((await value(api.accounts.save({ ...account('Work'), id: saved.id }))).identities).toHaveLength(2);
     expect(await api.accounts.save({ ...account('Work'), id: saved.id, identities: [{ email: 'not an address' }] }))
       .toMatchObject({ ok: false, error: { field: 'identities.0.email' } });
+  });
+
+  it('keep their limits through a save that leaves them out (as the editor form does); a new account starts with the defaults', async () => {
+    const { api } = testCore(undefined);
+    const created = await value(api.accounts.save(account('Work')));
+    expect(created).toMatchObject(NEW_ACCOUNT_LIMITS);
+    expect(NEW_ACCOUNT_LIMITS).toEqual({ maxPerMinute: 30, maxConnections: 2, retryDays: 5 });
+    const limited = await value(api.accounts.save({ ...account('Work'), id: created.id, maxPerMinute: 7, maxConnections: 3, retryDays: 0.5 }));
+    expect(limited).toMatchObject({ maxPerMinute: 7, maxConnections: 3, retryDays: 0.5 });
+    // The editor's save: every field it shows, none of the limits.
+    const edited = await value(api.accounts.save({ ...account('Work'), id: created.id, signature: 'Ann', displayName: 'Ann', replyTo: '', identities: [] }));
+    expect(edited).toMatchObject({ signature: 'Ann', maxPerMinute: 7, maxConnections: 3, retryDays: 0.5 });
+    expect(await value(api.accounts.save({ ...account('Work'), id: created.id, retryDays: 2 }))).toMatchObject({ maxPerMinute: 7, maxConnections: 3, retryDays: 2 });
+    expect(await api.accounts.save({ ...account('Work'), id: created.id, maxConnections: 0 })).toMatchObject({ ok: false, error: { field: 'maxConnections' } });
   });
 
   it('have exactly one default: the first, or the one chosen; removing it hands the role on', async () => {

@@ -162,7 +162,8 @@ describe('setting up an account from an address', () => {
 });
 
 describe('identities and OAuth2 sign-in', () => {
-  it('adds a From alias with its own name, Reply-To and signature, and the account\'s own signature', async () => {
+  it('adds a From alias with its own name, Reply-To and signature, and the account\'s own signature; the limits the form does not show stay', async () => {
+    await changeBehindThePage('example.test', { maxPerMinute: 7, maxConnections: 3, retryDays: 2 });
     await card('example.test').getByRole('button', { name: 'Edit example.test' }).click();
     await page.getByLabel('Signature', { exact: true }).first().fill('Ann\nexample.test');
     await page.getByRole('button', { name: 'Add an address' }).click();
@@ -176,7 +177,7 @@ describe('identities and OAuth2 sign-in', () => {
     await expect.poll(() => card('example.test').getByTestId('identities').textContent()).toBe('Also sends as Ann at Sales <sales@example.test>');
     const [saved] = core.accounts.list().filter((a) => a.name === 'example.test');
     expect(saved).toMatchObject({
-      signature: 'Ann\nexample.test',
+      signature: 'Ann\nexample.test', maxPerMinute: 7, maxConnections: 3, retryDays: 2,
       identities: [{ email: 'sales@example.test', displayName: 'Ann at Sales', replyTo: 'team@example.test', signature: 'The sales team' }],
     });
 

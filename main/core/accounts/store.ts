@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type {
   AccountInput, AccountView, ConnectionTestView, IdentityView, OAuthProvider, OutboxChange, RemoveAccountOptions, Security, SignInInput,
 } from '../../../preload/common/contract/index.ts';
+import { NEW_ACCOUNT_LIMITS } from '../../../preload/common/contract/index.ts';
 import type { Statement } from 'better-sqlite3';
 import { statements, type Db } from '../db/index.ts';
 import { parseMailbox } from '../compose/address.ts';
@@ -172,6 +173,8 @@ export class AccountStore {
     if (signedIn) await this.oauth.keep(secretRef, signedIn.client, signedIn.grant);
     else if (source === 'keychain' && password) await this.secrets.set(secretRef, password);
     const now = Date.now();
+    // A limit the input leaves out stays as it is (a new account's are the defaults).
+    const limits = existing ?? NEW_ACCOUNT_LIMITS;
     const values = {
       name: fields.name,
       email,
@@ -186,9 +189,9 @@ export class AccountStore {
       auth_method: oauth ? 'oauth2' : 'password',
       oauth_provider: oauth?.provider ?? null,
       oauth_client_id: oauth?.clientId ?? null,
-      max_per_minute: fields.maxPerMinute,
-      max_connections: fields.maxConnections,
-      retry_days: fields.retryDays,
+      max_per_minute: fields.maxPerMinute ?? limits.maxPerMinute,
+      max_connections: fields.maxConnections ?? limits.maxConnections,
+      retry_days: fields.retryDays ?? limits.retryDays,
       tls_fingerprint: pin?.fingerprint ?? null,
       tls_certificate: pin?.certificate ?? null,
       reply_to: replyTo,

@@ -371,11 +371,15 @@ export const AccountInput = z.object({
   signature: z.string().max(10_000).default(''),
   /** The full list of From aliases: ones with an id are kept (and updated), the others added, the rest removed. */
   identities: z.array(IdentityInput).max(100).optional(),
-  maxPerMinute: z.number().int().min(1).max(100_000).default(30),
-  maxConnections: z.number().int().min(1).max(20).default(2),
-  retryDays: z.number().min(0.01).max(30).default(5),
+  /** The limits: absent keeps the account's own on edit (the form and the CLI do not show them), NEW_ACCOUNT_LIMITS on create. */
+  maxPerMinute: z.number().int().min(1).max(100_000).optional(),
+  maxConnections: z.number().int().min(1).max(20).optional(),
+  retryDays: z.number().min(0.01).max(30).optional(),
 });
 export type AccountInput = z.input<typeof AccountInput>;
+
+/** A new account's limits where its input gives none. */
+export const NEW_ACCOUNT_LIMITS = { maxPerMinute: 30, maxConnections: 2, retryDays: 5 } as const;
 
 /** OAuth2 sign-in for a new account (no id) or an existing one: the account's settings, and with whom to sign in. */
 export const SignInInput = z.object({
