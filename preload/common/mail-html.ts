@@ -1,6 +1,6 @@
 /**
  * The HTML a message body may hold, defined once: the composer keeps only this while the user edits
- * (renderer/src/compose/html.ts) and the core keeps only this in what it sends and stores
+ * (renderer/src/compose/editor-html.ts) and the core keeps only this in what it sends and stores
  * (main/core/compose/html.ts), so what the user sees is what is sent. Plain data without imports:
  * preload/common/ is code that runs everywhere (Node, Chromium, the preload).
  */

@@ -1,18 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DraftView, MailtoView, MessageView } from '../../preload/common/contract/index.ts';
-import { useConnectivity } from './hooks.ts';
-import { Drafts } from './compose/Drafts.tsx';
+import { useConnectivity } from './live.ts';
+import { isScreen, SCREENS, TITLES, type Screen } from './navigation.ts';
 import { Accounts } from './screens/Accounts.tsx';
 import { Compose } from './screens/Compose.tsx';
+import { Drafts } from './screens/Drafts.tsx';
 import { Outbox } from './screens/Outbox.tsx';
 import { Sent } from './screens/Sent.tsx';
 import { Settings } from './screens/Settings.tsx';
-
-const SCREENS = ['compose', 'drafts', 'outbox', 'sent', 'accounts', 'settings'] as const;
-export type Screen = (typeof SCREENS)[number];
-
-const TITLES: Record<Screen, string> = { compose: 'Compose', drafts: 'Drafts', outbox: 'Outbox', sent: 'Sent', accounts: 'Accounts', settings: 'Settings' };
-const isScreen = (name: string): name is Screen => (SCREENS as readonly string[]).includes(name);
 
 /**
  * `#outbox` and the like open that screen: the shell uses it when a notification is clicked. The

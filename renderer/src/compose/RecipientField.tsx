@@ -1,23 +1,5 @@
 import { useRef, type ClipboardEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { addressProblem, domainOf, parseEntry, splitRecipients } from './addresses.ts';
-
-/** A recipient field's state: the chips (one address each, as typed) and what is still being typed. */
-export interface Recipients {
-  chips: string[];
-  pending: string;
-}
-export const noRecipients: Recipients = { chips: [], pending: '' };
-
-/** Every address of the field, the half-typed one included, as the core takes them. */
-export const recipientEntries = (r: Recipients): string[] => [...r.chips, ...splitRecipients(r.pending)];
-
-/** Why a chip cannot be sent to, as a whole sentence, or null when it looks fine. */
-export function chipProblem(entry: string, domainWarnings: ReadonlyMap<string, string>): string | null {
-  const { address } = parseEntry(entry);
-  const problem = addressProblem(address);
-  if (problem) return `“${address}” ${problem}.`;
-  return domainWarnings.get(domainOf(address)) ?? null;
-}
+import { chipProblem, parseEntry, splitRecipients, type Recipients } from './recipient-text.ts';
 
 interface RecipientFieldProps {
   id: string;

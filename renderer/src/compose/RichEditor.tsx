@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from 'react';
-import { parseHtml, safeHref, serialize, signatureHtml, SIGNATURE_CLASS } from './html.ts';
+import { parseHtml, safeHref, serialize, signatureHtml, SIGNATURE_CLASS } from './editor-html.ts';
 
 /** An image pasted into the text, once it is part of the message. */
 export interface PastedImage {

@@ -4,7 +4,7 @@ import type {
 } from '../../../preload/common/contract/index.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
-import { noErrors, placeError, type FormErrors } from '../errors.ts';
+import { noErrors, placeError, type FormErrors } from '../form-errors.ts';
 import './Accounts.css';
 
 /** The usual port for each security mode; offered when the user switches mode. */

@@ -4,7 +4,7 @@ import { Banner } from '../components/Banner.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { MessageCard, subjectIdOf } from '../components/MessageCard.tsx';
 import { Time } from '../components/Time.tsx';
-import { useLive } from '../hooks.ts';
+import { useLive } from '../live.ts';
 
 /** The uncertain message's two ways out, each confirmed before it happens. */
 type Decision = 'resend' | 'markSent';

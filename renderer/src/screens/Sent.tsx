@@ -1,6 +1,6 @@
 import { Banner } from '../components/Banner.tsx';
 import { MessageCard } from '../components/MessageCard.tsx';
-import { useLive } from '../hooks.ts';
+import { useLive } from '../live.ts';
 
 export function Sent() {
   const { value: messages, error } = useLive(window.outbound.sent.list);

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
-import { noErrors, placeError, type FormErrors } from '../errors.ts';
+import { noErrors, placeError, type FormErrors } from '../form-errors.ts';
 
 const MAX_UNDO_SECONDS = 30;
 type SettingsField = 'undoSeconds';

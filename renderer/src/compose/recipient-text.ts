@@ -76,3 +76,21 @@ export function addressProblem(address: string): string | null {
 
 /** The domain part, lower-cased, as the domain check looks it up. */
 export const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+
+/** A recipient field's state: the chips (one address each, as typed) and what is still being typed. */
+export interface Recipients {
+  chips: string[];
+  pending: string;
+}
+export const noRecipients: Recipients = { chips: [], pending: '' };
+
+/** Every address of the field, the half-typed one included, as the core takes them. */
+export const recipientEntries = (r: Recipients): string[] => [...r.chips, ...splitRecipients(r.pending)];
+
+/** Why a chip cannot be sent to, as a whole sentence, or null when it looks fine. */
+export function chipProblem(entry: string, domainWarnings: ReadonlyMap<string, string>): string | null {
+  const { address } = parseEntry(entry);
+  const problem = addressProblem(address);
+  if (problem) return `“${address}” ${problem}.`;
+  return domainWarnings.get(domainOf(address)) ?? null;
+}
