@@ -14,10 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { SMTPServer } from 'smtp-server';
-import { buildApi } from '../preload/common/contract/index.ts';
-import { createApi } from '../main/hosts/api.ts';
 import { openCore } from '../main/core/index.ts';
-import { createDispatch } from '../main/hosts/dispatch.ts';
+import { inProcessApi } from '../main/hosts/in-process.ts';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '25' }, child: { type: 'string' }, port: { type: 'string' } } });
 const GOAL = 1.5;
@@ -25,8 +23,7 @@ const GOAL = 1.5;
 /** The sending side: what is measured. Prints its result as one JSON line. */
 async function child(file: string, port: number): Promise<void> {
   const core = openCore({ home: mkdtempSync(join(tmpdir(), 'outbound-bench-')), autoSend: false });
-  const dispatch = createDispatch(createApi(core));
-  const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
+  const api = inProcessApi(core);
   try {
     const account = await api.accounts.save({ name: 'bench', email: 'bench@outbound.test', host: '127.0.0.1', port, security: 'none' });
     if (!account.ok) throw new Error(account.error.message);

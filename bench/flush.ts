@@ -18,10 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
-import { buildApi } from '../preload/common/contract/index.ts';
-import { createApi } from '../main/hosts/api.ts';
 import { openCore } from '../main/core/index.ts';
-import { createDispatch } from '../main/hosts/dispatch.ts';
+import { inProcessApi } from '../main/hosts/in-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -96,8 +94,7 @@ async function outbound(port: number, count: number): Promise<OutboundRun> {
   homes.push(home);
   const core = openCore({ home, autoSend: false, sender: { workers: CONNECTIONS } });
   try {
-    const dispatch = createDispatch(createApi(core));
-    const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
+    const api = inProcessApi(core);
     const account = await api.accounts.save({
       name: 'bench', email: 'bench@outbound.test', host: '127.0.0.1', port, security: 'none', maxPerMinute: 100_000, maxConnections: CONNECTIONS,
     });

@@ -48,6 +48,19 @@ describe('dispatch', () => {
     expect(core.db.prepare('SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM messages) AS n').get()).toEqual({ n: 0 });
   });
 
+  it('carries each of the core\'s events to its own subscribers in-process, until they unsubscribe', () => {
+    const { core, api } = testCore(undefined);
+    const opened: unknown[] = [];
+    const changed: unknown[] = [];
+    const stop = api.onMailtoOpened((view) => opened.push(view));
+    api.onOutboxChanged((change) => changed.push(change));
+    core.compose.openMailto('mailto:ann@example.org?subject=Hi');
+    stop();
+    core.compose.openMailto('mailto:bob@example.org');
+    expect(opened).toMatchObject([{ to: ['ann@example.org'], subject: 'Hi' }]);
+    expect(changed).toEqual([]);
+  });
+
   it('turns an unexpected failure into an internal error without leaking the payload', async () => {
     const { core } = testCore(undefined);
     const logged: string[] = [];

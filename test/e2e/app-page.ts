@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBrowserHostForCore, type BrowserHost } from '../../main/hosts/browser/server.ts';
-import { createApi } from '../../main/hosts/api.ts';
 import { openCore, type Core, type CoreOptions } from '../../main/core/index.ts';
-import { createDispatch } from '../../main/hosts/dispatch.ts';
-import { buildApi, type OutboundApi } from '../../preload/common/contract/index.ts';
+import { inProcessApi } from '../../main/hosts/in-process.ts';
+import type { OutboundApi } from '../../preload/common/contract/index.ts';
 import { withTestDns } from '../helpers/core.ts';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../helpers/smtp.ts';
 import { builtApp, screenshotsDir } from './built-app.ts';
@@ -54,8 +53,7 @@ export async function startE2eApp(smtpOptions: SmtpServerOptions = {}, coreOptio
   const page = await browser.newPage({ viewport: { width: 1100, height: 820 } });
   const problems = problemsOf(page);
   await page.goto(`${host.url}#token=${host.token}`);
-  const dispatch = createDispatch(createApi(core));
-  const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
+  const api = inProcessApi(core);
   return {
     smtp, core, api, host, browser, page, problems,
     async close() {

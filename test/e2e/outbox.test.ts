@@ -10,9 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountInput, OutboundApi } from '../../preload/common/contract/index.ts';
-import { createApi } from '../../main/hosts/api.ts';
-import { createDispatch } from '../../main/hosts/dispatch.ts';
-import { buildApi } from '../../preload/common/contract/index.ts';
+import { inProcessApi } from '../../main/hosts/in-process.ts';
 import { value } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
 import type { ReceivedMessage, TestSmtpServer } from '../helpers/smtp.ts';
@@ -44,8 +42,7 @@ beforeAll(async () => {
     { sender: { probeEveryMs: 300 } },
   );
   ({ smtp, page } = app);
-  const dispatch = createDispatch(createApi(app.core));
-  api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
+  api = inProcessApi(app.core);
   await value(api.accounts.save(account('Work', smtp.port)));
   // The account was added behind the page's back: show it.
   await page.reload();

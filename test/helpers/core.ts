@@ -3,11 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import type { AccountInput } from '../../preload/common/contract/index.ts';
-import { createApi } from '../../main/hosts/api.ts';
+import type { AccountInput, OutboundApi } from '../../preload/common/contract/index.ts';
 import { openCore, type Core, type CoreOptions } from '../../main/core/index.ts';
-import { createDispatch } from '../../main/hosts/dispatch.ts';
-import { buildApi, type OutboundApi } from '../../preload/common/contract/index.ts';
+import { inProcessApi } from '../../main/hosts/in-process.ts';
 import { defaultTestDns } from './dns.ts';
 import type { TestSmtpServer } from './smtp.ts';
 
@@ -26,8 +24,7 @@ export interface TestCore {
 export function testCore(server: Pick<TestSmtpServer, 'ca'> | undefined, options: CoreOptions = {}): TestCore {
   const core = openCore({ home: tempHome(), autoSend: false, ...(server ? { extraCaCertificates: [server.ca] } : {}), ...withTestDns(options) });
   onTestFinished(() => core.close());
-  const dispatch = createDispatch(createApi(core));
-  return { core, api: buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined }) };
+  return { core, api: inProcessApi(core) };
 }
 
 /** The core's DNS, unless the test gives its own: the test's default DNS server, which knows no names (never the host's resolver). */

@@ -14,9 +14,7 @@ import { openCore } from '../../main/core/index.ts';
 import { databaseFile } from '../../main/core/paths.ts';
 import type { MessageState } from '../../preload/common/contract/index.ts';
 import { accountFor, tempHome, value } from '../helpers/core.ts';
-import { createApi } from '../../main/hosts/api.ts';
-import { createDispatch } from '../../main/hosts/dispatch.ts';
-import { buildApi } from '../../preload/common/contract/index.ts';
+import { inProcessApi } from '../../main/hosts/in-process.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 
 const FLUSH = join(import.meta.dirname, '..', 'fixtures', 'flush.ts');
@@ -31,8 +29,7 @@ afterEach(async () => {
 async function queued(count: number): Promise<{ home: string; messageIds: string[] }> {
   const home = tempHome();
   const core = openCore({ home, autoSend: false });
-  const dispatch = createDispatch(createApi(core));
-  const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
+  const api = inProcessApi(core);
   const account = await value(api.accounts.save(accountFor(server!, {
     security: 'none', username: '', passwordCommand: '', maxPerMinute: 100_000, maxConnections: 4,
   })));

@@ -4,10 +4,8 @@
  * Exit codes follow sysexits(3) (see common.ts).
  */
 import { parseArgs } from 'node:util';
-import { buildApi } from '../../../preload/common/contract/index.ts';
-import { createApi } from '../api.ts';
 import { openCore, type Core } from '../../core/index.ts';
-import { createDispatch } from '../dispatch.ts';
+import { inProcessApi } from '../in-process.ts';
 import { accountCommands } from './accounts.ts';
 import { EXIT, UsageError, type CliIo, type Command, type Context } from './common.ts';
 import { outboxCommands } from './outbox.ts';
@@ -45,9 +43,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     // Sign-in (`account add --oauth`): the person opens the address in a browser on this machine; the loopback redirect comes back here.
     core = openCore({ autoSend: false, oauth: { openExternal: (url) => io.stdout(`Open this address in a browser on this machine to sign in; Outbound waits for it:\n${url}`) } });
-    const dispatch = createDispatch(createApi(core), io.stderr);
-    const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
-    return await command.run({ values, positionals, io, core, api });
+    return await command.run({ values, positionals, io, core, api: inProcessApi(core, io.stderr) });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`outbound ${name}: ${error.message}`);
