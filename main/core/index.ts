@@ -17,7 +17,7 @@ import { openDatabase, type Db } from './db/index.ts';
 import { DomainChecker, type DomainCheckOptions } from './dns/check.ts';
 import { DraftStore } from './drafts/store.ts';
 import { OutboxSender, type SenderOptions } from './outbox/sender.ts';
-import { OutboxStore } from './outbox/store.ts';
+import { OutboxStore } from './outbox/store/index.ts';
 import { databaseFile, defaultHome, messagesDir } from './paths.ts';
 import { SettingsStore } from './settings.ts';
 

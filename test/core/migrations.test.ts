@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../main/core/db/index.ts';
 import { migrations } from '../../main/core/db/migrations.ts';
-import { UNSENT } from '../../main/core/outbox/store.ts';
+import { UNSENT } from '../../main/core/outbox/store/index.ts';
 import { tempHome } from '../helpers/core.ts';
 
 const tables = (db: Database.Database) =>

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { OutboxChange } from '../../preload/common/contract/index.ts';
-import type { AttemptOutcome, FinishedAttempt, MessageRow } from '../../main/core/outbox/store.ts';
+import type { AttemptOutcome, FinishedAttempt, MessageRow } from '../../main/core/outbox/store/index.ts';
 import { accountFor, testCore, value, type TestCore } from '../helpers/core.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 

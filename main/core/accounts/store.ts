@@ -9,7 +9,7 @@ import type { Statement } from 'better-sqlite3';
 import { statements, type Db } from '../db/index.ts';
 import { parseMailbox } from '../compose/address.ts';
 import { AppError, invalid, notFound } from '../errors.ts';
-import { UNSENT, type OutboxStore } from '../outbox/store.ts';
+import { UNSENT, type OutboxStore } from '../outbox/store/index.ts';
 import { probe } from '../smtp/probe.ts';
 import type { SmtpCredentials, SubmitTarget } from '../smtp/submit.ts';
 import { fetchCertificate, normaliseFingerprint, type Pin } from '../smtp/tls.ts';

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import type { AttachmentView } from '../../../preload/common/contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError, invalid } from '../errors.ts';
-import { UNSENT } from '../outbox/store.ts';
+import { UNSENT } from '../outbox/store/index.ts';
 
 /** What `attachments.stage` accepts at once (the browser host's bodies are limited to 30 MB of JSON). */
 export const STAGE_LIMIT_BYTES = 20 * 1024 * 1024;

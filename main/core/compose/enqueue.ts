@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { AttachmentView, ComposeInput, DraftInput, DraftView, Hold, InlineImageView } from '../../../preload/common/contract/index.ts';
 import type { Account } from '../accounts/store.ts';
 import { invalid } from '../errors.ts';
-import type { OutboxStore } from '../outbox/store.ts';
+import type { OutboxStore } from '../outbox/store/index.ts';
 import { parseAddressList, parseMailbox, type Mailbox } from './address.ts';
 import type { AttachmentGate } from './attachments.ts';
 import { freezeMessage } from './freeze.ts';

@@ -95,7 +95,7 @@ export const migrations: readonly Migration[] = [
         ALTER TABLE accounts ADD COLUMN retry_days REAL NOT NULL DEFAULT 5 CHECK (retry_days > 0);
         -- set while a message waits for the network to return: it is retried the moment it does
         ALTER TABLE messages ADD COLUMN waiting_for_network INTEGER NOT NULL DEFAULT 0;
-        -- max_per_minute is counted in fixed one-minute windows, claimed with the message (outbox/store.ts)
+        -- max_per_minute is counted in fixed one-minute windows, claimed with the message (outbox/store/claim.ts)
         ALTER TABLE accounts ADD COLUMN rate_window_start INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE accounts ADD COLUMN rate_window_count INTEGER NOT NULL DEFAULT 0;
         -- claiming looks up an account's queued and sending messages
@@ -194,7 +194,7 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX messages_queued ON messages (not_before) WHERE state = 'queued';
         -- connections in use per account
         CREATE INDEX messages_sending ON messages (account_id, lease_owner) WHERE state = 'sending';
-        -- the outbox screen, and each account's waiting mail (the WHERE must match outbox/store.ts's UNSENT)
+        -- the outbox screen, and each account's waiting mail (the WHERE must match outbox/store/states.ts's UNSENT)
         CREATE INDEX messages_unsent ON messages (account_id) WHERE state IN ('queued', 'sending', 'failed', 'uncertain');
       `);
     },

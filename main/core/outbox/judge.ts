@@ -5,7 +5,7 @@
  */
 import type { RecipientState } from '../../../preload/common/contract/index.ts';
 import type { SubmitResult } from '../smtp/submit.ts';
-import type { AttemptOutcome } from './store.ts';
+import type { AttemptOutcome } from './store/index.ts';
 
 export interface RetryPolicy {
   /** Delays after the 1st, 2nd, … temporary failure; the last one repeats. */

@@ -14,7 +14,7 @@ import { capabilitiesOf } from '../smtp/probe.ts';
 import { SmtpSession, type MessageHooks, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
 import { Connectivity } from './connectivity.ts';
 import { DEFAULT_RETRY_POLICY, judge, type RetryPolicy } from './judge.ts';
-import type { AttemptOutcome, Claimed, FinishedAttempt, MessageRow, OutboxStore } from './store.ts';
+import type { AttemptOutcome, Claimed, FinishedAttempt, MessageRow, OutboxStore } from './store/index.ts';
 
 export interface SenderOptions {
   submit?: Omit<SubmitOptions, keyof MessageHooks>;

@@ -1,0 +1,26 @@
+/** Enqueue's row: the message, its draft and its recipients, queued. */
+import type { OutboxDb } from './handle.ts';
+import type { NewMessage } from './rows.ts';
+
+/** Durable once it resolves: committed, then the WAL synced off the event loop. */
+export async function insert(h: OutboxDb, message: NewMessage, now = h.clock.now()): Promise<number> {
+  const id = h.wal.unsynced(() => h.transaction(insertRows)(h, message, now));
+  await h.wal.sync();
+  h.changed(id, 'queued');
+  return id;
+}
+
+function insertRows(h: OutboxDb, message: NewMessage, now: number): number {
+  const { lastInsertRowid } = h
+    .sql(
+      `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state, not_before,
+         hold, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+    )
+    .run(message.accountId, message.accountName, message.messageId, message.envelopeFrom, message.fromHeader, message.subject,
+      message.rawFile, message.size, message.notBefore, message.hold, now, now);
+  h.sql('INSERT INTO message_drafts (message_id, content) VALUES (?, ?)').run(lastInsertRowid, JSON.stringify(message.draft));
+  const insertRecipient = h.sql('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
+  message.recipients.forEach((r, position) => insertRecipient.run(lastInsertRowid, position, r.kind, r.address));
+  return Number(lastInsertRowid);
+}

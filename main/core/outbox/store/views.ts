@@ -1,0 +1,74 @@
+/** The outbox as the user sees it: messages with their recipients, the two folders, the attempts. */
+import type { AttemptView, MessageView } from '../../../../preload/common/contract/index.ts';
+import { noSuchMessage, type OutboxDb } from './handle.ts';
+import type { AttemptRow, MessageRow, RecipientRow } from './rows.ts';
+import { UNSENT } from './states.ts';
+
+export type Folder = 'outbox' | 'sent';
+const FOLDERS: Record<Folder, { where: string; order: string }> = {
+  outbox: { where: UNSENT, order: 'created_at DESC, id DESC' },
+  sent: { where: `state = 'sent'`, order: 'sent_at DESC, id DESC' },
+};
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function row(h: OutboxDb, id: number): MessageRow {
+  const row = h.sql('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+  if (!row) throw noSuchMessage(id);
+  return row;
+}
+
+export function view(h: OutboxDb, id: number): MessageView {
+  const [view] = views(h, 'SELECT * FROM messages WHERE id = ?', [id]);
+  if (!view) throw noSuchMessage(id);
+  return view;
+}
+
+export function list(h: OutboxDb, folder: Folder, limit = 1000): MessageView[] {
+  const { where, order } = FOLDERS[folder];
+  return views(h, `SELECT * FROM messages WHERE ${where} ORDER BY ${order} LIMIT ?`, [limit]);
+}
+
+/** Newest first. */
+export function attempts(h: OutboxDb, id: number): AttemptView[] {
+  row(h, id); // an unknown id is an error, not an empty history
+  const rows = h
+    .sql('SELECT started_at, finished_at, stage, outcome, reply, error, transcript FROM attempts WHERE message_id = ? ORDER BY id DESC')
+    .all(id) as AttemptRow[];
+  return rows.map((r) => ({
+    startedAt: iso(r.started_at)!,
+    finishedAt: iso(r.finished_at),
+    stage: r.stage,
+    outcome: r.outcome,
+    reply: r.reply,
+    error: r.error,
+    transcript: r.transcript ?? '',
+  }));
+}
+
+function views(h: OutboxDb, sql: string, params: unknown[]): MessageView[] {
+  const rows = h.sql(sql).all(...params) as MessageRow[];
+  if (rows.length === 0) return [];
+  const recipients = h
+    .sql(`SELECT * FROM recipients WHERE message_id IN (${rows.map(() => '?').join(',')}) ORDER BY message_id, position`)
+    .all(...rows.map((r) => r.id)) as RecipientRow[];
+  const byMessage = Map.groupBy(recipients, (r) => r.message_id);
+  return rows.map((row) => ({
+    id: row.id,
+    accountId: row.account_id,
+    accountName: row.account_name,
+    messageId: row.message_id,
+    from: row.from_header,
+    subject: row.subject,
+    state: row.state,
+    hold: row.state === 'queued' && row.not_before > h.clock.now() ? row.hold : null,
+    recipients: (byMessage.get(row.id) ?? []).map((r) => ({ address: r.address, kind: r.kind, state: r.state, reply: r.reply })),
+    createdAt: iso(row.created_at)!,
+    notBefore: row.state === 'queued' ? iso(row.not_before) : null,
+    sentAt: iso(row.sent_at),
+    attempts: row.attempts,
+    lastReply: row.last_reply,
+    lastStage: row.last_stage,
+    lastError: row.last_error,
+    size: row.size,
+  }));
+}
