@@ -12,11 +12,10 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApi } from '../../main/hosts/api.ts';
 import { startBrowserHostForCore, type BrowserHost } from '../../main/hosts/browser/server.ts';
 import { openCore, type Core } from '../../main/core/index.ts';
-import { createDispatch } from '../../main/hosts/dispatch.ts';
-import { buildApi, type AccountInput } from '../../preload/common/contract/index.ts';
+import { inProcessApi } from '../../main/hosts/in-process.ts';
+import type { AccountInput } from '../../preload/common/contract/index.ts';
 import { value } from '../helpers/core.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import { testCertificates } from '../helpers/tls.ts';
@@ -89,8 +88,7 @@ const card = (name: string) => page.getByTestId('account').filter({ hasText: nam
 
 /** Another window (or the CLI) saves the account through the same contract, after the page listed it. */
 async function changeBehindThePage(name: string, changes: Partial<AccountInput>): Promise<void> {
-  const dispatch = createDispatch(createApi(core));
-  const api = buildApi({ invoke: (channel, args) => dispatch(channel, args), subscribe: () => () => undefined });
+  const api = inProcessApi(core);
   const account = core.accounts.find(name);
   await value(api.accounts.save({
     id: account.id, name: account.name, email: account.email, displayName: account.displayName, host: account.host, port: account.port,
