@@ -26,9 +26,18 @@ describe('parseMailto', () => {
   it('ignores unknown and dangerous header fields, and cannot put a line break into the subject or an address', () => {
     expect(parseMailto('mailto:a@example.org?from=evil@example.org&reply-to=evil@example.org&In-Reply-To=%3Cx%3E&X-Injected=1&Subject=hi%0D%0ABcc:%20evil@example.org&cc=c@example.org%0D%0ABcc:%20evil@example.org'))
       .toMatchObject({ to: ['a@example.org'], bcc: [], subject: 'hi Bcc: evil@example.org', text: '' });
-    const { cc } = parseMailto('mailto:a@example.org?cc=c@example.org%0D%0ABcc:%20evil@example.org');
-    // Whatever the address parser makes of it, it stays visible in Cc, on one line.
-    expect(cc.every((a) => !/[\r\n]/.test(a))).toBe(true);
+    const { cc, bcc } = parseMailto('mailto:a@example.org?cc=c@example.org%0D%0ABcc:%20evil@example.org');
+    // Whatever the address parser makes of it, the smuggled address stays visible in Cc, on one line.
+    expect(cc).toContain('evil@example.org');
+    expect(cc.filter((a) => /[\r\n]/.test(a))).toEqual([]);
+    expect(bcc).toEqual([]);
+  });
+
+  it('takes at most 1 000 entries per recipient field, as the contract allows', () => {
+    const addresses = (n: number) => Array.from({ length: n }, (_, i) => `r${i}@example.org`);
+    expect(parseMailto(`mailto:${addresses(1000).join(',')}`).to).toEqual(addresses(1000));
+    expect(parseMailto(`mailto:${addresses(1001).join(',')}`).to).toEqual(addresses(1000));
+    expect(parseMailto(`mailto:?cc=${addresses(600).join(',')}&cc=${addresses(600).join(',')}`).cc).toHaveLength(1000);
   });
 
   it('refuses what is not a mailto: URL or has broken percent-encoding', () => {
