@@ -1,8 +1,9 @@
 /**
  * OAuth2 sign-in against a local OAuth2 server, the test playing the browser: PKCE and state on the
  * authorization URL, the loopback redirect, the code exchanged with its verifier, the refresh token in
- * the keychain; then mail over XOAUTH2 to smtp-server, and a fresh access token fetched by itself once
- * the first one expires. Every token is registered with the suite's secrets scan.
+ * the keychain — gnome-keyring, as test/run.ts provides it — then mail over XOAUTH2 to smtp-server, and a
+ * fresh access token fetched by itself once the first one expires. Every token is registered with the
+ * suite's secrets scan.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +12,10 @@ import type { AccountInput, OAuthProvider } from '../../preload/common/contract/
 import type { OAuthOptions } from '../../main/core/accounts/oauth.ts';
 import { submit } from '../../main/core/smtp/submit.ts';
 import { accountFor, tempHome, testCore, value } from '../helpers/core.ts';
+import { hasPrivateKeyring, testKeychain } from '../helpers/keychain.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import { testCertificates } from '../helpers/tls.ts';
-import { follow, memoryKeychain, startOAuthServer, type OAuthServerOptions, type TestOAuthServer } from './oauth-server.ts';
+import { follow, startOAuthServer, type OAuthServerOptions, type TestOAuthServer } from './oauth-server.ts';
 import { startAccountsServer, type AccountsServer } from './servers.ts';
 
 const USER = 'me@gmail.example';
@@ -34,7 +36,7 @@ async function setUp(options: Partial<OAuthServerOptions> = {}, coreOauth: OAuth
   const server = (oauth = await startOAuthServer({ clientId: CLIENT_ID, ...options }));
   smtp = await startAccountsServer({ auth: { user: USER, pass: 'unused', methods: ['XOAUTH2'] }, accessToken: () => server.accessTokens.at(-1) });
   const clock = { now: Date.now() };
-  const keychain = memoryKeychain();
+  const keychain = testKeychain();
   const { core, api } = testCore({ ca: (await testCertificates()).ca }, {
     home: keptHome(),
     secrets: keychain,
@@ -44,7 +46,7 @@ async function setUp(options: Partial<OAuthServerOptions> = {}, coreOauth: OAuth
   return { server, smtp, core, api, clock, keychain, account };
 }
 
-describe('OAuth2 sign-in', () => {
+describe.skipIf(!hasPrivateKeyring)('OAuth2 sign-in', () => {
   it('signs in through the browser with PKCE, sends over XOAUTH2, and refreshes the access token by itself when it expires', async () => {
     const { server, smtp, core, api, clock, keychain, account } = await setUp();
     const signedIn = await value(api.accounts.signIn({ provider: 'google', clientId: CLIENT_ID, account }));
@@ -57,7 +59,7 @@ describe('OAuth2 sign-in', () => {
     expect(query?.get('state')).toMatch(/^[A-Za-z0-9_-]{22,}$/);
     expect(Object.fromEntries(query ?? [])).toMatchObject({ scope: 'https://mail.google.com/', login_hint: USER, access_type: 'offline', client_id: CLIENT_ID });
     // The keychain holds the refresh token, nothing else; the API answer holds no token at all.
-    expect([...keychain.entries.values()]).toEqual([server.refreshTokens[0]]);
+    expect(await keychain.secrets()).toEqual([server.refreshTokens[0]]);
     expect(JSON.stringify(signedIn)).not.toMatch(/ya29|refresh-/);
 
     // A submission with the account's saved settings, as the outbox makes it (accounts.target: host, security, credentials).
@@ -86,10 +88,10 @@ describe('OAuth2 sign-in', () => {
     clock.now += 3600_000;
     expect(await value(api.accounts.test(signedIn.id))).toMatchObject({ ok: true });
     expect(server.refreshTokens).toHaveLength(2);
-    expect([...keychain.entries.values()].sort()).toEqual([server.refreshTokens[1], CLIENT_SECRET].sort());
+    expect(await keychain.secrets()).toEqual([server.refreshTokens[1], CLIENT_SECRET].sort());
     // Signing in again with the same app needs no second typing of its secret.
     await value(api.accounts.signIn({ provider: 'microsoft', account: { ...account, id: signedIn.id } }));
-    expect([...keychain.entries.values()].sort()).toEqual([server.refreshTokens[2], CLIENT_SECRET].sort());
+    expect(await keychain.secrets()).toEqual([server.refreshTokens[2], CLIENT_SECRET].sort());
   });
 
   it.each([
@@ -104,7 +106,7 @@ describe('OAuth2 sign-in', () => {
     const result = await api.accounts.signIn({ provider: 'google', clientId: CLIENT_ID, account });
     expect(result).toMatchObject({ ok: false, error: { code: 'sign_in_failed', message: expect.stringMatching(message) } });
     expect(await value(api.accounts.list())).toEqual([]);
-    expect(keychain.entries.size).toBe(0);
+    expect(await keychain.secrets()).toEqual([]);
     expect(server.grants).toEqual([]);
   });
 
@@ -131,6 +133,6 @@ describe('OAuth2 sign-in', () => {
 
     const password = await value(api.accounts.save({ ...account, id: signedIn.id, username: USER, password: NEW_PASSWORD }));
     expect(password.oauth).toBeNull();
-    expect([...keychain.entries.values()]).toEqual([NEW_PASSWORD]);
+    expect(await keychain.secrets()).toEqual([NEW_PASSWORD]);
   });
 });

@@ -9,12 +9,10 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { osKeychain } from '../../main/core/accounts/secrets.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
+import { hasPrivateKeyring } from '../helpers/keychain.ts';
 import { keptHome, recordTestOutput, registerTestSecret } from '../helpers/secrets.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 
-// Only the private keyring test/run.ts starts: never the developer's own.
-const hasSecretService = process.env.OUTBOUND_TEST_PRIVATE_KEYRING === '1' && Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
-if (process.env.CI && !hasSecretService) throw new Error('CI must run the keychain tests: start the suite with `npm test` (it provides gnome-keyring).');
 // Registered for the final secrets scan, which searches the data directories these tests keep (keptHome).
 const PASSWORD = registerTestSecret('kc-Pa55-' + Math.random().toString(36).slice(2), { user: 'me' });
 const UNSAVED_PASSWORD = registerTestSecret('no-keychain-Pa55');
@@ -26,7 +24,7 @@ function dataDirectoryBytes(home: string): string {
   return walk(home).map((f) => readFileSync(f).toString('latin1')).join('\n');
 }
 
-describe.skipIf(!hasSecretService)('OS keychain (gnome-keyring through keytar)', () => {
+describe.skipIf(!hasPrivateKeyring)('OS keychain (gnome-keyring through keytar)', () => {
   it('keeps the password in the keychain only, and sends with it', async () => {
     const server = await startSmtpServer({ auth: { user: 'me', pass: PASSWORD } });
     try {
