@@ -15,8 +15,8 @@ export function createDispatch(api: ApiImplementation, log: (line: string) => vo
     if (!schema) return fail(new AppError('invalid_input', `Unknown method "${String(channel).slice(0, 64)}".`));
     const parsed = schema.safeParse(Array.isArray(args) ? args : [args]);
     if (!parsed.success) return fail(describeInvalid(parsed.error));
-    const [room, name] = channel.split('.') as [keyof ApiImplementation, string];
-    const fn = (api[room] as Record<string, (...a: unknown[]) => unknown>)[name]!;
+    const [namespace, name] = channel.split('.') as [keyof ApiImplementation, string];
+    const fn = (api[namespace] as Record<string, (...a: unknown[]) => unknown>)[name]!;
     try {
       return { ok: true, value: await fn(...(parsed.data as unknown[])) };
     } catch (error) {

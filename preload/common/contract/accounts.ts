@@ -1,0 +1,214 @@
+/** `accounts`: the sending accounts, their servers, identities and sign-in. */
+import { z } from 'zod';
+import { id, line, method } from './method.ts';
+import type { SmtpStage } from './outbox.ts';
+
+export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
+export type Security = (typeof SECURITY_MODES)[number];
+
+/** The providers Outbound signs in to with OAuth2 (XOAUTH2) instead of a password. */
+export const OAUTH_PROVIDERS = ['google', 'microsoft'] as const;
+export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
+
+/** What the renderer may know about an account: never a password. */
+export interface AccountView {
+  id: number;
+  name: string;
+  email: string;
+  displayName: string;
+  host: string;
+  port: number;
+  security: Security;
+  /** null: the account sends without AUTH. */
+  username: string | null;
+  /** Where the password comes from when there is a username. */
+  secretSource: 'none' | 'keychain' | 'command';
+  passwordCommand: string | null;
+  /** Set when the account signs in with OAuth2 (its refresh token is in the keychain, never here). */
+  oauth: { provider: OAuthProvider; clientId: string } | null;
+  /** Why this account's queue is paused (e.g. the server rejected the password), until it is saved again. */
+  pausedReason: string | null;
+  /** Providers cap both: at most this many messages a minute and connections at once. */
+  maxPerMinute: number;
+  maxConnections: number;
+  /** Give up on a message deferred (4xx, offline) for longer than this. */
+  retryDays: number;
+  /** The pinned certificate's SHA-256 fingerprint: then only that certificate is trusted for this server. */
+  tlsFingerprint: string | null;
+  /** The account the composer starts with; exactly one account is the default. */
+  isDefault: boolean;
+  replyTo: string | null;
+  signature: string;
+  /** From aliases besides the account's own address. */
+  identities: IdentityView[];
+  /** Messages still in the outbox (queued, sending, failed, uncertain): removing the account must say what happens to them. */
+  waiting: number;
+  createdAt: string;
+}
+
+/** A provider Outbound signs in to with OAuth2, and where its mail goes out (for a person who picks it rather than typing a server). */
+export interface OAuthProviderView {
+  provider: OAuthProvider;
+  /** e.g. "Microsoft 365". */
+  name: string;
+  host: string;
+  port: number;
+  security: Security;
+}
+
+/** A From alias of an account: its own address, display name, Reply-To and signature. */
+export interface IdentityView {
+  id: number;
+  email: string;
+  displayName: string;
+  replyTo: string | null;
+  signature: string;
+}
+
+/** A server certificate as the user is shown it before pinning it. */
+export interface CertificateView {
+  /** SHA-256, colon hex, as `openssl x509 -fingerprint -sha256` prints it. */
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  /** The names it is valid for (subjectAltName). */
+  names: string[];
+  validFrom: string;
+  validTo: string;
+  selfSigned: boolean;
+}
+
+/** What the server announced in its (last) EHLO reply. */
+export interface SmtpCapabilities {
+  /** The largest message it accepts, in bytes; null: not announced or no limit. */
+  size: number | null;
+  /** Offered STARTTLS (in the EHLO before encryption). */
+  starttls: boolean;
+  /** SASL mechanisms, e.g. PLAIN, LOGIN, XOAUTH2. */
+  auth: string[];
+  pipelining: boolean;
+  eightBitMime: boolean;
+  smtpUtf8: boolean;
+  dsn: boolean;
+}
+
+/** The result of `accounts.test`: a verdict in plain words, and what it rests on. */
+export interface ConnectionTestView {
+  ok: boolean;
+  verdict: string;
+  /** The server's reply code behind the verdict (e.g. 535), or null when the server said nothing. */
+  code: number | null;
+  reply: string | null;
+  stage: SmtpStage;
+  capabilities: SmtpCapabilities | null;
+  /** The certificate the server presented, when TLS was reached. */
+  certificate: CertificateView | null;
+  /** Whether that certificate was trusted (by the system's authorities or the pin); false: it is what the user may pin. */
+  certificateTrusted: boolean;
+  /** The dialogue with every AUTH payload redacted. */
+  transcript: string;
+}
+
+export const DISCOVERY_SOURCES = ['preset', 'autoconfig', 'srv', 'guess'] as const;
+export type DiscoverySource = (typeof DISCOVERY_SOURCES)[number];
+
+/** Server settings found for an address, and where they came from. */
+export interface DiscoveryView {
+  source: DiscoverySource;
+  /** Where exactly, e.g. `https://autoconfig.example.org/mail/config-v1.1.xml` or `_submissions._tcp.example.org`. */
+  from: string;
+  host: string;
+  port: number;
+  security: Security;
+  /** The login the provider expects (often the address itself); null: no sign-in. */
+  username: string | null;
+  /** The provider wants OAuth2 sign-in (Google, Microsoft 365) rather than a password; null: a password. */
+  oauth2: OAuthProvider | null;
+  /** Every source tried, in order, with what it gave. */
+  tried: { source: DiscoverySource; from: string; result: string }[];
+}
+
+export const IdentityInput = z.object({
+  id: id.optional(),
+  email: line(254).transform((s) => s.trim()).pipe(z.string().min(1)),
+  displayName: line(128).default(''),
+  replyTo: line(998).optional(),
+  signature: z.string().max(10_000).default(''),
+});
+export type IdentityInput = z.input<typeof IdentityInput>;
+
+/** What happens to an account's unsent mail when it is removed: refused while there is some, unless told. */
+export const RemoveAccountOptions = z.object({
+  queued: z.enum(['refuse', 'cancel', 'move']).default('refuse'),
+  /** With `move`: the account that sends them instead. */
+  toAccountId: id.optional(),
+});
+export type RemoveAccountOptions = z.input<typeof RemoveAccountOptions>;
+
+export const AccountInput = z.object({
+  /** Present when editing an existing account. */
+  id: id.optional(),
+  name: line(64).transform((s) => s.trim()).pipe(z.string().min(1)),
+  email: line(254).transform((s) => s.trim()).pipe(z.string().min(1)),
+  displayName: line(128).default(''),
+  host: line(253).transform((s) => s.trim()).pipe(z.string().min(1)),
+  port: z.number().int().min(1).max(65535),
+  security: z.enum(SECURITY_MODES),
+  /** Empty or absent: no AUTH. */
+  username: line(256).optional(),
+  /** Write-only: stored in the OS keychain. On edit, absent keeps the stored one. */
+  password: z.string().max(4096).optional(),
+  /** msmtp-style passwordeval: the command's stdout is the password. */
+  passwordCommand: line(4096).optional(),
+  /** Pin the server's certificate (openssl's colon-hex SHA-256); empty removes the pin. */
+  tlsFingerprint: line(200).optional(),
+  isDefault: z.boolean().optional(),
+  replyTo: line(998).optional(),
+  signature: z.string().max(10_000).default(''),
+  /** The full list of From aliases: ones with an id are kept (and updated), the others added, the rest removed. */
+  identities: z.array(IdentityInput).max(100).optional(),
+  /** The limits: absent keeps the account's own on edit (the form and the CLI do not show them), NEW_ACCOUNT_LIMITS on create. */
+  maxPerMinute: z.number().int().min(1).max(100_000).optional(),
+  maxConnections: z.number().int().min(1).max(20).optional(),
+  retryDays: z.number().min(0.01).max(30).optional(),
+});
+export type AccountInput = z.input<typeof AccountInput>;
+
+/** A new account's limits where its input gives none. */
+export const NEW_ACCOUNT_LIMITS = { maxPerMinute: 30, maxConnections: 2, retryDays: 5 } as const;
+
+/** OAuth2 sign-in for a new account (no id) or an existing one: the account's settings, and with whom to sign in. */
+export const SignInInput = z.object({
+  provider: z.enum(OAUTH_PROVIDERS),
+  /** The OAuth client (app registration) to use; absent: the one configured for this build, or the account's. */
+  clientId: line(512).optional(),
+  /** Only where the provider demands one for installed apps; kept in the keychain. */
+  clientSecret: line(4096).optional(),
+  /** Password fields are ignored: the account signs in with the provider. */
+  account: AccountInput,
+});
+export type SignInInput = z.input<typeof SignInInput>;
+
+export const accountMethods = {
+  list: method(z.tuple([])).returns<AccountView[]>(),
+  save: method(z.tuple([AccountInput])).returns<AccountView>(),
+  /** Make this account the default, changing nothing else about it (save writes every field as the caller read it). */
+  makeDefault: method(z.tuple([id])).returns<AccountView>(),
+  /**
+   * Pin the certificate the account's server presents now, if its SHA-256 fingerprint is this one (as
+   * the connection test showed it), changing nothing else about the account.
+   */
+  trustCertificate: method(z.tuple([id, line(200)])).returns<AccountView>(),
+  remove: method(z.tuple([id, RemoveAccountOptions.optional()])).returns<null>(),
+  /** The connection test: connect, EHLO, STARTTLS, AUTH, NOOP, RSET, QUIT, with the account's own settings. */
+  test: method(z.tuple([id])).returns<ConnectionTestView>(),
+  /** Find the server settings for an address: presets, autoconfig XML, SRV records, then guesses confirmed by EHLO. */
+  discover: method(z.tuple([line(254).transform((s) => s.trim()).pipe(z.string().min(3))])).returns<DiscoveryView>(),
+  /**
+   * OAuth2 sign-in in the system browser (PKCE, loopback redirect), then save the account; resolves
+   * once the person finished in the browser, or fails with `sign_in_failed` (denied, timed out, state mismatch).
+   */
+  signIn: method(z.tuple([SignInInput])).returns<AccountView>(),
+  /** The providers signIn knows, with their servers. */
+  providers: method(z.tuple([])).returns<OAuthProviderView[]>(),
+} as const;

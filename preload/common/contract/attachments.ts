@@ -1,0 +1,27 @@
+/** `attachments`: files a message may carry, chosen in the file dialog or uploaded. */
+import { z } from 'zod';
+import { base64Length, STAGE_LIMIT_BYTES } from '../staging.ts';
+import { line, method } from './method.ts';
+
+/** A file the user attached: `path` is what ComposeInput and DraftInput take back (a picked file, or a staged copy). */
+export interface AttachmentView {
+  path: string;
+  /** The file name the recipient sees (no directories). */
+  name: string;
+  size: number;
+}
+
+/** An image pasted into the rich text, referenced from the HTML as `cid:<cid>`. */
+export interface InlineImageView extends AttachmentView {
+  cid: string;
+}
+
+/** A file path from `attachments.pick` or `attachments.stage`; the core refuses any other. */
+export const filePath = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'must not contain NUL');
+
+export const attachmentMethods = {
+  /** The desktop app's file dialog; the chosen files become attachable. Elsewhere: `unavailable`. */
+  pick: method(z.tuple([])).returns<AttachmentView[]>(),
+  /** Upload a file's bytes (base64, up to STAGE_LIMIT_BYTES decoded) for a host without a file dialog, or a dropped or pasted file. */
+  stage: method(z.tuple([line(255), z.string().max(base64Length(STAGE_LIMIT_BYTES))])).returns<AttachmentView>(),
+} as const;

@@ -1,0 +1,71 @@
+/** `compose`: what a message is made of, and what the composer asks while it is written. */
+import { z } from 'zod';
+import { filePath } from './attachments.ts';
+import { id, line, method } from './method.ts';
+
+/** What a `mailto:` URL asks for (RFC 6068); the composer picks the account. */
+export interface MailtoView {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+}
+
+/**
+ * A recipient domain's DNS answer: `ok` has MX (or A/AAAA), `no_mail` exists but takes no mail (null
+ * MX, or no MX/A/AAAA), `nxdomain` does not exist, `unknown` could not be told (offline, timeout, DNS
+ * refused or failed, or DNS that did not find the sending account's own domain either).
+ */
+export const DOMAIN_STATUSES = ['ok', 'no_mail', 'nxdomain', 'unknown'] as const;
+export type DomainStatus = (typeof DOMAIN_STATUSES)[number];
+
+export interface DomainCheckView {
+  domain: string;
+  status: DomainStatus;
+}
+
+/** The largest message an account's server takes: its EHLO SIZE when known, else a default for the attachments. */
+export interface SizeLimitView {
+  /** `server`: the SIZE of the whole encoded message; `default`: 25 MB of attachments. */
+  bytes: number;
+  source: 'server' | 'default';
+  /** What the attachments may add up to (their file sizes, before base64): compare the composer's total with this. */
+  attachmentBytes: number;
+}
+
+const recipientList = z.array(z.string().max(4096)).max(1000);
+
+/** What a message (ComposeInput) and a draft (DraftInput) are made of. */
+export const messageFields = {
+  accountId: id,
+  /** A From alias of the account (AccountView.identities); absent: the account's own address. */
+  identityId: id.optional(),
+  /** Each entry is one address or a comma-separated list as a person types it. */
+  to: recipientList.default([]),
+  cc: recipientList.default([]),
+  bcc: recipientList.default([]),
+  subject: line(998).default(''),
+  /** The plain text; with `html` and empty, generated from the HTML. */
+  text: z.string().max(20_000_000).default(''),
+  /** Rich text; sanitised by the core (bold, italic, underline, lists, links, quotes, paragraphs). */
+  html: z.string().max(20_000_000).optional(),
+  /** Overrides the identity's (or the account's) Reply-To. */
+  replyTo: line(998).optional(),
+  attachments: z.array(z.object({ path: filePath })).max(100).default([]),
+  /** Images the HTML references as `cid:<cid>`. */
+  inline: z.array(z.object({ cid: z.string().regex(/^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/, 'must be letters, digits, dots, dashes or underscores'), path: filePath })).max(100).default([]),
+};
+
+export const composeMethods = {
+  /**
+   * Look up each recipient domain's mail servers (cached); never needed to send. A domain is said
+   * not to exist (or to take no mail) only when the same DNS finds the sending account's own
+   * domain or server just then; otherwise, as when DNS fails or does not answer, it is `unknown`.
+   */
+  checkDomains: method(z.tuple([z.array(line(253)).max(100), z.object({ accountId: id })])).returns<DomainCheckView[]>(),
+  /** Parse a `mailto:` URL (RFC 6068) into what the composer prefills. */
+  fromMailto: method(z.tuple([z.string().max(100_000)])).returns<MailtoView>(),
+  /** How large a message the account's server takes, and what that leaves for attachments. */
+  sizeLimit: method(z.tuple([id])).returns<SizeLimitView>(),
+} as const;

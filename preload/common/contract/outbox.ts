@@ -1,0 +1,113 @@
+/** `outbox`: messages on their way, from Send until the server has them or the user gives up on them. */
+import { z } from 'zod';
+import { messageFields } from './compose.ts';
+import type { DraftView } from './drafts.ts';
+import { id, method } from './method.ts';
+
+export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'uncertain', 'cancelled'] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
+
+export const RECIPIENT_STATES = ['pending', 'accepted', 'deferred', 'rejected'] as const;
+export type RecipientState = (typeof RECIPIENT_STATES)[number];
+
+/** How far an SMTP attempt got; recorded for every attempt. */
+export const SMTP_STAGES = ['connect', 'greeting', 'ehlo', 'starttls', 'auth', 'mail', 'rcpt', 'data', 'body', 'final'] as const;
+export type SmtpStage = (typeof SMTP_STAGES)[number];
+
+export interface RecipientView {
+  address: string;
+  kind: 'to' | 'cc' | 'bcc';
+  state: RecipientState;
+  /** The server's reply to this recipient's RCPT TO (or to the message, once accepted). */
+  reply: string | null;
+}
+
+export interface MessageView {
+  id: number;
+  /** null once the account was removed (its Sent history stays). */
+  accountId: number | null;
+  accountName: string;
+  /** RFC 5322 Message-ID, with angle brackets; fixed at enqueue. */
+  messageId: string;
+  from: string;
+  subject: string;
+  state: MessageState;
+  /** Why a queued message waits on purpose: the undo window or a scheduled time (null: backoff or due). */
+  hold: Hold | null;
+  recipients: RecipientView[];
+  createdAt: string;
+  /** Earliest time the next attempt may start (undo window, schedule, backoff). */
+  notBefore: string | null;
+  sentAt: string | null;
+  attempts: number;
+  /** The server's last reply, e.g. `250 2.0.0 Ok: queued as 4Xk…`. */
+  lastReply: string | null;
+  lastStage: SmtpStage | null;
+  /** A sentence a person can act on, when the last attempt did not succeed. */
+  lastError: string | null;
+  size: number;
+}
+
+/** One attempt to submit a message: how far it got, what the server said, and the dialogue. */
+export interface AttemptView {
+  startedAt: string;
+  finishedAt: string | null;
+  /** The stage the attempt reached. */
+  stage: SmtpStage | null;
+  /** What the attempt left the message as (`queued`: it will be retried). */
+  outcome: MessageState | null;
+  reply: string | null;
+  error: string | null;
+  /** The SMTP dialogue: never the message content, every AUTH payload redacted. */
+  transcript: string;
+}
+
+export const HOLDS = ['undo', 'scheduled'] as const;
+export type Hold = (typeof HOLDS)[number];
+
+export interface OutboxChange {
+  id: number;
+  state: MessageState;
+}
+
+export interface Connectivity {
+  /** Whether the last look at the network found it up. */
+  online: boolean;
+}
+
+/** Bytes of a message's frozen file written to the server so far, during its attempt. */
+export interface SendProgress {
+  id: number;
+  sent: number;
+  total: number;
+}
+
+export const ComposeInput = z.object({
+  ...messageFields,
+  /** Scheduled send: not before this time (ISO 8601 with offset). */
+  sendAt: z.iso.datetime({ offset: true }).optional(),
+  /** The undo window for this message; default: the undo setting. */
+  delaySeconds: z.number().int().min(0).max(30).optional(),
+  /** The saved draft this message was written in: discarded once the message is queued. */
+  draftId: id.optional(),
+});
+export type ComposeInput = z.input<typeof ComposeInput>;
+
+export const outboxMethods = {
+  /** Freeze the message durably, queue it and start sending; resolves once it is on disk. */
+  send: method(z.tuple([ComposeInput])).returns<MessageView>(),
+  /** Everything not yet sent: queued, sending, failed, uncertain. */
+  list: method(z.tuple([])).returns<MessageView[]>(),
+  cancel: method(z.tuple([id])).returns<MessageView>(),
+  /** Try a queued or failed message now, ignoring its backoff. */
+  retry: method(z.tuple([id])).returns<MessageView>(),
+  /** Undo send / edit: take a queued or failed message out of the outbox, back into the composer. */
+  takeBack: method(z.tuple([id])).returns<DraftView>(),
+  /** An uncertain message: the user decided it did not arrive; send the same bytes again. */
+  resend: method(z.tuple([id])).returns<MessageView>(),
+  /** An uncertain message: the user decided it arrived. */
+  markSent: method(z.tuple([id])).returns<MessageView>(),
+  /** A message's attempts, newest first, each with its SMTP dialogue: what the server answered when a send went wrong. */
+  attempts: method(z.tuple([id])).returns<AttemptView[]>(),
+  connectivity: method(z.tuple([])).returns<Connectivity>(),
+} as const;
