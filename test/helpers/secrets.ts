@@ -56,13 +56,16 @@ export function recordTestOutput(text: string): void {
   appendFileSync(path.join(layout().logsDir, `output-${process.pid}.log`), `${text}\n`);
 }
 
-/** Every secret registered in this run, once each. */
-export function registeredSecrets(): RegisteredSecret[] {
+/**
+ * Every secret registered in this run, once each. The run's setup creates the file, so a file that
+ * cannot be read is a broken run, never "no secrets": the scan must fail rather than find nothing.
+ */
+export function registeredSecrets(secretsFile = layout().secretsFile): RegisteredSecret[] {
   let lines: string[];
   try {
-    lines = readFileSync(layout().secretsFile, 'utf8').split('\n').filter(Boolean);
-  } catch {
-    return [];
+    lines = readFileSync(secretsFile, 'utf8').split('\n').filter(Boolean);
+  } catch (cause) {
+    throw new Error(`The secrets scan cannot read the run's list of secrets (${secretsFile}); the suite's globalSetup (test/security/secrets-run.ts) creates it.`, { cause });
   }
   return [...new Set(lines)].map((line) => JSON.parse(line) as RegisteredSecret);
 }

@@ -44,9 +44,11 @@ function runDir(): string {
 /** vitest globalSetup: runs in the main process before any test file, once per project. */
 export default function setup(project: TestProject): () => void {
   const dir = runDir();
-  const { homesDir, logsDir } = runLayout(dir);
+  const { secretsFile, homesDir, logsDir } = runLayout(dir);
   mkdirSync(homesDir, { recursive: true });
   mkdirSync(logsDir, { recursive: true });
+  // Made here, so the scan can tell a run without secrets from a list it cannot read. Appending: once per project.
+  appendFileSync(secretsFile, '');
   project.provide('secretsRunDir', dir);
   // The scan has read everything by now; what it found is in its failure message.
   return () => rmSync(dir, { recursive: true, force: true });

@@ -116,6 +116,17 @@ describe('the secrets scan', () => {
     }
   });
 
+  it('fails, rather than finding nothing, when it cannot read the list of secrets', () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'outbound-scan-'));
+    try {
+      expect(() => registeredSecrets(path.join(scratch, 'secrets.jsonl'))).toThrow(/cannot read the run's list of secrets/);
+      writeFileSync(path.join(scratch, 'secrets.jsonl'), `${JSON.stringify({ value: 'a secret here' })}\n${JSON.stringify({ value: 'a secret here' })}\n`);
+      expect(registeredSecrets(path.join(scratch, 'secrets.jsonl'))).toEqual([{ value: 'a secret here' }]);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it("finds none of the suite's passwords and tokens in its data directories, transcripts and logs", (context) => {
     const secrets = registeredSecrets();
     if (secrets.length === 0) context.skip('no test registered a secret in this run: run the whole suite');
