@@ -5,38 +5,55 @@ import { toDraftView } from '../../drafts/store.ts';
 import { AppError } from '../../errors.ts';
 import type { OutboxDb } from './handle.ts';
 import type { MessageRow } from './rows.ts';
-import { UNSENT } from './states.ts';
+import { changeState, stateIn, UNSENT } from './states.ts';
 import { row, view } from './views.ts';
 
-export function cancel(h: OutboxDb, id: number, now = h.clock.now()): MessageView {
-  transition(h, id, ['queued', 'failed', 'uncertain'], 'cancelled', now, 'it is being sent right now or has already been sent');
+/** A choice of the user's on one message: the states it is for (the guard holds it to TRANSITIONS too), and why it is refused in any other. */
+interface Choice {
+  from: readonly MessageState[];
+  to: MessageState;
+  /** Other columns it sets. */
+  set?: string;
+  /** What else it changes, in the same transaction (`@id` is the message). */
+  also?: string;
+  refused: string;
+}
+
+/** The user's choices on one message. */
+const CHOICES = {
+  cancel: { from: ['queued', 'failed', 'uncertain'], to: 'cancelled', refused: 'it is being sent right now or has already been sent' },
+  /** A queued or failed message due for an attempt right away. */
+  retry: { from: ['queued', 'failed'], to: 'queued', refused: 'only queued or failed messages can be retried' },
+  /** The user judged an uncertain message lost: the same bytes, the same Message-ID, once more. */
+  resend: { from: ['uncertain'], to: 'queued', refused: 'only a message whose delivery is uncertain can be sent again this way' },
+  /** The user judged an uncertain message delivered: the recipients not yet decided are taken as accepted. */
+  markSent: {
+    from: ['uncertain'], to: 'sent', set: 'sent_at = @now', refused: 'only a message whose delivery is uncertain can be marked as sent',
+    also: `UPDATE recipients SET state = 'accepted', reply = 'Marked as sent by you' WHERE message_id = @id AND state IN ('pending', 'deferred')`,
+  },
+} as const satisfies Record<string, Choice>;
+
+export const cancel = (h: OutboxDb, id: number, now = h.clock.now()) => decide(h, CHOICES.cancel, id, now);
+export const retry = (h: OutboxDb, id: number, now = h.clock.now()) => decide(h, CHOICES.retry, id, now);
+export const resend = (h: OutboxDb, id: number, now = h.clock.now()) => decide(h, CHOICES.resend, id, now);
+export const markSent = (h: OutboxDb, id: number, now = h.clock.now()) => decide(h, CHOICES.markSent, id, now);
+
+/** The choice made on message `id`, announced once committed; or a conflict that says why not. */
+function decide(h: OutboxDb, choice: Choice, id: number, now: number): MessageView {
+  h.transaction(choose)(h, choice, id, now);
+  h.changed(id, choice.to);
   return view(h, id);
 }
 
-/** Queue a queued or failed message for an attempt right away. */
-export function retry(h: OutboxDb, id: number, now = h.clock.now()): MessageView {
-  transition(h, id, ['queued', 'failed'], 'queued', now, 'only queued or failed messages can be retried');
-  return view(h, id);
-}
-
-/** The user judged an uncertain message lost: the same bytes, the same Message-ID, once more. */
-export function resend(h: OutboxDb, id: number, now = h.clock.now()): MessageView {
-  transition(h, id, ['uncertain'], 'queued', now, 'only a message whose delivery is uncertain can be sent again this way');
-  return view(h, id);
-}
-
-/** The user judged an uncertain message delivered. */
-export function markSent(h: OutboxDb, id: number, now = h.clock.now()): MessageView {
-  h.transaction(markSentRows)(h, id, now);
-  return view(h, id);
-}
-
-function markSentRows(h: OutboxDb, id: number, now: number): void {
-  transition(h, id, ['uncertain'], 'sent', now, 'only a message whose delivery is uncertain can be marked as sent');
-  h.sql('UPDATE messages SET sent_at = ? WHERE id = ?').run(now, id);
-  h
-    .sql(`UPDATE recipients SET state = 'accepted', reply = 'Marked as sent by you' WHERE message_id = ? AND state IN ('pending', 'deferred')`)
-    .run(id);
+function choose(h: OutboxDb, { from, to, set, also, refused }: Choice, id: number, now: number): void {
+  const { changes } = h
+    .sql(changeState({ to, set: `not_before = min(not_before, @now), hold = NULL, updated_at = @now${set ? `, ${set}` : ''}`, where: `id = @id AND ${stateIn(from)}` }))
+    .run({ id, now });
+  if (changes === 0) {
+    const { state } = row(h, id);
+    throw new AppError('conflict', `Message ${id} is ${state}: ${refused}.`);
+  }
+  if (also) h.sql(also).run({ id });
 }
 
 /**
@@ -61,33 +78,24 @@ function takeBackRow(h: OutboxDb, id: number): { raw_file: string; draft: string
   return row && { raw_file: row.raw_file, draft: draft?.content };
 }
 
+const CANCEL_WITH_ACCOUNT = changeState({ to: 'cancelled', set: 'hold = NULL, updated_at = ?', where: `account_id = ? AND ${UNSENT}`, returning: 'id, state' });
+
 /**
  * The unsent mail of an account that is being removed, inside the caller's transaction (the
  * account's deletion): cancelled (`to` null; it stays visible as cancelled), or handed to `to`,
  * which sends the same frozen bytes from its own envelope sender. Returns the changes, for
- * `announce` once that transaction has committed.
+ * `announce` once that transaction has committed. The caller has refused if any is being sent:
+ * neither may happen to a message in `sending`.
  */
 export function leaveAccount(h: OutboxDb, accountId: number, to: { id: number; name: string; email: string } | null, now = h.clock.now()): OutboxChange[] {
   const changed = to
     ? h.sql(`UPDATE messages SET account_id = ?, account_name = ?, envelope_from = ?, updated_at = ? WHERE account_id = ? AND ${UNSENT} RETURNING id, state`)
       .all(to.id, to.name, to.email, now, accountId)
-    : h.sql(`UPDATE messages SET state = 'cancelled', hold = NULL, updated_at = ? WHERE account_id = ? AND ${UNSENT} RETURNING id, state`)
-      .all(now, accountId);
+    : h.sql(CANCEL_WITH_ACCOUNT).all(now, accountId);
   return changed as OutboxChange[];
 }
 
 /** Tell the listeners of changes made by `leaveAccount`, once the caller's transaction has committed. */
 export function announce(h: OutboxDb, changes: readonly OutboxChange[]): void {
   for (const { id, state } of changes) h.changed(id, state);
-}
-
-function transition(h: OutboxDb, id: number, from: MessageState[], to: MessageState, now: number, why: string): void {
-  const { changes } = h
-    .sql(`UPDATE messages SET state = ?, not_before = min(not_before, ?), hold = NULL, updated_at = ? WHERE id = ? AND state IN (${from.map(() => '?').join(',')})`)
-    .run(to, now, now, id, ...from);
-  if (changes === 0) {
-    const { state } = row(h, id);
-    throw new AppError('conflict', `Message ${id} is ${state}: ${why}.`);
-  }
-  h.changed(id, to);
 }

@@ -5,6 +5,7 @@
 import type { OutboxDb } from './handle.ts';
 import { announceRecorded, applyFinish } from './outcome.ts';
 import type { Claimed, FinishedAttempt, MessageRow } from './rows.ts';
+import { changeState } from './states.ts';
 
 export interface ClaimBy {
   id?: number;
@@ -45,6 +46,14 @@ const COUNT_IN_RATE_WINDOW = `
     rate_window_count = CASE WHEN rate_window_start <= @now - 60000 THEN @count ELSE rate_window_count + @count END,
     rate_window_start = CASE WHEN rate_window_start <= @now - 60000 THEN @now ELSE rate_window_start END
   WHERE id = @id`;
+/** The chosen messages, under the caller's lease. */
+const TAKE = changeState({
+  to: 'sending',
+  set: `lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1, last_stage = 'connect', hold = NULL, waiting_for_network = 0,
+    updated_at = @now`,
+  where: 'id IN (SELECT value FROM json_each(@ids))',
+  returning: '*',
+});
 
 /** Rolls the claim transaction back when nothing was claimed but an outcome rode along: it is committed durably on its own. */
 const NOTHING_CLAIMED = Symbol('nothing claimed');
@@ -108,11 +117,7 @@ function claimInTransaction(h: OutboxDb, owner: string, now: number, leaseUntil:
   if (account === undefined || !quotas.has(account)) return nothingClaimed(by);
   h.sql(COUNT_IN_RATE_WINDOW).run({ id: account, now, count: chosen.length });
   const ids = JSON.stringify(chosen.map((c) => c.id));
-  const rows = new Map((h.sql(
-    `UPDATE messages SET state = 'sending', lease_owner = @owner, lease_until = @leaseUntil, attempts = attempts + 1,
-       last_stage = 'connect', hold = NULL, waiting_for_network = 0, updated_at = @now
-     WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING *`,
-  ).all({ ids, owner, now, leaseUntil }) as MessageRow[]).map((row) => [row.id, row]));
+  const rows = new Map((h.sql(TAKE).all({ ids, owner, now, leaseUntil }) as MessageRow[]).map((row) => [row.id, row]));
   const recipients = Map.groupBy(
     h.sql(`SELECT message_id, address FROM recipients WHERE message_id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'deferred')
       ORDER BY message_id, position`).all(ids) as { message_id: number; address: string }[],

@@ -6,7 +6,8 @@
  * the same message at once.
  *
  * OutboxStore is the one door the rest of the core uses; each method is the job of the same name,
- * in the file of its kind, working on the store's shared handle (handle.ts).
+ * in the file of its kind, working on the store's shared handle (handle.ts). A message changes state
+ * only by the moves in states.ts's TRANSITIONS, which its one guarded UPDATE enforces.
  */
 import type { AttemptView, DraftView, MessageState, MessageView, OutboxChange } from '../../../../preload/common/contract/index.ts';
 import { systemClock, type Clock } from '../../clock.ts';

@@ -1,18 +1,23 @@
 /** What a lease owner does with the messages it holds: keep them, give back the unstarted, mark the body. */
 import type { OutboxDb } from './handle.ts';
 import type { MessageRow } from './rows.ts';
+import { changeState } from './states.ts';
 
 /** Keep every message `owner` holds from expiring: they are being sent, or wait their turn on its connection. */
 export function renewLeases(h: OutboxDb, owner: string, leaseUntil: number): void {
   h.sql(`UPDATE messages SET lease_until = ? WHERE lease_owner = ? AND state = 'sending'`).run(leaseUntil, owner);
 }
 
+const RELEASE = changeState({
+  to: 'queued',
+  set: 'lease_owner = NULL, lease_until = NULL, attempts = attempts - 1',
+  where: `id IN (SELECT value FROM json_each(?)) AND lease_owner = ? AND state = 'sending' AND last_stage = 'connect'`,
+  returning: 'id',
+});
+
 /** Claimed messages whose attempt never started (the sender is stopping) go back to the queue as they were. */
 export function release(h: OutboxDb, owner: string, ids: number[]): void {
-  const rows = h
-    .sql(`UPDATE messages SET state = 'queued', lease_owner = NULL, lease_until = NULL, attempts = attempts - 1
-          WHERE id IN (SELECT value FROM json_each(?)) AND lease_owner = ? AND state = 'sending' AND last_stage = 'connect' RETURNING id`)
-    .all(JSON.stringify(ids), owner) as { id: number }[];
+  const rows = h.sql(RELEASE).all(JSON.stringify(ids), owner) as { id: number }[];
   for (const r of rows) h.changed(r.id, 'queued');
 }
 

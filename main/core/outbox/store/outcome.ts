@@ -5,6 +5,15 @@
  */
 import type { OutboxDb } from './handle.ts';
 import type { FinishedAttempt } from './rows.ts';
+import { changeState } from './states.ts';
+
+/** The message's new state as the attempt decided, under the lease it was claimed with. */
+const RECORD = changeState({
+  to: { sql: '@state' },
+  set: `last_stage = @stage, last_reply = @reply, last_error = @error, not_before = @notBefore, waiting_for_network = @waiting,
+    sent_at = CASE WHEN @state = 'sent' THEN @now ELSE sent_at END, lease_owner = NULL, lease_until = NULL, updated_at = @now`,
+  where: `id = @id AND lease_owner = @owner AND state = 'sending'`,
+});
 
 /**
  * Close attempts durably: for each, the attempt row, the recipients and the message's new state, in
@@ -34,12 +43,7 @@ function recordAll(h: OutboxDb, attempts: readonly FinishedAttempt[], now: numbe
 /** False, with nothing written, when the attempt's lease has passed on. Inside the caller's transaction. */
 export function applyFinish(h: OutboxDb, { row, startedAt, outcome }: FinishedAttempt, now: number): boolean {
   const { changes } = h
-    .sql(
-      `UPDATE messages SET state = @state, last_stage = @stage, last_reply = @reply, last_error = @error, not_before = @notBefore,
-         waiting_for_network = @waiting, sent_at = CASE WHEN @state = 'sent' THEN @now ELSE sent_at END,
-         lease_owner = NULL, lease_until = NULL, updated_at = @now
-       WHERE id = @id AND lease_owner = @owner AND state = 'sending'`,
-    )
+    .sql(RECORD)
     .run({ id: row.id, owner: row.lease_owner, state: outcome.state, stage: outcome.stage, reply: outcome.reply, error: outcome.error,
       notBefore: outcome.notBefore ?? row.not_before, waiting: outcome.waitingForNetwork ? 1 : 0, now });
   if (changes === 0) return false;

@@ -1,6 +1,20 @@
 /** Messages left behind: in `sending` by a process that died or stalled past its lease, or waiting for the network. */
 import type { MessageState } from '../../../../preload/common/contract/index.ts';
 import type { OutboxDb } from './handle.ts';
+import { changeState } from './states.ts';
+
+/** Past the body mark a message may have been delivered: only the user can tell. */
+const MAY_HAVE_BEEN_DELIVERED = `last_stage IN ('body', 'final')`;
+/** Messages in `sending` whose lease expired or whose owner died. */
+const RECOVER = changeState({
+  to: { sql: `CASE WHEN ${MAY_HAVE_BEEN_DELIVERED} THEN 'uncertain' ELSE 'queued' END` },
+  set: `last_error = CASE WHEN ${MAY_HAVE_BEEN_DELIVERED}
+      THEN 'Outbound stopped while the server was receiving this message: it may have been delivered. Check with a recipient, then send it again or mark it as sent.'
+      ELSE last_error END,
+    lease_owner = NULL, lease_until = NULL, updated_at = @now`,
+  where: `state = 'sending' AND (lease_until < @now OR lease_owner IN (SELECT value FROM json_each(@dead)))`,
+  returning: 'id, state',
+});
 
 /**
  * After a crash (or another process dying), a message left in `sending` past its lease is judged by
@@ -12,18 +26,7 @@ export function recoverExpiredLeases(h: OutboxDb, now = h.clock.now(), isDeadOwn
   const dead = (h.sql(`SELECT DISTINCT lease_owner AS owner FROM messages WHERE state = 'sending'`).all() as { owner: string }[])
     .map((r) => r.owner)
     .filter(isDeadOwner);
-  const rows = h
-    .sql(
-      `UPDATE messages SET
-         state = CASE WHEN last_stage IN ('body', 'final') THEN 'uncertain' ELSE 'queued' END,
-         last_error = CASE WHEN last_stage IN ('body', 'final')
-           THEN 'Outbound stopped while the server was receiving this message: it may have been delivered. Check with a recipient, then send it again or mark it as sent.'
-           ELSE last_error END,
-         lease_owner = NULL, lease_until = NULL, updated_at = @now
-       WHERE state = 'sending' AND (lease_until < @now OR lease_owner IN (SELECT value FROM json_each(@dead)))
-       RETURNING id, state`,
-    )
-    .all({ now, dead: JSON.stringify(dead) }) as { id: number; state: MessageState }[];
+  const rows = h.sql(RECOVER).all({ now, dead: JSON.stringify(dead) }) as { id: number; state: MessageState }[];
   for (const r of rows) h.changed(r.id, r.state);
   return rows.length;
 }
