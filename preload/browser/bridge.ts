@@ -6,10 +6,10 @@
  * written to a log); it is kept in sessionStorage so a reload still works, and removed from the
  * address bar at once.
  */
+import { TOKEN_HEADER } from '../common/browser-host.ts';
 import { buildApi, type ApiError, type Result, type Transport } from '../common/contract/index.ts';
 
 const TOKEN_KEY = 'outbound.token';
-const TOKEN_HEADER = 'x-outbound-token';
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 10_000;
 

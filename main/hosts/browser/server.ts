@@ -12,6 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { TOKEN_HEADER } from '../../../preload/common/browser-host.ts';
 import type { ApiError, Result } from '../../../preload/common/contract/index.ts';
 import { createApi } from '../api.ts';
 import type { Core } from '../../core/index.ts';
@@ -38,7 +39,6 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-const TOKEN_HEADER = 'x-outbound-token';
 /** Large enough for a message with attachments as the contract allows; refused before reading beyond. */
 const MAX_BODY_BYTES = 30 * 1024 * 1024;
 /** Keeps idle event streams alive through anything that times out quiet connections. */
