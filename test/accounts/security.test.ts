@@ -102,6 +102,37 @@ describe('the connection test', () => {
   });
 });
 
+/** The lines of `transcript`'s AUTH exchange: from `C: AUTH` up to the server's first answer that is not a challenge (334). */
+function authExchange(transcript: string): string[] {
+  const lines = transcript.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('C: AUTH'));
+  const end = lines.findIndex((line, i) => i > start && line.startsWith('S: ') && !line.startsWith('S: 334'));
+  return start === -1 || end === -1 ? [] : lines.slice(start, end + 1);
+}
+
+describe('transcripts of AUTH', () => {
+  it.each([
+    ['PLAIN', ['C: AUTH PLAIN [redacted]']],
+    ['LOGIN', ['C: AUTH LOGIN', 'C: [redacted]', 'C: [redacted]']],
+    ['CRAM-MD5', ['C: AUTH CRAM-MD5', 'C: [redacted]']],
+  ] as const)('redact every client line of AUTH %s, in the connection test and in a sent message\'s attempt', async (method, clientLines) => {
+    server = await startAccountsServer({ auth: { ...AUTH, methods: [method] } });
+    const { core, api } = await coreTrusting();
+    const account = await value(api.accounts.save(accountFor(localhost(server.port))));
+    const tested = await value(api.accounts.test(account.id));
+    const queued = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'x', text: 'x', delaySeconds: 0 }));
+    expect((await core.sender.sendNow(queued.id)).state).toBe('sent');
+    const [attempt] = await value(api.outbox.attempts(queued.id));
+    expect(server.logins).toEqual([{ method, user: 'me' }, { method, user: 'me' }]);
+    for (const transcript of [tested.transcript, attempt!.transcript]) {
+      const exchange = authExchange(transcript);
+      expect(exchange.filter((line) => line.startsWith('C: '))).toEqual(clientLines);
+      expect(exchange.at(-1)).toMatch(/^S: 235 /);
+      for (const secret of [AUTH.pass, Buffer.from(AUTH.pass).toString('base64')]) expect(transcript).not.toContain(secret);
+    }
+  });
+});
+
 describe('STARTTLS is required on a STARTTLS account', () => {
   it('refuses a server that strips STARTTLS — the test and sending alike — and never sends the password in plain text', async () => {
     server = await startAccountsServer({ auth: AUTH, stripStartTls: true });
