@@ -1,8 +1,9 @@
-/** Files dropped on the page wait in staging/ only while a draft or an unsent message still needs them. */
+/** Files dropped on the page: at most STAGE_LIMIT_BYTES each, and kept in staging/ only while a draft or an unsent message still needs them. */
 import { existsSync, utimesSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeUnusedStaging } from '../../main/core/compose/attachments.ts';
+import { STAGE_LIMIT_BYTES } from '../../preload/common/staging.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
@@ -28,5 +29,12 @@ describe('staged uploads', () => {
     expect(existsSync(inQueue.path)).toBe(true);
     expect(existsSync(unused.path)).toBe(false);
     expect(existsSync(fresh.path)).toBe(true);
+  });
+
+  it('take a file of up to STAGE_LIMIT_BYTES; the contract refuses a larger one before it is decoded', async () => {
+    const { api } = testCore(undefined);
+    const largest = await value(api.attachments.stage('largest.bin', Buffer.alloc(STAGE_LIMIT_BYTES).toString('base64')));
+    expect(largest.size).toBe(STAGE_LIMIT_BYTES);
+    expect(await api.attachments.stage('larger.bin', Buffer.alloc(STAGE_LIMIT_BYTES + 1).toString('base64'))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 });

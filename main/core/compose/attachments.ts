@@ -8,12 +8,10 @@ import { constants } from 'node:fs';
 import { access, mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { AttachmentView } from '../../../preload/common/contract/index.ts';
+import { STAGE_LIMIT_BYTES } from '../../../preload/common/staging.ts';
 import type { Db } from '../db/index.ts';
 import { AppError, invalid } from '../errors.ts';
 import { UNSENT } from '../outbox/store/index.ts';
-
-/** What `attachments.stage` accepts at once (the browser host's bodies are limited to 30 MB of JSON). */
-export const STAGE_LIMIT_BYTES = 20 * 1024 * 1024;
 
 /** Where uploaded files wait until sent or discarded. */
 export const stagingDir = (home: string): string => join(home, 'staging');
