@@ -1,9 +1,9 @@
 /** Files dropped on the page: at most STAGE_LIMIT_BYTES each, and kept in staging/ only while a draft or an unsent message still needs them. */
-import { existsSync, utimesSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync, utimesSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { removeUnusedStaging } from '../../main/core/compose/attachments.ts';
-import { STAGE_LIMIT_BYTES } from '../../preload/common/staging.ts';
+import { removeUnusedStaging, stagingDir } from '../../main/core/compose/attachments.ts';
+import { base64Length, STAGE_LIMIT_BYTES } from '../../preload/common/staging.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
@@ -31,10 +31,14 @@ describe('staged uploads', () => {
     expect(existsSync(fresh.path)).toBe(true);
   });
 
-  it('take a file of up to STAGE_LIMIT_BYTES; the contract refuses a larger one before it is decoded', async () => {
-    const { api } = testCore(undefined);
+  it('take a file of exactly STAGE_LIMIT_BYTES and refuse one byte more, staging nothing; the contract refuses longer base64 before it is decoded', async () => {
+    const { core, api } = testCore(undefined);
     const largest = await value(api.attachments.stage('largest.bin', Buffer.alloc(STAGE_LIMIT_BYTES).toString('base64')));
     expect(largest.size).toBe(STAGE_LIMIT_BYTES);
-    expect(await api.attachments.stage('larger.bin', Buffer.alloc(STAGE_LIMIT_BYTES + 1).toString('base64'))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    // One byte more has base64 as long as the limit's own: the core refuses it once decoded.
+    expect(await api.attachments.stage('larger.bin', Buffer.alloc(STAGE_LIMIT_BYTES + 1).toString('base64')))
+      .toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'attachments', message: expect.stringContaining('"larger.bin" is') } });
+    expect(await api.attachments.stage('longer.bin', 'A'.repeat(base64Length(STAGE_LIMIT_BYTES) + 4))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(readdirSync(stagingDir(core.home))).toEqual([basename(dirname(largest.path))]);
   });
 });
