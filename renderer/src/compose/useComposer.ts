@@ -1,5 +1,6 @@
 import { useEffect, useReducer, useRef } from 'react';
 import type { AttachmentView, DraftView, MessageView } from '../../../preload/common/contract/index.ts';
+import { STAGE_LIMIT_BYTES } from '../../../preload/common/staging.ts';
 import { placeError } from '../form-errors.ts';
 import { useLive } from '../live.ts';
 import { formatTime, isoWithOffset } from '../time.ts';
@@ -17,8 +18,6 @@ import { useSuggestions } from './useSuggestions.ts';
 /** Rich text unless the person chose plain text last time. */
 const MODE_KEY = 'outbound.composeMode';
 const preferredMode = (): Mode => (localStorage.getItem(MODE_KEY) === 'plain' ? 'plain' : 'rich');
-/** Files the browser host can stage at once (the contract's limit, decoded). */
-const STAGE_LIMIT = 20 * 1024 * 1024;
 
 export interface ComposerOptions {
   /** Whether the core last found the network up (null: not known yet). */
@@ -68,8 +67,8 @@ export function useComposer({ online, restored, reopened }: ComposerOptions) {
   }, [accountId]);
 
   async function stage(file: File): Promise<AttachmentView | null> {
-    if (file.size > STAGE_LIMIT) {
-      dispatch({ type: 'errorsShown', errors: { fields: { attachments: `“${file.name}” is ${formatSize(file.size)}; files up to ${formatSize(STAGE_LIMIT)} can be added here.` }, banner: null } });
+    if (file.size > STAGE_LIMIT_BYTES) {
+      dispatch({ type: 'errorsShown', errors: { fields: { attachments: `“${file.name}” is ${formatSize(file.size)}; files up to ${formatSize(STAGE_LIMIT_BYTES)} can be added here.` }, banner: null } });
       return null;
     }
     const result = await window.outbound.attachments.stage(file.name || 'attachment', await readAsBase64(file));
