@@ -1,0 +1,44 @@
+/** The account editor's form on its own: an account into the fields as typed, and the fields back into what the core saves. */
+import { describe, expect, it } from 'vitest';
+import type { AccountView } from '../../preload/common/contract/index.ts';
+import { emptyForm, formOf, identityError, inputOf } from '../../renderer/src/accounts/account-form.ts';
+
+const ACCOUNT: AccountView = {
+  id: 5, name: 'Work', email: 'ann@example.org', displayName: 'Ann', host: 'smtp.example.org', port: 465, security: 'tls',
+  username: 'ann', secretSource: 'keychain', passwordCommand: null, oauth: null, pausedReason: null,
+  maxPerMinute: 30, maxConnections: 2, retryDays: 5, tlsFingerprint: null, isDefault: true, replyTo: null, signature: 'Ann\nWork',
+  identities: [{ id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: null, signature: '' }], waiting: 0, createdAt: '2026-01-02T03:04:05.000Z',
+};
+
+describe('the account form', () => {
+  it('starts a new account on STARTTLS at its usual port, signing in with a password', () => {
+    expect(emptyForm()).toMatchObject({ security: 'starttls', port: '587', signInWith: 'password', identities: [] });
+  });
+
+  it('shows an account as text fields, never with its password, each identity on a row of its own', () => {
+    const form = formOf(ACCOUNT);
+    expect(form).toMatchObject({ port: '465', username: 'ann', password: '', passwordCommand: '', replyTo: '', tlsFingerprint: '' });
+    expect(form.identities).toEqual([{ key: expect.stringMatching(/^identity-/), id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: '', signature: '' }]);
+    expect(formOf({ ...ACCOUNT, oauth: { provider: 'google', clientId: 'c.apps' } })).toMatchObject({ signInWith: 'google', clientId: 'c.apps', clientSecret: '' });
+  });
+
+  it('saves what was typed, trimmed where spaces cannot matter; an empty password keeps the stored one; never the limits', () => {
+    const form = { ...formOf(ACCOUNT), displayName: ' Ann ', username: ' ann ', passwordCommand: ' pass show mail ', replyTo: ' r@example.org ' };
+    form.identities = form.identities.map((i) => ({ ...i, displayName: ' Sales ', replyTo: ' t@example.org ' }));
+    const input = inputOf(form, ACCOUNT.id);
+    expect(input).toEqual({
+      id: 5, name: 'Work', email: 'ann@example.org', displayName: 'Ann', host: 'smtp.example.org', port: 465, security: 'tls',
+      username: 'ann', password: undefined, passwordCommand: 'pass show mail', tlsFingerprint: '', replyTo: 'r@example.org',
+      signature: 'Ann\nWork', isDefault: true,
+      identities: [{ id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: 't@example.org', signature: '' }],
+    });
+    expect(inputOf({ ...form, password: ' secret ' }, 5).password).toBe(' secret ');
+  });
+
+  it('finds the identity row and field an error is about, and nothing for the account’s own fields', () => {
+    expect(identityError({ code: 'invalid_input', message: 'x', field: 'identities.2.replyTo' })).toEqual({ index: 2, field: 'replyTo' });
+    expect(identityError({ code: 'invalid_input', message: 'x', field: 'identities.0' })).toEqual({ index: 0, field: 'email' });
+    expect(identityError({ code: 'invalid_input', message: 'x', field: 'email' })).toBeUndefined();
+    expect(identityError({ code: 'invalid_input', message: 'x' })).toBeUndefined();
+  });
+});
