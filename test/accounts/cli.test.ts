@@ -1,25 +1,12 @@
 /** `outbound account …` as scripts use it: child processes on a data directory, against real SMTP servers. */
-import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCore } from '../../main/core/index.ts';
 import { AccountInput, type AccountView } from '../../preload/common/contract/index.ts';
+import { cli as outbound } from '../helpers/cli.ts';
 import { tempHome } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
 import { selfSigned, startAccountsServer, type AccountsServer } from './servers.ts';
-
-const BIN = join(import.meta.dirname, '..', '..', 'main', 'hosts', 'cli', 'bin.ts');
-
-function outbound(home: string, args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  // No D-Bus session: these accounts use password commands, and the developer's own keyring stays untouched.
-  const env = { ...process.env, OUTBOUND_HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, 'no-bus')}` };
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
-    child.stdin?.end(stdin);
-  });
-}
 
 let server: AccountsServer | undefined;
 afterEach(async () => {

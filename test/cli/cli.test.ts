@@ -1,46 +1,16 @@
 /** The `outbound` command as scripts use it: a child process on a data directory, against a real SMTP server. */
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
 import { tempHome } from '../helpers/core.ts';
+import { hasPrivateKeyring } from '../helpers/keychain.ts';
 import { closedPort } from '../helpers/net.ts';
-import { keptHome, passwordCommandFor, recordTestOutput, registerTestSecret } from '../helpers/secrets.ts';
+import { keptHome, passwordCommandFor, registerTestSecret } from '../helpers/secrets.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'main', 'hosts', 'cli', 'bin.ts');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const privateKeyring = process.env.OUTBOUND_TEST_PRIVATE_KEYRING === '1';
 // Registered for the final secrets scan, which searches the data directories these tests keep (keptHome) and the CLI's output.
 const COMMAND_PASSWORD = registerTestSecret('pw from command', { user: 'me' });
 const STDIN_PASSWORD = registerTestSecret('stdin-secret', { user: 'me' });
-
-function cli(home: string, args: string[], options: { stdin?: string; ca?: string; npx?: boolean } = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUND_HOME: home };
-  // Outside test/run.ts's private keyring, never reach the developer's own.
-  if (!privateKeyring) env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${join(home, 'no-bus')}`;
-  if (options.ca) {
-    const caFile = join(home, 'test-ca.pem');
-    writeFileSync(caFile, options.ca);
-    env.NODE_EXTRA_CA_CERTS = caFile;
-  }
-  const [file, argv] = options.npx ? ['npx', ['outbound', ...args]] : [process.execPath, [BIN, ...args]];
-  return new Promise((resolve) => {
-    const child = execFile(file, argv, { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      recordTestOutput(`${stdout}\n${stderr}`);
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-    child.stdin?.end(options.stdin ?? '');
-  });
-}
-
 
 let server: TestSmtpServer | undefined;
 afterEach(async () => {
@@ -131,7 +101,7 @@ describe('outbound CLI', () => {
   it('reads the password from standard input into the keychain, or says there is no keychain', async () => {
     const home = keptHome();
     const run = await cli(home, addArgs(587, ['--user', 'me']), { stdin: `${STDIN_PASSWORD}\n` });
-    if (!privateKeyring) {
+    if (!hasPrivateKeyring) {
       expect(run.code).toBe(78);
       expect(run.stderr).toMatch(/No system keychain is available/);
       return;

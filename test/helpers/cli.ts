@@ -1,0 +1,69 @@
+/**
+ * The `outbound` command as scripts run it: a child process on a data directory. Whatever it prints
+ * is recorded for the final secrets scan. Outside test/run.ts's private keyring it can never reach
+ * the developer's own.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasPrivateKeyring } from './keychain.ts';
+import { recordTestOutput } from './secrets.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'main', 'hosts', 'cli', 'bin.ts');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  stdin?: string;
+  /** A CA the child trusts (NODE_EXTRA_CA_CERTS). */
+  ca?: string;
+  /** Run it as `npx outbound`. */
+  npx?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningCli {
+  /** The first match of `pattern` in what the command has printed so far on stdout, as soon as there is one. */
+  printed(pattern: RegExp): Promise<RegExpExecArray>;
+  done: Promise<CliRun>;
+}
+
+export function startCli(home: string, args: string[], options: CliOptions = {}): RunningCli {
+  const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUND_HOME: home, ...options.env };
+  if (!hasPrivateKeyring) env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${join(home, 'no-bus')}`;
+  if (options.ca) {
+    const caFile = join(home, 'test-ca.pem');
+    writeFileSync(caFile, options.ca);
+    env.NODE_EXTRA_CA_CERTS = caFile;
+  }
+  const [file, argv] = options.npx ? ['npx', ['outbound', ...args]] : [process.execPath, [BIN, ...args]];
+  let child!: ReturnType<typeof execFile>;
+  const done = new Promise<CliRun>((resolve) => {
+    child = execFile(file, argv, { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {
+      recordTestOutput(`${stdout}\n${stderr}`);
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+    child.stdin?.end(options.stdin ?? '');
+  });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer | string) => void (stdout += String(chunk)));
+  const printed = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const look = () => {
+        const match = pattern.exec(stdout);
+        if (match) resolve(match);
+        return match;
+      };
+      if (look()) return;
+      child.stdout?.on('data', look);
+      void done.then((run) => look() ?? reject(new Error(`outbound ${args.join(' ')} exited ${run.code} without printing ${pattern}:\n${run.stdout}\n${run.stderr}`)));
+    });
+  return { printed, done };
+}
+
+export const cli = (home: string, args: string[], options: CliOptions = {}): Promise<CliRun> => startCli(home, args, options).done;
