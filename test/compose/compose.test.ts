@@ -4,7 +4,7 @@
  * IDN, the attachment gate against a hostile page, the size limit, SMTPUTF8, progress.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesDir } from '../../main/core/paths.ts';
@@ -141,11 +141,12 @@ describe('the message as received', () => {
   });
 });
 
+const nothingWritten = (t: ReturnType<typeof testCore>) => {
+  expect(readdirSync(messagesDir(t.core.home))).toEqual([]);
+  expect(t.core.outbox.list('outbox')).toEqual([]);
+};
+
 describe('what is refused before anything is written', () => {
-  const nothingWritten = (t: ReturnType<typeof testCore>) => {
-    expect(readdirSync(messagesDir(t.core.home))).toEqual([]);
-    expect(t.core.outbox.list('outbox')).toEqual([]);
-  };
 
   it('a path the user did not pick: /etc/shadow, a sibling of a picked file, a directory, a symlink trick', async () => {
     const t = testCore(server);
@@ -206,6 +207,35 @@ describe('what is refused before anything is written', () => {
     const result = await t.api.outbox.send({ accountId: saved.id, identityId: 999, to: ['ann@example.org'], subject: 'x' });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'identityId' } });
     nothingWritten(t);
+  });
+});
+
+describe('an attachment whose file is removed', () => {
+  it('before Send: refused naming the file, the draft kept as it was, nothing written', async () => {
+    const t = testCore(server);
+    const saved = await value(t.api.accounts.save(account()));
+    const [picked] = await t.core.compose.gate.approve([file(tempHome(), 'report.pdf', 'the report')]);
+    const staged = await value(t.api.attachments.stage('notes.txt', Buffer.from('notes').toString('base64')));
+    const fields = { accountId: saved.id, to: ['ann@example.org'], subject: 'With files', text: 'See attached.', attachments: [{ path: picked!.path }, { path: staged.path }] };
+    const draft = await value(t.api.drafts.save(fields));
+    rmSync(picked!.path);
+    expect(await t.api.outbox.send({ ...fields, draftId: draft.id })).toMatchObject({
+      ok: false, error: { code: 'invalid_input', field: 'attachments', message: 'The attachment "report.pdf" is no longer there: attach it again.' },
+    });
+    expect(await value(t.api.drafts.list())).toEqual([draft]);
+    nothingWritten(t);
+  });
+
+  it('after Send: the message goes with it all the same, frozen when it was queued', async () => {
+    const t = testCore(server);
+    const saved = await value(t.api.accounts.save(account()));
+    const staged = await value(t.api.attachments.stage('notes.txt', Buffer.from('the notes').toString('base64')));
+    const queued = await value(t.api.outbox.send({ accountId: saved.id, to: ['ann@example.org'], subject: 'Frozen', text: 'x', attachments: [{ path: staged.path }], delaySeconds: 30 }));
+    rmSync(staged.path);
+    const before = server.messages.length;
+    expect((await t.core.sender.sendNow(queued.id)).state).toBe('sent');
+    const [received] = (await server.waitForMessages(before + 1)).slice(before);
+    expect(received!.parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['notes.txt', 'the notes']]);
   });
 });
 
