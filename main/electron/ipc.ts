@@ -1,13 +1,14 @@
 /**
- * Binds every channel of the contract to the dispatcher, behind ONE check of who is calling, and
- * forwards core events to the window. No other file calls `ipcMain.handle`.
+ * Binds every channel of the contract to the dispatcher, behind ONE check of who is calling
+ * (main/hosts/desktop/ipc-sender.ts), and forwards core events to the window. No other file calls
+ * `ipcMain.handle`.
  */
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { methodChannels, type ApiError, type Result } from '../../preload/common/contract/index.ts';
+import { ipcMain, type BrowserWindow } from 'electron';
+import { methodChannels, type Result } from '../../preload/common/contract/index.ts';
 import type { Core } from '../core/index.ts';
 import type { Dispatch } from '../hosts/dispatch.ts';
+import { isOurPage, NOT_OUR_PAGE } from '../hosts/desktop/ipc-sender.ts';
 import { forwardEvents } from '../hosts/events.ts';
-import { isAppUrl } from './protocol.ts';
 
 export interface IpcBinding {
   dispatch: Dispatch;
@@ -16,16 +17,11 @@ export interface IpcBinding {
   window: () => BrowserWindow | undefined;
 }
 
-const untrustedSender: ApiError = {
-  code: 'forbidden',
-  message: 'This request did not come from the Outbound window; nothing was done.',
-};
-
 /** Register the handlers and the event forwarding; the returned function undoes both. */
 export function bindIpc({ dispatch, core, window }: IpcBinding): () => void {
   for (const channel of methodChannels) {
     ipcMain.handle(channel, async (event, ...args: unknown[]): Promise<Result<unknown>> =>
-      isOurPage(event, window()) ? dispatch(channel, args) : { ok: false, error: untrustedSender },
+      isOurPage(event, window()) ? dispatch(channel, args) : NOT_OUR_PAGE,
     );
   }
   const stopForwarding = forwardEvents(core.events, (channel, payload) => {
@@ -36,15 +32,4 @@ export function bindIpc({ dispatch, core, window }: IpcBinding): () => void {
     stopForwarding();
     for (const channel of methodChannels) ipcMain.removeHandler(channel);
   };
-}
-
-/**
- * The caller must be the top frame of our window, showing our own page: not a subframe, not another
- * webContents, not a page that somehow navigated elsewhere.
- */
-function isOurPage(event: IpcMainInvokeEvent, window: BrowserWindow | undefined): boolean {
-  const frame = event.senderFrame;
-  if (frame === null || window === undefined || window.isDestroyed() || event.sender !== window.webContents) return false;
-  const top = window.webContents.mainFrame;
-  return frame.processId === top.processId && frame.routingId === top.routingId && isAppUrl(frame.url);
 }

@@ -1,10 +1,12 @@
 /**
  * The one window, locked down per Electron's security checklist: isolated, sandboxed preload, no
- * Node in the page, no new windows, no navigation away from `app://outbound`, no permissions.
+ * Node in the page, no new windows, no navigation away from `app://outbound`, no permissions. Which
+ * URLs are ours and which links may leave is decided in main/hosts/desktop/ (app-scheme.ts, links.ts).
  */
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import path from 'node:path';
-import { APP_ENTRY_URL, isAppUrl } from './protocol.ts';
+import { APP_ENTRY_URL, isAppUrl } from '../hosts/desktop/app-scheme.ts';
+import { externalLinkOf } from '../hosts/desktop/links.ts';
 
 /** `distDir` is the built `dist/` folder holding preload/ and renderer/. */
 export function createMainWindow(distDir: string): BrowserWindow {
@@ -51,10 +53,10 @@ function keepOnAppOrigin(contents: WebContents): void {
   });
 }
 
-/** Only web links: `file:`, `smb:`, custom handlers and the like could run things on the machine. */
+/** Only web links (externalLinkOf); anything else is dropped. */
 export function openInBrowser(url: string): void {
-  const parsed = URL.parse(url);
-  if (parsed === null || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) return;
-  shell.openExternal(parsed.href) // eng-disable OPEN_EXTERNAL_JS_CHECK only http and https URLs get past the check above
+  const link = externalLinkOf(url);
+  if (link === undefined) return;
+  shell.openExternal(link) // eng-disable OPEN_EXTERNAL_JS_CHECK only http and https URLs get past externalLinkOf above
     .catch((error: unknown) => console.error('outbound: cannot open link:', error));
 }
