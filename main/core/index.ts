@@ -36,7 +36,10 @@ export interface CoreOptions {
   oauth?: OAuthOptions;
   /** The recipient domain check's DNS (the tests point it at a local DNS server). */
   domainCheck?: DomainCheckOptions;
-  /** The desktop file dialog (the Electron shell injects it); without it `attachments.pick` is unavailable. */
+  /**
+   * The file dialog: the Electron shell's, or the CLI's (the files named with `send --attach`); without
+   * it (the browser host) `attachments.pick` is unavailable. What files may be attached: compose/attachments.ts.
+   */
   pickFiles?: () => Promise<string[]>;
   /** What the outbox goes by (due times, backoff, leases, giving up, the sender's wake-ups); default the real clock. */
   clock?: Clock;

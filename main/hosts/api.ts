@@ -27,6 +27,7 @@ export function createApi(core: Core): ApiImplementation {
   return {
     accounts: {
       list: () => core.accounts.views(),
+      find: (nameOrId) => core.accounts.view(core.accounts.find(nameOrId)),
       save: async (input) => core.accounts.view(await core.accounts.save(input)),
       makeDefault: (id) => core.accounts.view(core.accounts.makeDefault(id)),
       trustCertificate: async (id, fingerprint) => core.accounts.view(await core.accounts.trustCertificate(id, fingerprint)),
@@ -59,8 +60,23 @@ export function createApi(core: Core): ApiImplementation {
         return core.outbox.view(id);
       },
       list: () => core.outbox.list('outbox'),
+      get: (id) => core.outbox.view(id),
       cancel: (id) => core.outbox.cancel(id),
       retry: (id) => kicked(core.outbox.retry(id)),
+      sendNow: async (id) => {
+        try {
+          return await core.sender.sendNow(id);
+        } catch (error) {
+          // Not queued any more (cancelled meanwhile): what it is now is the answer.
+          if (error instanceof AppError && error.code === 'conflict') return core.outbox.view(id);
+          throw error;
+        }
+      },
+      flush: async () => {
+        const queued = core.outbox.list('outbox').filter((m) => m.state === 'queued');
+        await core.sender.flush();
+        return queued.map(({ id }) => core.outbox.view(id));
+      },
       takeBack: async (id) => restored(await core.outbox.takeBack(id)),
       resend: (id) => kicked(core.outbox.resend(id)),
       markSent: (id) => core.outbox.markSent(id),
@@ -68,7 +84,7 @@ export function createApi(core: Core): ApiImplementation {
       connectivity: () => ({ online: core.sender.connectivity.online }),
     },
     sent: {
-      list: () => core.outbox.list('sent'),
+      list: (options) => core.outbox.list('sent', options?.limit),
     },
     drafts: {
       save: async ({ id, ...fields }) => core.drafts.save(id, await draftOf(gate, fields)),

@@ -145,6 +145,9 @@ function semanticCases(accountId: number): Case[] {
     ...idChannels.flatMap((channel) => missing.map((id) => ({ label: 'missing id', channel, args: [id] }))),
     { label: 'missing account', channel: 'outbox.send', args: [{ accountId: missing[0], to: ['ann@example.org'] }], expected: 'not_found' },
     { label: 'missing account', channel: 'compose.checkDomains', args: [['example.org'], { accountId: missing[0] }], expected: 'not_found' },
+    ...HOSTILE_STRINGS.filter((name) => name.length <= 254 && !/[\r\n]/.test(name))
+      .map((name) => ({ label: `account named ${JSON.stringify(name).slice(0, 40)}`, channel: 'accounts.find', args: [name], expected: 'not_found' as const })),
+    ...missing.map((id) => ({ label: 'missing account by id', channel: 'accounts.find', args: [String(id)], expected: 'not_found' as const })),
     ...badRecipients.map((to) => ({ label: `recipient ${JSON.stringify(to).slice(0, 40)}`, channel: 'outbox.send', args: [{ accountId, to: [to] }], expected: 'invalid_input' as const })),
     ...['a@b', 'ann@exa mple.org', '@example.org', 'ann@-example.org', 'not an address', 'ann@example.org, bob@example.org']
       .map((email) => ({ label: `account email ${JSON.stringify(email)}`, channel: 'accounts.save', args: [{ ...account, email }], expected: 'invalid_input' as const })),

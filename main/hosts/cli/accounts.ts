@@ -1,9 +1,8 @@
 /** `outbound account …` */
 import {
-  OAUTH_PROVIDERS, SECURITY_MODES, type AccountInput, type AccountView, type ConnectionTestView, type OAuthProvider, type Result, type Security,
+  OAUTH_PROVIDERS, SECURITY_MODES, type AccountInput, type AccountView, type ConnectionTestView, type OAuthProvider, type OAuthProviderView, type Result,
+  type Security,
 } from '../../../preload/common/contract/index.ts';
-import { OAUTH_PRESETS } from '../../core/accounts/oauth.ts';
-import { AppError } from '../../core/errors.ts';
 import { EXIT, UsageError, optional, report, required, unwrap, type Command, type Context } from './common.ts';
 
 /** The options add and edit share: everything about an account that a flag can say. */
@@ -67,10 +66,13 @@ function settingsOf(values: Context['values'], base: Partial<AccountInput>): Par
 
 async function accountAdd(ctx: Context): Promise<number> {
   const { values, io, api } = ctx;
+  const providers = unwrap(io, await api.accounts.providers());
+  if (!providers) return EXIT.failed;
   const provider = oauthProvider(values);
+  const preset = providers.find((p) => p.provider === provider);
   let base: Partial<AccountInput> = {};
-  if (provider && !values.autoconfig && optional(values, 'host') === undefined) {
-    base = { ...OAUTH_PRESETS[provider].server };
+  if (preset && !values.autoconfig && optional(values, 'host') === undefined) {
+    base = { host: preset.host, port: preset.port, security: preset.security };
   } else if (values.autoconfig) {
     const found = unwrap(io, await api.accounts.discover(required(values, 'email')));
     if (!found) return EXIT.failed;
@@ -81,18 +83,18 @@ async function accountAdd(ctx: Context): Promise<number> {
     for (const name of ['host', 'port', 'security']) required(values, name);
   }
   if (security(values) === 'none') io.stderr('outbound: warning: this account sends without encryption: anyone on the network can read and change its mail.');
-  const result = provider ? await signIn(ctx, provider, base) : await api.accounts.save({
+  const result = preset ? await signIn(ctx, preset, base) : await api.accounts.save({
     displayName: '', ...settingsOf(values, base), ...(await secret(ctx, true)), name: required(values, 'name'),
   } as AccountInput);
   if (!result.ok) return report(io, result.error);
-  io.stdout(`Added account "${result.value.name}" (id ${result.value.id}): ${describe(result.value)}.`);
+  io.stdout(`Added account "${result.value.name}" (id ${result.value.id}): ${describe(result.value, providers)}.`);
   return EXIT.ok;
 }
 
 /** `--oauth`: the sign-in URL is printed (core's openExternal in cli/main.ts); this waits for the loopback redirect. */
-async function signIn({ values, io, api }: Context, provider: OAuthProvider, base: Partial<AccountInput>) {
+async function signIn({ values, io, api }: Context, { provider, name }: OAuthProviderView, base: Partial<AccountInput>) {
   const clientSecret = values['client-secret-stdin'] ? (await io.readStdin()).replace(/\r?\n$/, '') : undefined;
-  io.stdout(`Signing in with ${OAUTH_PRESETS[provider].name}.`);
+  io.stdout(`Signing in with ${name}.`);
   return api.accounts.signIn({
     provider,
     ...(optional(values, 'client-id') === undefined ? {} : { clientId: optional(values, 'client-id') }),
@@ -102,12 +104,14 @@ async function signIn({ values, io, api }: Context, provider: OAuthProvider, bas
 }
 
 async function accountEdit(ctx: Context): Promise<number> {
-  const { io } = ctx;
-  const account = find(ctx);
+  const { io, api } = ctx;
+  const account = await find(ctx);
   if (!account) return EXIT.noUser;
+  const providers = unwrap(io, await api.accounts.providers());
+  if (!providers) return EXIT.failed;
   const result = onlyOwnMethods(ctx.values) ? await changeOnly(ctx, account) : await saveEdit(ctx, account);
   if (!result.ok) return report(io, result.error);
-  io.stdout(`Saved account "${result.value.name}" (id ${result.value.id}): ${describe(result.value)}.`);
+  io.stdout(`Saved account "${result.value.name}" (id ${result.value.id}): ${describe(result.value, providers)}.`);
   return EXIT.ok;
 }
 
@@ -141,13 +145,13 @@ async function saveEdit(ctx: Context, account: AccountView): Promise<Result<Acco
 
 async function accountRemove(ctx: Context): Promise<number> {
   const { values, io, api } = ctx;
-  const account = find(ctx);
+  const account = await find(ctx);
   if (!account) return EXIT.noUser;
   const queued = optional(values, 'queued');
   if (queued !== undefined && queued !== 'cancel' && queued !== 'move') throw new UsageError('--queued must be cancel or move.');
   let toAccountId: number | undefined;
   if (queued === 'move') {
-    const target = find(ctx, required(values, 'to'));
+    const target = await find(ctx, required(values, 'to'));
     if (!target) return EXIT.noUser;
     toAccountId = target.id;
   }
@@ -164,13 +168,15 @@ async function accountRemove(ctx: Context): Promise<number> {
 async function accountList({ values, io, api }: Context): Promise<number> {
   const accounts = unwrap(io, await api.accounts.list());
   if (!accounts) return EXIT.failed;
+  const providers = unwrap(io, await api.accounts.providers());
+  if (!providers) return EXIT.failed;
   if (values.json) {
     io.stdout(JSON.stringify(accounts, null, 2));
   } else if (accounts.length === 0) {
     io.stdout('No accounts. Add one with `outbound account add`.');
   } else {
     for (const a of accounts) {
-      io.stdout([a.id, `${a.name}${a.isDefault ? ' (default)' : ''}`, a.email, `${a.host}:${a.port}`, a.security, authLabel(a),
+      io.stdout([a.id, `${a.name}${a.isDefault ? ' (default)' : ''}`, a.email, `${a.host}:${a.port}`, a.security, authLabel(a, providers),
         ...(a.tlsFingerprint ? [`pinned ${a.tlsFingerprint}`] : [])].join('\t'));
     }
   }
@@ -179,7 +185,7 @@ async function accountList({ values, io, api }: Context): Promise<number> {
 
 async function accountTest(ctx: Context): Promise<number> {
   const { values, io, api } = ctx;
-  const account = find(ctx);
+  const account = await find(ctx);
   if (!account) return EXIT.noUser;
   const result = unwrap(io, await api.accounts.test(account.id));
   if (!result) return EXIT.failed;
@@ -205,21 +211,19 @@ function printTest(out: (line: string) => void, result: ConnectionTestView, tran
 }
 
 /** The account named by the operand (or `nameOrId`), or undefined after saying there is none. */
-function find({ positionals, io, core }: Context, nameOrId = positionals[0] ?? ''): AccountView | undefined {
-  try {
-    return core.accounts.view(core.accounts.find(nameOrId));
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    report(io, error.toApiError());
-    return undefined;
-  }
+async function find({ positionals, io, api }: Context, nameOrId = positionals[0] ?? ''): Promise<AccountView | undefined> {
+  return unwrap(io, await api.accounts.find(nameOrId));
 }
 
-const describe = (a: AccountView): string =>
-  `${a.email} via ${a.host}:${a.port} (${a.security}, ${authLabel(a)}${a.tlsFingerprint ? ', certificate pinned' : ''})`;
+/** `providers` (accounts.providers) name the one an OAuth2 account signs in with. */
+const describe = (a: AccountView, providers: readonly OAuthProviderView[]): string =>
+  `${a.email} via ${a.host}:${a.port} (${a.security}, ${authLabel(a, providers)}${a.tlsFingerprint ? ', certificate pinned' : ''})`;
 
-const authLabel = (a: AccountView): string =>
-  a.oauth ? `signs in with ${OAUTH_PRESETS[a.oauth.provider].name}` : { none: 'no AUTH', keychain: 'password in keychain', command: 'password command' }[a.secretSource];
+function authLabel(a: AccountView, providers: readonly OAuthProviderView[]): string {
+  if (!a.oauth) return { none: 'no AUTH', keychain: 'password in keychain', command: 'password command' }[a.secretSource];
+  const { provider } = a.oauth;
+  return `signs in with ${providers.find((p) => p.provider === provider)?.name ?? provider}`;
+}
 
 export const accountCommands: Record<string, Command> = {
   'account add': {

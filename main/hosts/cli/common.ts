@@ -1,7 +1,6 @@
 /** What every `outbound` command shares: its context, exit codes, argument helpers and error reporting. */
 import type { parseArgs } from 'node:util';
 import type { ApiError, OutboundApi, Result } from '../../../preload/common/contract/index.ts';
-import type { Core } from '../../core/index.ts';
 
 /** sysexits(3), as sendmail's: scripts already know them. */
 export const EXIT = { ok: 0, failed: 1, usage: 64, dataError: 65, noUser: 67, tempFail: 75, config: 78 } as const;
@@ -19,7 +18,7 @@ export interface Context {
   /** Operands after the options, for commands that take one (`outbox cancel ID`). */
   positionals: string[];
   io: CliIo;
-  core: Core;
+  /** The contract over the core on the data directory: the CLI's only way in. */
   api: OutboundApi;
 }
 

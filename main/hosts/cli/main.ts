@@ -1,15 +1,13 @@
 /**
- * `outbound`: the same core and data directory as the app, for scripts and cron. Calls go through
- * the contract (validated by the same dispatch as the app), so the CLI and the UI cannot disagree.
- * Exit codes follow sysexits(3) (see common.ts).
+ * `outbound`: the same core and data directory as the app, for scripts and cron. Calls go only
+ * through the contract (validated by the same dispatch as the app), so the CLI and the UI cannot
+ * disagree. Exit codes follow sysexits(3) (see common.ts).
  */
 import { parseArgs } from 'node:util';
-import { openCore, type Core } from '../../core/index.ts';
-import { inProcessApi } from '../in-process.ts';
+import { openInProcess, type InProcessCore } from '../in-process.ts';
 import { accountCommands } from './accounts.ts';
-import { EXIT, UsageError, type CliIo, type Command, type Context } from './common.ts';
+import { EXIT, UsageError, list, type CliIo, type Command, type Context } from './common.ts';
 import { outboxCommands } from './outbox.ts';
-
 
 const COMMANDS: Record<string, Command> = { ...accountCommands, ...outboxCommands };
 
@@ -39,11 +37,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`outbound ${name}: ${(error as Error).message}\nUsage: outbound ${name} ${command.usage}`);
     return EXIT.usage;
   }
-  let core: Core | undefined;
+  let core: InProcessCore | undefined;
   try {
-    // Sign-in (`account add --oauth`): the person opens the address in a browser on this machine; the loopback redirect comes back here.
-    core = openCore({ autoSend: false, oauth: { openExternal: (url) => io.stdout(`Open this address in a browser on this machine to sign in; Outbound waits for it:\n${url}`) } });
-    return await command.run({ values, positionals, io, core, api: inProcessApi(core, io.stderr) });
+    core = openInProcess({
+      autoSend: false,
+      // Sign-in (`account add --oauth`): the person opens the address in a browser on this machine; the loopback redirect comes back here.
+      oauth: { openExternal: (url) => io.stdout(`Open this address in a browser on this machine to sign in; Outbound waits for it:\n${url}`) },
+      // The CLI's file dialog: files named on the command line (`send --attach`) are the user's own choice, as the app's dialog is.
+      pickFiles: () => Promise.resolve(list(values.attach)),
+    }, io.stderr);
+    return await command.run({ values, positionals, io, api: core.api });
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`outbound ${name}: ${error.message}`);

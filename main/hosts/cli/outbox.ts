@@ -1,36 +1,31 @@
 /** `outbound send` and `outbound outbox …` */
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MessageView } from '../../../preload/common/contract/index.ts';
-import type { Account } from '../../core/accounts/store.ts';
+import type { AccountView, MessageView, OutboundApi } from '../../../preload/common/contract/index.ts';
 import { EXIT, UsageError, list, optional, report, required, type CliIo, type Command, type Context } from './common.ts';
 
-async function send({ values, io, core, api }: Context): Promise<number> {
+async function send({ values, io, api }: Context): Promise<number> {
   const text = optional(values, 'text');
   const textFile = optional(values, 'text-file');
   const htmlFile = optional(values, 'html-file');
   if (text !== undefined && textFile !== undefined) throw new UsageError('give the text with --text or --text-file, not both.');
   if (text === undefined && textFile === undefined && htmlFile === undefined) throw new UsageError('give the body with --text, --text-file or --html-file.');
-  const accountName = required(values, 'account');
-  let account;
-  try {
-    account = core.accounts.find(accountName);
-  } catch (error) {
-    return report(io, { code: 'not_found', message: (error as Error).message });
-  }
+  const found = await api.accounts.find(required(values, 'account'));
+  if (!found.ok) return report(io, found.error);
+  const account = found.value;
   const identity = optional(values, 'identity');
   const identityId = identity === undefined ? undefined : identityOf(account, identity);
   let body: string | undefined;
   let html: string | undefined;
-  let attachments;
   try {
     body = textFile === undefined ? text : await readOption('text-file', textFile);
     html = htmlFile === undefined ? undefined : await readOption('html-file', htmlFile);
-    // Files named on the command line are the user's own choice, as the app's file dialog is.
-    attachments = (await core.compose.gate.approve(list(values.attach))).map(({ path }) => ({ path }));
   } catch (error) {
     return report(io, { code: 'invalid_input', message: (error as Error).message });
   }
+  // The --attach files, as the CLI's file dialog (cli/main.ts) hands them to the core.
+  const picked = await api.attachments.pick();
+  if (!picked.ok) return report(io, picked.error);
   const replyTo = optional(values, 'reply-to');
   const { delaySeconds, sendAt } = when(values);
   const queued = await api.outbox.send({
@@ -41,7 +36,7 @@ async function send({ values, io, core, api }: Context): Promise<number> {
     text: body ?? '',
     ...(html !== undefined ? { html } : {}),
     ...(replyTo !== undefined ? { replyTo } : {}),
-    attachments,
+    attachments: picked.value.map(({ path }) => ({ path })),
     delaySeconds,
     ...(sendAt ? { sendAt } : {}),
   });
@@ -56,7 +51,7 @@ async function send({ values, io, core, api }: Context): Promise<number> {
     io.stdout(`Sending in ${delaySeconds} s; to stop it: outbound outbox cancel ${message.id}`);
     await sleep(delaySeconds * 1000);
   }
-  return reportOutcome(io, await sendNowOrReport(core, message.id));
+  return sendNow(io, api, message.id);
 }
 
 async function readOption(option: string, file: string): Promise<string> {
@@ -68,7 +63,7 @@ async function readOption(option: string, file: string): Promise<string> {
 }
 
 /** --identity: one of the account's From aliases, by its address. */
-function identityOf(account: Account, address: string): number {
+function identityOf(account: AccountView, address: string): number {
   const identity = account.identities.find((i) => i.email.toLowerCase() === address.trim().toLowerCase());
   if (identity) return identity.id;
   const known = account.identities.map((i) => i.email);
@@ -90,13 +85,10 @@ function when(values: Context['values']): { delaySeconds: number; sendAt?: strin
   return { delaySeconds };
 }
 
-/** Attempt a message now; if it was cancelled (or taken) meanwhile, say what it is instead. */
-async function sendNowOrReport(core: Context['core'], id: number): Promise<MessageView> {
-  try {
-    return await core.sender.sendNow(id);
-  } catch {
-    return core.outbox.view(id);
-  }
+/** Attempt a message now and say how it ended (or, if it was cancelled meanwhile, what it is). */
+async function sendNow(io: CliIo, api: OutboundApi, id: number): Promise<number> {
+  const result = await api.outbox.sendNow(id);
+  return result.ok ? reportOutcome(io, result.value) : report(io, result.error);
 }
 
 function messageId(positionals: string[], verb: string): number {
@@ -112,10 +104,10 @@ async function outboxCancel({ positionals, io, api }: Context): Promise<number> 
   return EXIT.ok;
 }
 
-async function outboxResend({ positionals, io, core, api }: Context): Promise<number> {
+async function outboxResend({ positionals, io, api }: Context): Promise<number> {
   const result = await api.outbox.resend(messageId(positionals, 'send again'));
   if (!result.ok) return report(io, result.error);
-  return reportOutcome(io, await sendNowOrReport(core, result.value.id));
+  return sendNow(io, api, result.value.id);
 }
 
 async function outboxMarkSent({ positionals, io, api }: Context): Promise<number> {
@@ -125,8 +117,12 @@ async function outboxMarkSent({ positionals, io, api }: Context): Promise<number
   return EXIT.ok;
 }
 
-async function outboxList({ values, io, core }: Context): Promise<number> {
-  const messages = [...core.outbox.list('outbox'), ...core.outbox.list('sent', 50)];
+async function outboxList({ values, io, api }: Context): Promise<number> {
+  const waiting = await api.outbox.list();
+  if (!waiting.ok) return report(io, waiting.error);
+  const sent = await api.sent.list({ limit: 50 });
+  if (!sent.ok) return report(io, sent.error);
+  const messages = [...waiting.value, ...sent.value];
   if (values.json) {
     io.stdout(JSON.stringify(messages, null, 2));
     return EXIT.ok;
@@ -140,11 +136,13 @@ async function outboxList({ values, io, core }: Context): Promise<number> {
 }
 
 /** One message and its attempts, newest first, each with the SMTP dialogue. */
-async function outboxShow({ positionals, values, io, core, api }: Context): Promise<number> {
+async function outboxShow({ positionals, values, io, api }: Context): Promise<number> {
   const id = messageId(positionals, 'show');
   const attempts = await api.outbox.attempts(id);
   if (!attempts.ok) return report(io, attempts.error);
-  const m = core.outbox.view(id);
+  const message = await api.outbox.get(id);
+  if (!message.ok) return report(io, message.error);
+  const m = message.value;
   if (values.json) {
     io.stdout(JSON.stringify({ ...m, attemptHistory: attempts.value }, null, 2));
     return EXIT.ok;
@@ -160,13 +158,12 @@ async function outboxShow({ positionals, values, io, core, api }: Context): Prom
   return EXIT.ok;
 }
 
-async function outboxFlush({ io, core }: Context): Promise<number> {
-  const before = new Set(core.outbox.list('outbox').filter((m) => m.state === 'queued').map((m) => m.id));
-  await core.sender.flush();
-  const outcomes = [...before].map((id) => core.outbox.view(id));
-  if (outcomes.length === 0) io.stdout('Nothing queued.');
+async function outboxFlush({ io, api }: Context): Promise<number> {
+  const outcomes = await api.outbox.flush();
+  if (!outcomes.ok) return report(io, outcomes.error);
+  if (outcomes.value.length === 0) io.stdout('Nothing queued.');
   let worst: number = EXIT.ok;
-  for (const m of outcomes) {
+  for (const m of outcomes.value) {
     const code = reportOutcome(io, m, `${m.id} ${m.messageId}: `);
     if (code !== EXIT.ok && worst !== EXIT.failed) worst = code;
   }

@@ -191,6 +191,8 @@ export type SignInInput = z.input<typeof SignInInput>;
 
 export const accountMethods = {
   list: method(z.tuple([])).returns<AccountView[]>(),
+  /** One account by its name (any case), as a person types it (the CLI's --account), or by its id. */
+  find: method(z.tuple([line(254)])).returns<AccountView>(),
   save: method(z.tuple([AccountInput])).returns<AccountView>(),
   /** Make this account the default, changing nothing else about it (save writes every field as the caller read it). */
   makeDefault: method(z.tuple([id])).returns<AccountView>(),

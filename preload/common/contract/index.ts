@@ -28,6 +28,7 @@ export * from './compose.ts';
 export * from './drafts.ts';
 export * from './outbox.ts';
 export * from './result.ts';
+export * from './sent.ts';
 export * from './settings.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -98,9 +98,22 @@ export const outboxMethods = {
   send: method(z.tuple([ComposeInput])).returns<MessageView>(),
   /** Everything not yet sent: queued, sending, failed, uncertain. */
   list: method(z.tuple([])).returns<MessageView[]>(),
+  /** One message, in the outbox or in Sent. */
+  get: method(z.tuple([id])).returns<MessageView>(),
   cancel: method(z.tuple([id])).returns<MessageView>(),
   /** Try a queued or failed message now, ignoring its backoff. */
   retry: method(z.tuple([id])).returns<MessageView>(),
+  /**
+   * Attempt a queued message now, whatever it waits for (backoff, undo window, schedule), and resolve
+   * with how it ended; one no longer queued (cancelled meanwhile), being sent by another process or
+   * held back by its account (paused, at its limits) resolves as it is.
+   */
+  sendNow: method(z.tuple([id])).returns<MessageView>(),
+  /**
+   * Attempt every queued message now, ignoring backoff but not the undo window or a schedule (as
+   * `postqueue -f`); resolves with each message that was queued, as it is afterwards.
+   */
+  flush: method(z.tuple([])).returns<MessageView[]>(),
   /** Undo send / edit: take a queued or failed message out of the outbox, back into the composer. */
   takeBack: method(z.tuple([id])).returns<DraftView>(),
   /** An uncertain message: the user decided it did not arrive; send the same bytes again. */

@@ -3,6 +3,13 @@ import { z } from 'zod';
 import { method } from './method.ts';
 import type { MessageView } from './outbox.ts';
 
+export const SentListOptions = z.object({
+  /** The newest this many; default 1000. */
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+export type SentListOptions = z.input<typeof SentListOptions>;
+
 export const sentMethods = {
-  list: method(z.tuple([])).returns<MessageView[]>(),
+  /** Newest first. */
+  list: method(z.tuple([SentListOptions.optional()])).returns<MessageView[]>(),
 } as const;
