@@ -1,6 +1,7 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 import localRules from './.eslint/code-layering.js';
+import importCycles from './.eslint/no-import-cycles.js';
 
 /**
  * The layers, by where their code runs (ARCHITECTURE.md, "Layers"). A file belongs to the layer of its
@@ -11,7 +12,8 @@ const LAYERS = [
   { name: 'common', folders: ['preload/common'], mayImport: [], modules: { node: false } },
   { name: 'core', folders: ['main/core'], mayImport: ['common'] },
   { name: 'hosts', folders: ['main/hosts'], mayImport: ['common', 'core'] },
-  { name: 'cli', folders: ['main/hosts/cli'], mayImport: ['common', 'core', 'hosts'] },
+  // The CLI reaches the core only through the contract: it opens it with main/hosts/in-process.ts.
+  { name: 'cli', folders: ['main/hosts/cli'], mayImport: ['common', 'hosts'] },
   { name: 'electron-main', folders: ['main/electron'], mayImport: ['common', 'core', 'hosts'], modules: { electron: true } },
   { name: 'electron-preload', folders: ['preload/electron'], mayImport: ['common'], modules: { electron: true, node: false } },
   { name: 'browser-preload', folders: ['preload/browser'], mayImport: ['common'], modules: { node: false } },
@@ -36,5 +38,10 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx'],
     plugins: { local: localRules },
     rules: { 'local/code-layering': ['error', { layers: LAYERS }] },
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    plugins: { cycles: importCycles },
+    rules: { 'cycles/no-import-cycles': 'error' },
   },
 );
