@@ -125,7 +125,7 @@ describe('starting', () => {
     expect(existsSync(databaseFile(fromElectron.home))).toBe(true);
   });
 
-  it('builds the menu with developer items only while not packaged', async () => {
+  it('builds the application menu from the template, with the developer items while not packaged', async () => {
     const { electron } = await startShell();
     const view = electron.Menu.applicationMenu!.find((item) => 'label' in item && item.label === 'View') as { submenu: { role?: string }[] };
     expect(view.submenu.map((item) => item.role)).toContain('toggleDevTools');
