@@ -10,7 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHostForCore, type BrowserHost } from '../../main/hosts/browser/server.ts';
 import { openCore, type Core } from '../../main/core/index.ts';
@@ -21,7 +21,7 @@ import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import { testCertificates } from '../helpers/tls.ts';
 import { follow, startOAuthServer, type TestOAuthServer } from '../accounts/oauth-server.ts';
 import { selfSigned, startAccountsServer, type AccountsServer } from '../accounts/servers.ts';
-import { problemsOf } from './app-page.ts';
+import { launchBrowser, newTestPage } from './app-page.ts';
 import { builtApp, screenshotsDir } from './built-app.ts';
 
 const USER = 'ann@example.test';
@@ -61,12 +61,8 @@ beforeAll(async () => {
   });
   host = await startBrowserHostForCore(core, builtApp());
   await mkdir(screenshotsDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  pageProblems = problemsOf(page);
+  browser = await launchBrowser();
+  ({ page, problems: pageProblems } = await newTestPage(browser, { width: 1100, height: 900 }));
   await page.goto(`${host.url}#token=${host.token}`);
   page.setDefaultTimeout(8000);
 });

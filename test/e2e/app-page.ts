@@ -29,6 +29,34 @@ export interface E2eApp {
   close(): Promise<void>;
 }
 
+/**
+ * The time zone and language every e2e page runs in, whatever the machine's: a zone without daylight
+ * saving, so no local time is skipped or repeated, at a half-hour offset, so a renderer that took
+ * local time for UTC, or an offset for whole hours, shows it.
+ */
+export const E2E_TIME_ZONE = { id: 'Asia/Kolkata', offsetMinutes: 5 * 60 + 30 } as const;
+export const E2E_LOCALE = 'en-US';
+/** Below vitest's testTimeout (30 s), so that a failing wait names what it waited for. */
+const PLAYWRIGHT_TIMEOUT_MS = 10_000;
+
+/** What a `datetime-local` input takes for the instant `ms`, in E2E_TIME_ZONE, to the minute. */
+export const localMinute = (ms: number): string => new Date(ms + E2E_TIME_ZONE.offsetMinutes * 60_000).toISOString().slice(0, 16);
+
+/** Headless Chromium as these machines run it. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page in a context of its own, in E2E_TIME_ZONE and E2E_LOCALE, with its problems collected. */
+export async function newTestPage(browser: Browser, viewport = { width: 1100, height: 820 }): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport, timezoneId: E2E_TIME_ZONE.id, locale: E2E_LOCALE });
+  page.setDefaultTimeout(PLAYWRIGHT_TIMEOUT_MS);
+  return { page, problems: problemsOf(page) };
+}
+
 /** Every script error and console error (CSP violations land there) `page` will have, as they come. */
 export function problemsOf(page: Page): string[] {
   const problems: string[] = [];
@@ -39,25 +67,29 @@ export function problemsOf(page: Page): string[] {
   return problems;
 }
 
+export interface E2eAppOptions {
+  /** A browser the caller launched and closes (one per test file): the app gets a page of its own in it. */
+  browser?: Browser;
+  /** Runs before the page first loads: what the page should find already there (accounts, settings, messages). */
+  prepare?: (app: Pick<E2eApp, 'smtp' | 'core' | 'api'>) => Promise<void>;
+}
+
 /** `coreOptions.home`, when given, is the caller's (kept for the secrets scan); otherwise a temporary one is made and removed. */
-export async function startE2eApp(smtpOptions: SmtpServerOptions = {}, coreOptions: CoreOptions = {}): Promise<E2eApp> {
+export async function startE2eApp(smtpOptions: SmtpServerOptions = {}, coreOptions: CoreOptions = {}, options: E2eAppOptions = {}): Promise<E2eApp> {
   const smtp = await startSmtpServer(smtpOptions);
   const home = coreOptions.home ?? (await mkdtemp(path.join(tmpdir(), 'outbound-e2e-')));
   const core = openCore({ ...withTestDns(coreOptions), home, extraCaCertificates: [smtp.ca] });
+  const api = inProcessApi(core);
+  await options.prepare?.({ smtp, core, api });
   const host = await startBrowserHostForCore(core, builtApp());
   await mkdir(screenshotsDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = await browser.newPage({ viewport: { width: 1100, height: 820 } });
-  const problems = problemsOf(page);
+  const browser = options.browser ?? (await launchBrowser());
+  const { page, problems } = await newTestPage(browser);
   await page.goto(`${host.url}#token=${host.token}`);
-  const api = inProcessApi(core);
   return {
     smtp, core, api, host, browser, page, problems,
     async close() {
-      await browser.close();
+      await (options.browser ? page.close() : browser.close());
       await host.close();
       await core.close();
       await smtp.close();

@@ -1,8 +1,9 @@
 /**
- * A clock the test moves by hand (CoreOptions.clock): hours of backoff take no time, and nothing
- * depends on the machine's clock. Its timers fire only as the test advances past them.
+ * Clocks the tests move (CoreOptions.clock). TestClock, moved by hand: hours of backoff take no time,
+ * and nothing depends on the machine's clock; its timers fire only as the test advances past them.
+ * AheadClock: the machine's time, moved ahead, for a core whose page keeps real time.
  */
-import type { Clock } from '../../main/core/clock.ts';
+import { systemClock, type Clock } from '../../main/core/clock.ts';
 
 /** A fixed start, far from any edge (a day, a year, a daylight-saving change does not matter to UTC milliseconds). */
 const START = Date.UTC(2026, 2, 10, 9, 0, 0);
@@ -39,5 +40,27 @@ export class TestClock implements Clock {
       next.wake();
     }
     this.time = end;
+  }
+}
+
+/**
+ * The machine's time, which the test can only move ahead (CoreOptions.clock): for an end-to-end core
+ * whose page keeps real time, so what the page shows (an undo countdown, a time picked) stays true.
+ * Timers run on real time; after moving ahead, kick the sender so that it looks again.
+ */
+export class AheadClock implements Clock {
+  private ahead = 0;
+
+  now(): number {
+    return Date.now() + this.ahead;
+  }
+
+  setTimer(wake: () => void, ms: number): () => void {
+    return systemClock.setTimer(wake, ms);
+  }
+
+  /** Moves on to `instant` (ms since the epoch), if it is later than now. */
+  moveTo(instant: number): void {
+    this.ahead = Math.max(this.ahead, instant - Date.now());
   }
 }
