@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressObject } from 'mailparser';
 import { value } from '../helpers/core.ts';
 import { BROKEN_RESOLVERS, startBrokenDnsServer, startDnsServer, type TestDnsServer } from '../helpers/dns.ts';
-import { chipsOf, chipTexts, fillComposer, startE2eApp, type E2eApp } from './app-page.ts';
+import { chipsOf, chipTexts, fillComposer, newTestPage, startE2eApp, type E2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
 /**
@@ -32,7 +32,8 @@ beforeAll(async () => {
   // The recipients' domains have mail servers; "gmial.com", a typo, does not exist. The account's own
   // domain is there too: it shows the core that this DNS works, so its NXDOMAIN is believed.
   const mx = (name: string) => ({ type: 'MX' as const, name, ttl: 60, data: { preference: 10, exchange: `mx.${name}` } });
-  dns = await startDnsServer([mx('example.org'), mx('example.net'), mx('outbound.test')]);
+  // "nomail.example" says in DNS that it takes no mail (a null MX, RFC 7505).
+  dns = await startDnsServer([mx('example.org'), mx('example.net'), mx('outbound.test'), { ...mx('nomail.example'), data: { preference: 0, exchange: '.' } }]);
   app = await startE2eApp({}, { domainCheck: { servers: [dns.server], timeoutMs: 500 } });
   ({ page } = app);
   await value(app.api.accounts.save({
@@ -266,5 +267,27 @@ describe('accessibility', () => {
       for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) found.push(`${screen}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
     }
     expect(found).toEqual([]);
+  });
+});
+
+describe('a recipient domain that takes no mail', () => {
+  it('is flagged with what its DNS says, and Send asks first', async () => {
+    // A page of its own on the same app: the composer above has been sent, this one starts empty.
+    const { page: own, problems } = await newTestPage(app.browser);
+    try {
+      await own.goto(`${app.host.url}#token=${app.host.token}`);
+      const sentBefore = app.smtp.messages.length;
+      await fillComposer(own, { to: 'gina@nomail.example', subject: 'Nowhere to go' });
+      await own.getByLabel('To', { exact: true }).blur();
+      await own.getByTestId('compose-to-error').filter({ hasText: '“nomail.example” exists but takes no mail.' }).waitFor();
+      expect(await flagged(own)).toEqual(['gina@nomail.example×']);
+      await own.getByRole('button', { name: 'Send', exact: true }).click();
+      await own.getByRole('group', { name: /recipient domains look wrong/ }).getByRole('button', { name: 'Send anyway' }).waitFor();
+      expect(await value(app.api.outbox.list())).toEqual([]);
+      expect(app.smtp.messages).toHaveLength(sentBefore);
+    } finally {
+      await own.close();
+    }
+    expect(problems).toEqual([]);
   });
 });
