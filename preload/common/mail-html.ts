@@ -1,7 +1,7 @@
 /**
  * The HTML a message body may hold, defined once: the composer keeps only this while the user edits
  * (renderer/src/compose/editor-html.ts) and the core keeps only this in what it sends and stores
- * (main/core/compose/html.ts), so what the user sees is what is sent. Plain data without imports:
+ * (main/core/compose/body-html.ts), so what the user sees is what is sent. Plain data without imports:
  * preload/common/ is code that runs everywhere (Node, Chromium, the preload).
  */
 

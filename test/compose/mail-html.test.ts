@@ -5,7 +5,7 @@
  */
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sanitiseHtml } from '../../main/core/compose/html.ts';
+import { sanitiseHtml } from '../../main/core/compose/body-html.ts';
 import { MAIL_DROPPED_WITH_CONTENT, MAIL_ELEMENTS, SIGNATURE_CLASS } from '../../preload/common/mail-html.ts';
 import { accountFor, testCore, value } from '../helpers/core.ts';
 import { startSmtpServer, type ReceivedMessage, type TestSmtpServer } from '../helpers/smtp.ts';

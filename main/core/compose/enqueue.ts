@@ -7,7 +7,7 @@ import type { OutboxStore } from '../outbox/store/index.ts';
 import { parseAddressList, parseMailbox, type Mailbox } from './address.ts';
 import type { AttachmentGate } from './attachments.ts';
 import { freezeMessage } from './freeze.ts';
-import { sanitiseHtml, textFromHtml } from './html.ts';
+import { sanitiseHtml, textFromHtml } from './body-html.ts';
 import type { ServerLimitStore } from './limits.ts';
 
 export type ComposeFields = z.output<typeof ComposeInput>;

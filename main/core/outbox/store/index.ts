@@ -26,7 +26,7 @@ import * as views from './views.ts';
 export type { ClaimBy } from './claim.ts';
 export type { AttemptOutcome, Claimed, FinishedAttempt, MessageRow, NewMessage } from './rows.ts';
 export { UNSENT } from './states.ts';
-export type { Folder } from './views.ts';
+export type { MessageList } from './views.ts';
 
 export class OutboxStore {
   private readonly h: OutboxDb;
@@ -73,8 +73,8 @@ export class OutboxStore {
   attempts(id: number): AttemptView[] {
     return views.attempts(this.h, id);
   }
-  list(folder: views.Folder, limit?: number): MessageView[] {
-    return views.list(this.h, folder, limit);
+  list(which: views.MessageList, limit?: number): MessageView[] {
+    return views.list(this.h, which, limit);
   }
 
   // The sender's work: claims (claim.ts), leases (lease.ts), outcomes (outcome.ts), recovery (recovery.ts).

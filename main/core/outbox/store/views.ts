@@ -1,11 +1,12 @@
-/** The outbox as the user sees it: messages with their recipients, the two folders, the attempts. */
+/** The outbox as the user sees it: messages with their recipients, the two lists (Outbox and Sent), the attempts. */
 import type { AttemptView, MessageView } from '../../../../preload/common/contract/index.ts';
 import { noSuchMessage, type OutboxDb } from './handle.ts';
 import type { AttemptRow, MessageRow, RecipientRow } from './rows.ts';
 import { UNSENT } from './states.ts';
 
-export type Folder = 'outbox' | 'sent';
-const FOLDERS: Record<Folder, { where: string; order: string }> = {
+/** Which of the app's two message lists: what is not sent yet, or what is. (Not a mailbox folder.) */
+export type MessageList = 'outbox' | 'sent';
+const LISTS: Record<MessageList, { where: string; order: string }> = {
   outbox: { where: UNSENT, order: 'created_at DESC, id DESC' },
   sent: { where: `state = 'sent'`, order: 'sent_at DESC, id DESC' },
 };
@@ -23,8 +24,8 @@ export function view(h: OutboxDb, id: number): MessageView {
   return view;
 }
 
-export function list(h: OutboxDb, folder: Folder, limit = 1000): MessageView[] {
-  const { where, order } = FOLDERS[folder];
+export function list(h: OutboxDb, which: MessageList, limit = 1000): MessageView[] {
+  const { where, order } = LISTS[which];
   return views(h, `SELECT * FROM messages WHERE ${where} ORDER BY ${order} LIMIT ?`, [limit]);
 }
 
