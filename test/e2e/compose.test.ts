@@ -166,6 +166,9 @@ describe('composing like a real mail client', () => {
 
   it('autosaves the draft and restores it after a reload; Drafts lists it', async () => {
     await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
+    // That line may still tell of an early save (made while a slow domain check held the first test
+    // up, before the subject was typed): wait for the save of all of it, the attachment added last.
+    await expect.poll(async () => (await value(app.api.drafts.list())).map((d) => [d.subject, d.attachments.length])).toEqual([[SUBJECT, 1]]);
     await page.reload();
     await page.getByTestId('status-banner').filter({ hasText: 'Your draft is back' }).waitFor();
     expect(await chipTexts(page, 'To')).toHaveLength(5);
