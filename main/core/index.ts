@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { EventName, EventPayload, MessageState, SendProgress } from '../../preload/common/contract/index.ts';
 import type { DiscoveryOptions } from './accounts/autoconfig.ts';
 import { OAuth, type OAuthOptions } from './accounts/oauth.ts';
-import { AccountStore } from './accounts/store.ts';
+import { AccountStore } from './accounts/store/index.ts';
 import { osKeychain, type SecretStore } from './accounts/secrets.ts';
 import { AttachmentGate, removeUnusedStaging } from './compose/attachments.ts';
 import type { Clock } from './clock.ts';

@@ -30,7 +30,7 @@ export const migrations: readonly Migration[] = [
 
         CREATE TABLE messages (
           id            INTEGER PRIMARY KEY,
-          -- SET NULL keeps the Sent history of a removed account; unsent mail blocks removal (accounts/store.ts)
+          -- SET NULL keeps the Sent history of a removed account; unsent mail blocks removal (accounts/store/remove.ts)
           account_id    INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
           account_name  TEXT NOT NULL,
           message_id    TEXT NOT NULL UNIQUE,

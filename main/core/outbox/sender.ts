@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { MessageView, SmtpCapabilities } from '../../../preload/common/contract/index.ts';
-import type { Account, AccountStore } from '../accounts/store.ts';
+import type { Account, AccountStore } from '../accounts/store/index.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { capabilitiesOf } from '../smtp/probe.ts';
