@@ -5,7 +5,7 @@
 import type { ApiImplementation, DraftView } from '../../preload/common/contract/index.ts';
 import { discover } from '../core/accounts/autoconfig.ts';
 import { oauthProviders } from '../core/accounts/oauth.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../core/app-error.ts';
 import { draftOf, enqueueMessage } from '../core/compose/enqueue.ts';
 import { parseMailto } from '../core/compose/mailto.ts';
 import { controlNames } from '../core/dns/check.ts';

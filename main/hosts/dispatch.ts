@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { argsSchemaOf, type ApiImplementation, type Result } from '../../preload/common/contract/index.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError } from '../core/app-error.ts';
 
 export type Dispatch = (channel: string, args: unknown) => Promise<Result<unknown>>;
 

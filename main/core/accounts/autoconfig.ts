@@ -10,7 +10,7 @@ import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { DiscoverySource, DiscoveryView, OAuthProvider, Security } from '../../../preload/common/contract/index.ts';
 import { parseMailbox } from '../compose/address.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../app-error.ts';
 import { probe } from '../smtp/probe.ts';
 import { OAUTH_PRESETS } from './oauth.ts';
 

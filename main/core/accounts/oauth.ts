@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OAuthProvider, OAuthProviderView, Security } from '../../../preload/common/contract/index.ts';
-import { AppError, invalid } from '../errors.ts';
+import { AppError, invalid } from '../app-error.ts';
 import type { SecretStore } from './secrets.ts';
 
 export interface OAuthEndpoints {

@@ -4,7 +4,7 @@
  * so it stays behind this one module. Nothing here logs a secret or puts one in an error message.
  */
 import { spawn } from 'node:child_process';
-import { AppError } from '../errors.ts';
+import { AppError } from '../app-error.ts';
 
 export interface SecretStore {
   get(ref: string): Promise<string | null>;

@@ -3,7 +3,7 @@
  * quoted strings, groups), each address then checked for a deliverable shape.
  */
 import addressparser from 'nodemailer/lib/addressparser';
-import { invalid } from '../errors.ts';
+import { invalid } from '../app-error.ts';
 
 export interface Mailbox {
   name: string;

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import type { AttachmentView } from '../../../preload/common/contract/index.ts';
 import { STAGE_LIMIT_BYTES } from '../../../preload/common/staging.ts';
 import type { Db } from '../db/index.ts';
-import { AppError, invalid } from '../errors.ts';
+import { AppError, invalid } from '../app-error.ts';
 import { UNSENT } from '../outbox/store/index.ts';
 
 /** Where uploaded files wait until sent or discarded. */

@@ -2,7 +2,7 @@ import { domainToASCII } from 'node:url';
 import type { z } from 'zod';
 import type { AttachmentView, ComposeInput, DraftInput, DraftView, Hold, InlineImageView } from '../../../preload/common/contract/index.ts';
 import type { Account } from '../accounts/store/index.ts';
-import { invalid } from '../errors.ts';
+import { invalid } from '../app-error.ts';
 import type { OutboxStore } from '../outbox/store/index.ts';
 import { parseAddressList, parseMailbox, type Mailbox } from './address.ts';
 import type { AttachmentGate } from './attachments.ts';

@@ -5,7 +5,7 @@
  */
 import addressparser from 'nodemailer/lib/addressparser';
 import type { MailtoView } from '../../../preload/common/contract/index.ts';
-import { invalid } from '../errors.ts';
+import { invalid } from '../app-error.ts';
 
 /** As the contract's recipient lists allow. */
 const MAX_RECIPIENTS = 1000;

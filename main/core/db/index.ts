@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { open, type FileHandle } from 'node:fs/promises';
-import { AppError } from '../errors.ts';
+import { AppError } from '../app-error.ts';
 import { migrations as defaultMigrations, type Migration } from './migrations.ts';
 
 export type Db = Database.Database;

@@ -4,7 +4,7 @@
  */
 import type { DraftView, SavedDraftView } from '../../../preload/common/contract/index.ts';
 import type { Db } from '../db/index.ts';
-import { notFound } from '../errors.ts';
+import { notFound } from '../app-error.ts';
 
 interface DraftRow {
   id: number;

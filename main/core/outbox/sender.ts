@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { MessageView, SmtpCapabilities } from '../../../preload/common/contract/index.ts';
 import type { Account, AccountStore } from '../accounts/store/index.ts';
 import type { Clock } from '../clock.ts';
-import { AppError } from '../errors.ts';
+import { AppError } from '../app-error.ts';
 import { capabilitiesOf } from '../smtp/probe.ts';
 import { SmtpSession, type MessageHooks, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
 import { Connectivity } from './connectivity.ts';

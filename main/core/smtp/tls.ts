@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { isIP, Socket, connect as netConnect } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import type { CertificateView, Security } from '../../../preload/common/contract/index.ts';
-import { invalid } from '../errors.ts';
+import { invalid } from '../app-error.ts';
 
 /** A pinned certificate: its fingerprint in openssl's colon-hex form, and its PEM. */
 export interface Pin {

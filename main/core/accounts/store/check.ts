@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import type { AccountView } from '../../../../preload/common/contract/index.ts';
 import { parseMailbox } from '../../compose/address.ts';
-import { AppError, invalid } from '../../errors.ts';
+import { AppError, invalid } from '../../app-error.ts';
 import type { OAuthClient } from '../oauth.ts';
 import type { AccountsDb } from './handle.ts';
 import type { Account, AccountFields, IdentityValues } from './rows.ts';

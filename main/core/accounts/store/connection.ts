@@ -1,6 +1,6 @@
 /** What sending needs of an account: where and how to connect (also for the connection test), and pausing it when its login is refused. */
 import type { ConnectionTestView } from '../../../../preload/common/contract/index.ts';
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../app-error.ts';
 import { probe } from '../../smtp/probe.ts';
 import type { SmtpCredentials, SubmitTarget } from '../../smtp/submit.ts';
 import { runPasswordCommand } from '../secrets.ts';

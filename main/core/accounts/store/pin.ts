@@ -1,5 +1,5 @@
 /** Pinning the certificate of an account's server (trust on the person's word, checked against what the server presents). */
-import { AppError, invalid } from '../../errors.ts';
+import { AppError, invalid } from '../../app-error.ts';
 import { fetchCertificate, normaliseFingerprint, type Pin } from '../../smtp/tls.ts';
 import type { AccountsDb } from './handle.ts';
 import { get } from './records.ts';

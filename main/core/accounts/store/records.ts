@@ -1,6 +1,6 @@
 /** Reading the accounts and their identities. */
 import type { IdentityView } from '../../../../preload/common/contract/index.ts';
-import { notFound } from '../../errors.ts';
+import { notFound } from '../../app-error.ts';
 import type { AccountsDb } from './handle.ts';
 import type { Account, AccountRow, IdentityRow } from './rows.ts';
 

@@ -1,7 +1,7 @@
 /** Removing an account, with what becomes of its unsent mail (the outbox store moves or cancels it). */
 import type { z } from 'zod';
 import type { OutboxChange, RemoveAccountOptions } from '../../../../preload/common/contract/index.ts';
-import { AppError, invalid } from '../../errors.ts';
+import { AppError, invalid } from '../../app-error.ts';
 import { UNSENT } from '../../outbox/store/index.ts';
 import { ensureDefault } from './defaults.ts';
 import type { AccountsDb } from './handle.ts';

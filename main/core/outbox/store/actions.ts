@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import type { DraftView, MessageState, MessageView, OutboxChange } from '../../../../preload/common/contract/index.ts';
 import { toDraftView } from '../../drafts/store.ts';
-import { AppError } from '../../errors.ts';
+import { AppError } from '../../app-error.ts';
 import type { OutboxDb } from './handle.ts';
 import type { MessageRow } from './rows.ts';
 import { changeState, stateIn, UNSENT } from './states.ts';

@@ -4,7 +4,7 @@ import type { Statement, Transaction } from 'better-sqlite3';
 import type { MessageState } from '../../../../preload/common/contract/index.ts';
 import type { Clock } from '../../clock.ts';
 import { statements, WalSync, type Db } from '../../db/index.ts';
-import { notFound } from '../../errors.ts';
+import { notFound } from '../../app-error.ts';
 import type { MessageRow } from './rows.ts';
 
 type Job = Parameters<Db['transaction']>[0];
