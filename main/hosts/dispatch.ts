@@ -36,6 +36,9 @@ function fail(error: AppError): Result<never> {
 function describeInvalid(error: z.ZodError): AppError {
   const issue = error.issues[0];
   if (!issue) return new AppError('invalid_input', 'The request was not valid.');
+  // A schema that words its own refusal names the field in params (attachments.stage: the file and the limit).
+  const ownField: unknown = issue.code === 'custom' ? issue.params?.['field'] : undefined;
+  if (typeof ownField === 'string') return new AppError('invalid_input', issue.message, { field: ownField });
   const path = issue.path.slice(1).map(String); // [0] is the argument's position
   const field = path.length > 0 ? path.join('.') : undefined;
   const key = path.find((p) => !/^\d+$/.test(p));

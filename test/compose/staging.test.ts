@@ -31,14 +31,15 @@ describe('staged uploads', () => {
     expect(existsSync(fresh.path)).toBe(true);
   });
 
-  it('take a file of exactly STAGE_LIMIT_BYTES and refuse one byte more, staging nothing; the contract refuses longer base64 before it is decoded', async () => {
+  it('take a file of exactly STAGE_LIMIT_BYTES and refuse one byte more, saying by how much, staging nothing; the contract refuses longer base64 before it is decoded, naming the file and the limit', async () => {
     const { core, api } = testCore(undefined);
     const largest = await value(api.attachments.stage('largest.bin', Buffer.alloc(STAGE_LIMIT_BYTES).toString('base64')));
     expect(largest.size).toBe(STAGE_LIMIT_BYTES);
     // One byte more has base64 as long as the limit's own: the core refuses it once decoded.
     expect(await api.attachments.stage('larger.bin', Buffer.alloc(STAGE_LIMIT_BYTES + 1).toString('base64')))
-      .toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'attachments', message: expect.stringContaining('"larger.bin" is') } });
-    expect(await api.attachments.stage('longer.bin', 'A'.repeat(base64Length(STAGE_LIMIT_BYTES) + 4))).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      .toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'attachments', message: '"larger.bin" is 1 byte over the 20 MB limit for files added this way.' } });
+    expect(await api.attachments.stage('longer.bin', 'A'.repeat(base64Length(STAGE_LIMIT_BYTES) + 4)))
+      .toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'attachments', message: '"longer.bin" is over the 20 MB limit for files added this way.' } });
     expect(readdirSync(stagingDir(core.home))).toEqual([basename(dirname(largest.path))]);
   });
 });

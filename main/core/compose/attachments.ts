@@ -87,7 +87,7 @@ export class AttachmentGate {
   async stage(name: string, base64: string): Promise<AttachmentView> {
     const data = Buffer.from(base64, 'base64');
     if (data.length > STAGE_LIMIT_BYTES) {
-      throw invalid('attachments', `"${safeFileName(name)}" is ${megabytes(data.length)}; files added this way can be at most ${megabytes(STAGE_LIMIT_BYTES)}.`);
+      throw invalid('attachments', `"${safeFileName(name)}" is ${overLimit(data.length, STAGE_LIMIT_BYTES)} for files added this way.`);
     }
     const dir = join(this.staging, randomUUID());
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -124,4 +124,17 @@ async function describe(field: string, path: string): Promise<AttachmentView> {
   }
 }
 
-export const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** "1.2 MB", "20 MB" (as the contract's stage refusal says it). */
+export const megabytes = (bytes: number): string => `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
+
+/**
+ * "25.3 MB, over the 20 MB limit"; when both round to the same megabytes, by how much instead
+ * ("1 byte over the 20 MB limit"), since "20 MB, over the 20 MB limit" tells nobody what to do.
+ */
+export function overLimit(bytes: number, limit: number): string {
+  const [size, most] = [megabytes(bytes), megabytes(limit)];
+  if (size !== most) return `${size}, over the ${most} limit`;
+  const excess = bytes - limit;
+  const amount = excess < 1024 ? `${excess} ${excess === 1 ? 'byte' : 'bytes'}` : `${Math.ceil(excess / 1024)} KB`;
+  return `${amount} over the ${most} limit`;
+}

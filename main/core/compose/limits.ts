@@ -4,7 +4,7 @@
  */
 import type { SizeLimitView, SmtpCapabilities } from '../../../preload/common/contract/index.ts';
 import type { Db } from '../db/index.ts';
-import { megabytes } from './attachments.ts';
+import { megabytes, overLimit } from './attachments.ts';
 
 /** When the server has not told us its SIZE: the attachments' total most providers accept. */
 export const DEFAULT_ATTACHMENT_LIMIT = 25 * 1024 * 1024;
@@ -50,7 +50,7 @@ export class ServerLimitStore {
     const limit = this.sizeLimit(accountId);
     if (limit.source === 'default') {
       const total = fileSizes.reduce((sum, n) => sum + n, 0);
-      return total > limit.bytes ? `The attachments come to ${megabytes(total)}, over the ${megabytes(limit.bytes)} limit: remove some or share large files as links.` : undefined;
+      return total > limit.bytes ? `The attachments are ${overLimit(total, limit.bytes)}: remove some or share large files as links.` : undefined;
     }
     const size = estimatedSize(bodyBytes, fileSizes);
     return size > limit.bytes

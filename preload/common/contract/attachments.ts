@@ -19,9 +19,16 @@ export interface InlineImageView extends AttachmentView {
 /** A file path from `attachments.pick` or `attachments.stage`; the core refuses any other. */
 export const filePath = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'must not contain NUL');
 
+/** Base64 longer than STAGE_LIMIT_BYTES decoded is refused before it is decoded, naming the file (dispatch takes `params.field`). */
+function refuseTooLong([name, base64]: [string, string], ctx: z.RefinementCtx): void {
+  if (base64.length <= base64Length(STAGE_LIMIT_BYTES)) return;
+  const message = `"${name}" is over the ${STAGE_LIMIT_BYTES / 1024 / 1024} MB limit for files added this way.`;
+  ctx.addIssue({ code: 'custom', message, params: { field: 'attachments' } });
+}
+
 export const attachmentMethods = {
   /** The desktop app's file dialog; the chosen files become attachable. Elsewhere: `unavailable`. */
   pick: method(z.tuple([])).returns<AttachmentView[]>(),
   /** Upload a file's bytes (base64, up to STAGE_LIMIT_BYTES decoded) for a host without a file dialog, or a dropped or pasted file. */
-  stage: method(z.tuple([line(255), z.string().max(base64Length(STAGE_LIMIT_BYTES))])).returns<AttachmentView>(),
+  stage: method(z.tuple([line(255), z.string()]).superRefine(refuseTooLong)).returns<AttachmentView>(),
 } as const;
