@@ -18,9 +18,12 @@ async function oneMessage(t: TestCore): Promise<number> {
   return message.id;
 }
 
-/** The fixture puts the message in `state` directly, past the guard, as only a test may. */
+/** When the fixture's sent message was sent: far from today, so that no test depends on the day. */
+const SENT_AT = Date.UTC(2999, 0, 1, 4, 0);
+
+/** The fixture puts the message in `state` directly, past the guard, as only a test may (a sent one with its time). */
 function putIn(t: TestCore, id: number, state: MessageState) {
-  t.core.db.prepare('UPDATE messages SET state = ? WHERE id = ?').run(state, id);
+  t.core.db.prepare(`UPDATE messages SET state = @state, sent_at = CASE @state WHEN 'sent' THEN @sentAt END WHERE id = @id`).run({ state, id, sentAt: SENT_AT });
   return snapshot(t, id);
 }
 
@@ -68,16 +71,22 @@ describe('the states of a message', () => {
     expect(seen).toEqual(moves.flatMap(([from, to]) => Array(2).fill(`${from} → ${to}: ${allowed(from, to) ? 'made' : 'refused'}`)));
   });
 
-  it("the user's choices are made from the states they are for and refused from any other, in words, the message unchanged", async () => {
+  it("the user's choices are made from the states they are for and refused from any other, in words of the message's state, the message unchanged", async () => {
     const t = testCore(undefined);
     const id = await oneMessage(t);
     const choices = {
-      cancel: { from: ['queued', 'failed', 'uncertain'], to: 'cancelled' },
-      retry: { from: ['queued', 'failed'], to: 'queued' },
-      resend: { from: ['uncertain'], to: 'queued' },
-      markSent: { from: ['uncertain'], to: 'sent' },
-    } as const satisfies Record<string, { from: readonly MessageState[]; to: MessageState }>;
-    for (const [name, { from, to }] of Object.entries(choices)) {
+      cancel: { from: ['queued', 'failed', 'uncertain'], to: 'cancelled', refused: '' },
+      retry: { from: ['queued', 'failed'], to: 'queued', refused: 'only queued or failed messages can be retried' },
+      resend: { from: ['uncertain'], to: 'queued', refused: 'only a message whose delivery is uncertain can be sent again this way' },
+      markSent: { from: ['uncertain'], to: 'sent', refused: 'only a message whose delivery is uncertain can be marked as sent' },
+    } as const satisfies Record<string, { from: readonly MessageState[]; to: MessageState; refused: string }>;
+    // Whatever was asked, a message past the user's decisions is refused with where it is.
+    const beyondChoice: Partial<Record<MessageState, string>> = {
+      sending: `Message ${id} is being sent right now: wait for the attempt to finish.`,
+      sent: `Message ${id} was sent on ${new Date(SENT_AT).toLocaleString()}.`,
+      cancelled: `Message ${id} is already cancelled.`,
+    };
+    for (const [name, { from, to, refused }] of Object.entries(choices)) {
       for (const state of MESSAGE_STATES) {
         const before = putIn(t, id, state);
         const result = await t.api.outbox[name as keyof typeof choices](id);
@@ -85,7 +94,7 @@ describe('the states of a message', () => {
           expect(allowed(state, to)).toBe(true);
           expect(result).toMatchObject({ ok: true, value: { id, state: to } });
         } else {
-          expect(result).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(new RegExp(`^Message ${id} is ${state}: .+\\.$`)) } });
+          expect(result).toMatchObject({ ok: false, error: { code: 'conflict', message: beyondChoice[state] ?? `Message ${id} is ${state}: ${refused}.` } });
           expect(snapshot(t, id)).toEqual(before);
         }
       }

@@ -8,7 +8,11 @@ import type { MessageRow } from './rows.ts';
 import { changeState, stateIn, UNSENT } from './states.ts';
 import { row, view } from './views.ts';
 
-/** A choice of the user's on one message: the states it is for (the guard holds it to TRANSITIONS too), and why it is refused in any other. */
+/**
+ * A choice of the user's on one message: the states it is for (the guard holds it to TRANSITIONS
+ * too), and why it is refused from any other the user still decides on (queued, failed, uncertain);
+ * from the rest the refusal says where the message is (`beyondChoice`).
+ */
 interface Choice {
   from: readonly MessageState[];
   to: MessageState;
@@ -16,12 +20,13 @@ interface Choice {
   set?: string;
   /** What else it changes, in the same transaction (`@id` is the message). */
   also?: string;
-  refused: string;
+  /** None for a choice open in every such state (cancel). */
+  refused?: string;
 }
 
 /** The user's choices on one message. */
 const CHOICES = {
-  cancel: { from: ['queued', 'failed', 'uncertain'], to: 'cancelled', refused: 'it is being sent right now or has already been sent' },
+  cancel: { from: ['queued', 'failed', 'uncertain'], to: 'cancelled' },
   /** A queued or failed message due for an attempt right away. */
   retry: { from: ['queued', 'failed'], to: 'queued', refused: 'only queued or failed messages can be retried' },
   /** The user judged an uncertain message lost: the same bytes, the same Message-ID, once more. */
@@ -50,8 +55,8 @@ function choose(h: OutboxDb, { from, to, set, also, refused }: Choice, id: numbe
     .sql(changeState({ to, set: `not_before = min(not_before, @now), hold = NULL, updated_at = @now${set ? `, ${set}` : ''}`, where: `id = @id AND ${stateIn(from)}` }))
     .run({ id, now });
   if (changes === 0) {
-    const { state } = row(h, id);
-    throw new AppError('conflict', `Message ${id} is ${state}: ${refused}.`);
+    const message = row(h, id);
+    throw new AppError('conflict', beyondChoice(message) ?? `Message ${id} is ${message.state}: ${refused}.`);
   }
   if (also) h.sql(also).run({ id });
 }
@@ -63,12 +68,20 @@ function choose(h: OutboxDb, { from, to, set, also, refused }: Choice, id: numbe
 export async function takeBack(h: OutboxDb, id: number): Promise<DraftView> {
   const taken = h.transaction(takeBackRow)(h, id);
   if (!taken) {
-    const { state } = row(h, id);
-    throw new AppError('conflict', `Message ${id} is ${state}: ${state === 'sending' ? 'it is being sent right now' : 'it can no longer be taken back'}.`);
+    const message = row(h, id);
+    throw new AppError('conflict', beyondChoice(message) ?? `Message ${id} is ${message.state}: it can no longer be taken back.`);
   }
   h.changed(id, 'cancelled');
   await rm(h.fileOf(taken), { force: true });
   return toDraftView(JSON.parse(taken.draft ?? 'null') as DraftView);
+}
+
+/** Why nothing can be done to a message now, whatever was asked, in words of where it is; undefined while the user decides on it. */
+function beyondChoice({ id, state, sent_at }: Pick<MessageRow, 'id' | 'state' | 'sent_at'>): string | undefined {
+  if (state === 'sending') return `Message ${id} is being sent right now: wait for the attempt to finish.`;
+  if (state === 'sent') return `Message ${id} was sent on ${new Date(sent_at!).toLocaleString()}.`;
+  if (state === 'cancelled') return `Message ${id} is already cancelled.`;
+  return undefined;
 }
 
 function takeBackRow(h: OutboxDb, id: number): { raw_file: string; draft: string | undefined } | undefined {
