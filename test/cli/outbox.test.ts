@@ -69,16 +69,23 @@ describe('outbound send --delay', () => {
 });
 
 describe('outbound send --at', () => {
-  it('schedules the message and returns; flush leaves it; `outbox cancel` cancels it', async () => {
+  it('schedules the message and returns; flush leaves it, saying when it is due, and exits 0 (nothing was due); `outbox cancel` cancels it', async () => {
     const { home, smtp, core, messages } = await setUp();
     // A local time, read in the time zone the command runs in (fixed here: +05:30, no daylight saving); a year far ahead.
-    const run = await cli(home, send('Next millennium', ['--at', '2999-01-01T09:30']), { env: { TZ: 'Asia/Kolkata' } });
+    const env = { TZ: 'Asia/Kolkata', LC_ALL: 'en_US.UTF-8' };
+    const run = await cli(home, send('Next millennium', ['--at', '2999-01-01T09:30']), { env });
     expect(run.stdout).toMatch(/^Scheduled for .+ \(message 1\); it goes out when Outbound or `outbound outbox flush` runs after that time\.$/m);
     expect(run.code).toBe(0);
     expect(await messages()).toMatchObject([{ id: 1, state: 'queued', hold: 'scheduled', notBefore: '2999-01-01T04:00:00.000Z', attempts: 0 }]);
 
-    await cli(home, ['outbox', 'flush']);
-    expect(await messages()).toMatchObject([{ id: 1, state: 'queued', hold: 'scheduled', attempts: 0 }]);
+    const flush = await cli(home, ['outbox', 'flush'], { env });
+    const [scheduled] = await messages();
+    expect(scheduled).toMatchObject({ id: 1, state: 'queued', hold: 'scheduled', attempts: 0 });
+    expect(flush).toMatchObject({
+      code: 0,
+      stderr: '',
+      stdout: `1 ${scheduled!.messageId}: Scheduled for 1/1/2999, 9:30:00 AM; not due yet (message 1 stays in the outbox).\n`,
+    });
     expect(smtp.connectionsOpened).toBe(0);
 
     const cancel = await cli(home, ['outbox', 'cancel', '1']);

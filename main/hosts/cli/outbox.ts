@@ -1,7 +1,7 @@
 /** `outbound send` and `outbound outbox …` */
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AccountView, MessageView, OutboundApi } from '../../../preload/common/contract/index.ts';
+import type { AccountView, Hold, MessageView, OutboundApi } from '../../../preload/common/contract/index.ts';
 import { EXIT, UsageError, list, optional, report, required, type CliIo, type Command, type Context } from './common.ts';
 
 async function send({ values, io, api }: Context): Promise<number> {
@@ -170,13 +170,22 @@ async function outboxFlush({ io, api }: Context): Promise<number> {
   return worst;
 }
 
+const HELD: Record<Hold, string> = { scheduled: 'Scheduled for', undo: 'In its undo window until' };
+
 function reportOutcome(io: CliIo, m: MessageView, prefix = ''): number {
   switch (m.state) {
     case 'sent':
       io.stdout(`${prefix}Sent: ${m.lastReply ?? ''}${m.lastError ? `\n${prefix}${m.lastError}` : ''}`);
       return EXIT.ok;
     case 'queued':
-      io.stderr(`${prefix}Still queued, will retry${m.notBefore ? ` after ${m.notBefore}` : ''}: ${m.lastError ?? ''} (message ${m.id} stays in the outbox)`);
+      // Held on purpose (a schedule, an undo window) is not due, so not a failure: flush did its job.
+      if (m.hold && m.notBefore) {
+        io.stdout(`${prefix}${HELD[m.hold]} ${new Date(m.notBefore).toLocaleString()}; not due yet (message ${m.id} stays in the outbox).`);
+        return EXIT.ok;
+      }
+      io.stderr(
+        `${prefix}Still queued, will retry${m.notBefore ? ` after ${m.notBefore}` : ''}${m.lastError ? `: ${m.lastError}` : ''} (message ${m.id} stays in the outbox)`,
+      );
       return EXIT.tempFail;
     case 'sending':
       io.stderr(`${prefix}Another Outbound process is sending message ${m.id} right now.`);
