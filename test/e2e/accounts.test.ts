@@ -19,8 +19,8 @@ import type { AccountInput } from '../../preload/common/contract/index.ts';
 import { value } from '../helpers/core.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import { testCertificates } from '../helpers/tls.ts';
-import { follow, startOAuthServer, type TestOAuthServer } from '../accounts/oauth-server.ts';
-import { selfSigned, startAccountsServer, type AccountsServer } from '../accounts/servers.ts';
+import { follow, startOAuthServer, type TestOAuthServer } from '../core/accounts/oauth-server.ts';
+import { selfSigned, startAccountsServer, type AccountsServer } from '../core/accounts/servers.ts';
 import { launchBrowser, newTestPage } from './app-page.ts';
 import { builtApp, screenshotsDir } from './built-app.ts';
 

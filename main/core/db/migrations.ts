@@ -5,7 +5,7 @@ export interface Migration {
   up(db: Database): void;
 }
 
-/** Ordered; never edit one that has shipped — add the next. Each has a test in test/core/migrations.test.ts. */
+/** Ordered; never edit one that has shipped — add the next. Each has a test in test/core/db/migrations.test.ts. */
 export const migrations: readonly Migration[] = [
   {
     version: 1,

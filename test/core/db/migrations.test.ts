@@ -1,0 +1,153 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrate, openDatabase } from '../../../main/core/db/index.ts';
+import { migrations } from '../../../main/core/db/migrations.ts';
+import { UNSENT } from '../../../main/core/outbox/store/index.ts';
+import { tempHome } from '../../helpers/core.ts';
+
+const tables = (db: Database.Database) =>
+  (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+
+/** A database migrated up to `version`, holding the named accounts: what the next migration must carry over. */
+function databaseAt(version: number, accounts: { name: string; secretSource?: string }[] = []): Database.Database {
+  const db = new Database(join(tempHome(), 'db.sqlite'));
+  migrate(db, migrations.slice(0, version));
+  const insert = db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
+    VALUES (?, 'a@b.c', 'h', 587, 'tls', ?, ?, 0, 0)`);
+  accounts.forEach((a, i) => insert.run(a.name, a.secretSource ?? 'none', `r${i + 1}`));
+  return db;
+}
+
+describe('database', () => {
+  it('opens durably: WAL, synchronous=FULL, foreign keys on', () => {
+    const db = openDatabase(join(tempHome(), 'db.sqlite'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('migration 1 creates the accounts, messages, recipients and attempts tables', () => {
+    const db = new Database(join(tempHome(), 'db.sqlite'));
+    migrate(db, migrations.slice(0, 1));
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(tables(db)).toEqual(['accounts', 'attempts', 'messages', 'recipients']);
+    // The schema enforces what the code assumes.
+    expect(() => db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
+      VALUES ('a', 'a@b.c', 'h', 70000, 'tls', 'none', 'r', 0, 0)`).run()).toThrow(/CHECK constraint/);
+    db.close();
+  });
+
+  it('migration 2 adds holds, drafts, account limits and pause, network waits, settings — keeping existing rows', () => {
+    const db = databaseAt(1, [{ name: 'a' }]);
+    migrate(db, migrations.slice(0, 2));
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.prepare('SELECT paused_reason, max_per_minute, max_connections, retry_days FROM accounts').get())
+      .toEqual({ paused_reason: null, max_per_minute: 30, max_connections: 2, retry_days: 5 });
+    const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((c) => c.name);
+    expect(columns('messages')).toEqual(expect.arrayContaining(['hold', 'draft', 'waiting_for_network']));
+    expect(columns('accounts')).toEqual(expect.arrayContaining(['rate_window_start', 'rate_window_count']));
+    expect(tables(db)).toContain('settings');
+    expect(() => db.prepare(`UPDATE accounts SET max_connections = 0`).run()).toThrow(/CHECK constraint/);
+    db.close();
+  });
+
+  it('migration 3 adds pinning, the default account, Reply-To, signatures and identities — the oldest account becomes the default', () => {
+    const db = databaseAt(2, [{ name: 'first' }, { name: 'second' }]);
+    migrate(db, migrations.slice(0, 3));
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.prepare('SELECT name, is_default, tls_fingerprint, signature FROM accounts ORDER BY id').all()).toEqual([
+      { name: 'first', is_default: 1, tls_fingerprint: null, signature: '' },
+      { name: 'second', is_default: 0, tls_fingerprint: null, signature: '' },
+    ]);
+    expect(() => db.prepare('UPDATE accounts SET is_default = 1').run()).toThrow(/UNIQUE constraint/);
+    db.prepare(`INSERT INTO identities (account_id, email, display_name) VALUES (1, 'alias@b.c', 'Alias')`).run();
+    expect(() => db.prepare(`INSERT INTO identities (account_id, email) VALUES (1, 'alias@b.c')`).run()).toThrow(/UNIQUE constraint/);
+    db.pragma('foreign_keys = ON');
+    db.prepare('DELETE FROM accounts WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) AS n FROM identities').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('migration 4 adds OAuth2 sign-in (method, provider, client ID): existing accounts keep signing in with a password', () => {
+    const db = databaseAt(3, [{ name: 'old', secretSource: 'keychain' }]);
+    migrate(db, migrations.slice(0, 4));
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.prepare('SELECT auth_method, oauth_provider, oauth_client_id FROM accounts').get()).toEqual({ auth_method: 'password', oauth_provider: null, oauth_client_id: null });
+    db.prepare(`UPDATE accounts SET auth_method = 'oauth2', oauth_provider = 'microsoft', oauth_client_id = 'client-1'`).run();
+    expect(() => db.prepare(`UPDATE accounts SET auth_method = 'kerberos'`).run()).toThrow(/CHECK constraint/);
+    expect(() => db.prepare(`UPDATE accounts SET oauth_provider = 'yahoo'`).run()).toThrow(/CHECK constraint/);
+    db.close();
+  });
+
+  it('migration 5 adds drafts and the servers\' announced limits (removed with their account)', () => {
+    const db = databaseAt(4, [{ name: 'a' }]);
+    migrate(db, migrations.slice(0, 5));
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(tables(db)).toEqual(expect.arrayContaining(['drafts', 'server_capabilities']));
+    db.prepare(`INSERT INTO drafts (content, created_at, updated_at) VALUES ('{}', 0, 0)`).run();
+    db.prepare('INSERT INTO server_capabilities (account_id, size, smtp_utf8, seen_at) VALUES (1, 1000, 1, 0)').run();
+    expect(() => db.prepare('UPDATE server_capabilities SET smtp_utf8 = 2').run()).toThrow(/CHECK constraint/);
+    db.pragma('foreign_keys = ON');
+    db.prepare('DELETE FROM accounts').run();
+    expect(db.prepare('SELECT (SELECT count(*) FROM drafts) AS drafts, (SELECT count(*) FROM server_capabilities) AS limits').get()).toEqual({ drafts: 1, limits: 0 });
+    db.close();
+  });
+
+  it('migration 6 moves each queued message\'s draft beside it, keeping it for take-back', () => {
+    const db = databaseAt(5, [{ name: 'a' }]);
+    const insert = db.prepare(`INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state,
+      not_before, draft, created_at, updated_at) VALUES (1, 'a', ?, 'a@b.c', 'a@b.c', 's', ?, 1, 'queued', 0, ?, 0, 0)`);
+    insert.run('<1@b.c>', '1.eml', '{"subject":"s","text":"body"}');
+    insert.run('<2@b.c>', '2.eml', null);
+    migrate(db, migrations.slice(0, 6));
+    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.prepare(`SELECT name FROM pragma_table_info('messages') WHERE name = 'draft'`).all()).toEqual([]);
+    expect(db.prepare('SELECT message_id, content FROM message_drafts').all()).toEqual([{ message_id: 1, content: '{"subject":"s","text":"body"}' }]);
+    db.pragma('foreign_keys = ON');
+    db.prepare('DELETE FROM messages WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) AS n FROM message_drafts').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('migration 7 replaces the state indexes with partial ones, which the outbox\'s queries use', () => {
+    const db = databaseAt(6, [{ name: 'a' }]);
+    migrate(db, migrations.slice(0, 7));
+    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL ORDER BY name`)
+      .all() as { name: string }[]).map((i) => i.name);
+    expect(indexes).toEqual(['messages_queued', 'messages_sending', 'messages_unsent']);
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan(`SELECT count(*) FROM messages WHERE account_id = 1 AND ${UNSENT}`)).toContain('messages_unsent');
+    expect(plan(`SELECT id FROM messages WHERE state = 'queued' ORDER BY not_before LIMIT 1`)).toContain('messages_queued');
+    expect(plan(`SELECT count(*) FROM messages WHERE account_id = 1 AND state = 'sending'`)).toContain('messages_sending');
+    db.close();
+  });
+
+  it('is idempotent: reopening runs nothing twice', () => {
+    const file = join(tempHome(), 'db.sqlite');
+    openDatabase(file).close();
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.at(-1)!.version);
+    db.close();
+  });
+
+  it('runs all pending migrations in one transaction: a failing one leaves the database as it was', () => {
+    const db = new Database(join(tempHome(), 'db.sqlite'));
+    const broken = [...migrations, { version: migrations.length + 1, up: (d: Database.Database) => d.exec('CREATE TABLE half (x); SELECT nope FROM nowhere;') }];
+    expect(() => migrate(db, broken)).toThrow(/no such table: nowhere/);
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(tables(db)).toEqual([]);
+    db.close();
+  });
+
+  it('refuses a database from the future with a message saying what to do', () => {
+    const file = join(tempHome(), 'db.sqlite');
+    const db = new Database(file);
+    db.pragma('user_version = 999');
+    db.close();
+    const latest = migrations.at(-1)!.version;
+    expect(() => openDatabase(file)).toThrow(`written by a newer Outbound (database version 999; this build knows up to ${latest}). Update Outbound`);
+  });
+});
