@@ -53,7 +53,10 @@ const codeLayering = {
     function check(node, value) {
       if (typeof value !== 'string') return;
       if (value.startsWith('.')) {
-        const target = path.relative(root, path.resolve(path.dirname(context.filename), value)).split(path.sep).join('/');
+        const target = path
+          .relative(root, path.resolve(path.dirname(context.filename), value))
+          .split(path.sep)
+          .join('/');
         const theirs = layerOf(target, layers);
         if (!theirs || theirs === own || own.mayImport.includes(theirs.name)) return;
         context.report({
@@ -65,9 +68,22 @@ const codeLayering = {
       }
       const modules = own.modules ?? {};
       if (value === 'electron' && modules.electron !== true) {
-        context.report({ node, messageId: 'module', data: { from: file, fromLayer: own.name, spec: value, why: 'only the Electron shell and the Electron preload load Electron; everything else runs under plain Node or Chromium' } });
+        context.report({
+          node,
+          messageId: 'module',
+          data: {
+            from: file,
+            fromLayer: own.name,
+            spec: value,
+            why: 'only the Electron shell and the Electron preload load Electron; everything else runs under plain Node or Chromium',
+          },
+        });
       } else if (NODE_BUILTINS.has(value) && modules.node === false) {
-        context.report({ node, messageId: 'module', data: { from: file, fromLayer: own.name, spec: value, why: 'this layer runs in Chromium (or everywhere), where Node is not there' } });
+        context.report({
+          node,
+          messageId: 'module',
+          data: { from: file, fromLayer: own.name, spec: value, why: 'this layer runs in Chromium (or everywhere), where Node is not there' },
+        });
       }
     }
 

@@ -77,7 +77,7 @@ const noImportCycles = {
     docs: { description: 'No module imports, through any chain of imports (type-only ones included), a module that imports it back.' },
     schema: [],
     messages: {
-      cycle: "Import cycle: {{way}}. Move what both sides need into a module of its own, or let only one side import the other.",
+      cycle: 'Import cycle: {{way}}. Move what both sides need into a module of its own, or let only one side import the other.',
     },
   },
   create(context) {

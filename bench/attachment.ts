@@ -28,7 +28,14 @@ async function child(file: string, port: number): Promise<void> {
     const account = await api.accounts.save({ name: 'bench', email: 'bench@outbound.test', host: '127.0.0.1', port, security: 'none' });
     if (!account.ok) throw new Error(account.error.message);
     const send = async (attachments: { path: string }[]) => {
-      const queued = await api.outbox.send({ accountId: account.value.id, to: ['sink@example.org'], subject: 'bench', text: 'see attached', attachments, delaySeconds: 0 });
+      const queued = await api.outbox.send({
+        accountId: account.value.id,
+        to: ['sink@example.org'],
+        subject: 'bench',
+        text: 'see attached',
+        attachments,
+        delaySeconds: 0,
+      });
       if (!queued.ok) throw new Error(queued.error.message);
       const sent = await core.sender.sendNow(queued.value.id);
       if (sent.state !== 'sent') throw new Error(`not sent: ${sent.lastError}`);
@@ -58,7 +65,10 @@ async function parent(): Promise<void> {
   });
   // The sink: accepts and discards (the sender's memory is measured, not the server's).
   const sink = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false, size: 0,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    size: 0,
     onData(stream, _session, callback) {
       stream.on('end', () => callback()).resume();
     },
@@ -67,7 +77,9 @@ async function parent(): Promise<void> {
   const { port } = sink.server.address() as { port: number };
   try {
     // Asynchronously: the sink runs on this process's event loop.
-    const { stdout: output } = await promisify(execFile)(process.execPath, [import.meta.filename, '--child', file, '--port', String(port)], { encoding: 'utf8' });
+    const { stdout: output } = await promisify(execFile)(process.execPath, [import.meta.filename, '--child', file, '--port', String(port)], {
+      encoding: 'utf8',
+    });
     const result = JSON.parse(output.trim().split('\n').at(-1)!) as { attachmentBytes: number; messageBytes: number; peakGrowthBytes: number };
     const ratio = result.peakGrowthBytes / result.attachmentBytes;
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;

@@ -70,7 +70,15 @@ async function waitForPort(port: number): Promise<void> {
 
 /** The reference: nodemailer's own pooled transport, the same message bytes, the same sink. */
 async function rawNodemailer(port: number, count: number): Promise<number> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: CONNECTIONS, maxMessages: Infinity });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: CONNECTIONS,
+    maxMessages: Infinity,
+  });
   const raw = `From: bench@outbound.test\r\nTo: sink@example.org\r\nSubject: bench\r\nMessage-ID: <bench@outbound.test>\r\n\r\n${BODY.replace(/\n/g, '\r\n')}\r\n`;
   const started = performance.now();
   await Promise.all(Array.from({ length: count }, () => transport.sendMail({ envelope: { from: 'bench@outbound.test', to: ['sink@example.org'] }, raw })));
@@ -96,7 +104,13 @@ async function outbound(port: number, count: number): Promise<OutboundRun> {
   try {
     const api = inProcessApi(core);
     const account = await api.accounts.save({
-      name: 'bench', email: 'bench@outbound.test', host: '127.0.0.1', port, security: 'none', maxPerMinute: 100_000, maxConnections: CONNECTIONS,
+      name: 'bench',
+      email: 'bench@outbound.test',
+      host: '127.0.0.1',
+      port,
+      security: 'none',
+      maxPerMinute: 100_000,
+      maxConnections: CONNECTIONS,
     });
     if (!account.ok) throw new Error(account.error.message);
     const latencies: number[] = [];
@@ -155,7 +169,9 @@ async function measure(port: number, count: number) {
   return { count, median, range };
 }
 
-console.log(`Outbound flush benchmark: ${MESSAGES} and ${LARGE} messages of ~10 KB, ${ROUNDS} round(s) each, ${CONNECTIONS} connection(s), smtp-sink on loopback`);
+console.log(
+  `Outbound flush benchmark: ${MESSAGES} and ${LARGE} messages of ~10 KB, ${ROUNDS} round(s) each, ${CONNECTIONS} connection(s), smtp-sink on loopback`,
+);
 process.on('exit', () => homes.forEach((home) => rmSync(home, { recursive: true, force: true })));
 await withSink(async (port) => {
   await rawNodemailer(port, 200); // warm up the sink and the JIT
@@ -168,10 +184,14 @@ await withSink(async (port) => {
     console.log(`    raw nodemailer, pooled (reference)    ${range((r) => r.raw)} msg/s`);
     console.log(`    Outbound flush, every state durable   ${range((r) => r.perSecond)} msg/s`);
     console.log(`    ratio Outbound / raw nodemailer       median ${f(median.ratio, 2)} (${range((r) => r.ratio, 2)})   goal >= 0.5`);
-    console.log(`    enqueue latency                       p50 ${range((r) => r.enqueueP50, 2)} ms, p99 ${range((r) => r.enqueueP99, 2)} ms   goal p99 <= 10 ms`);
+    console.log(
+      `    enqueue latency                       p50 ${range((r) => r.enqueueP50, 2)} ms, p99 ${range((r) => r.enqueueP99, 2)} ms   goal p99 <= 10 ms`,
+    );
   }
   const perMessage = ({ count, median }: (typeof sizes)[number]) => (median.flushSeconds / count) * 1000;
   const [small, large] = sizes as [(typeof sizes)[number], (typeof sizes)[number]];
-  console.log(`  flush cost per message: ${f(perMessage(small), 3)} ms (${MESSAGES}) vs ${f(perMessage(large), 3)} ms (${LARGE}): ` +
-    `x${f(perMessage(large) / perMessage(small), 2)} per message for ${LARGE / MESSAGES}x the queue (1.00 = linear)`);
+  console.log(
+    `  flush cost per message: ${f(perMessage(small), 3)} ms (${MESSAGES}) vs ${f(perMessage(large), 3)} ms (${LARGE}): ` +
+      `x${f(perMessage(large) / perMessage(small), 2)} per message for ${LARGE / MESSAGES}x the queue (1.00 = linear)`,
+  );
 });

@@ -41,8 +41,7 @@ function runInPrivateKeyringSession(): number {
   console.log(`test/run: keychain = gnome-keyring in a private D-Bus session (XDG_DATA_HOME=${dataHome})`);
   // If the daemon cannot start, run the tests anyway: the keychain tests report the missing keychain.
   const script =
-    'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null ' +
-    '|| echo "test/run: gnome-keyring-daemon did not start" >&2; exec "$@"';
+    'printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null ' + '|| echo "test/run: gnome-keyring-daemon did not start" >&2; exec "$@"';
   try {
     const result = spawnSync('dbus-run-session', ['--', 'sh', '-c', script, 'sh', process.execPath, import.meta.filename, ...vitestArgs], {
       cwd: root,

@@ -104,7 +104,11 @@ export function openCore(options: CoreOptions = {}): Core {
 
   let closing: Promise<void> | undefined;
   return {
-    home, db, accounts, outbox, sender,
+    home,
+    db,
+    accounts,
+    outbox,
+    sender,
     settings: new SettingsStore(db),
     drafts: new DraftStore(db),
     compose: {
@@ -122,9 +126,12 @@ export function openCore(options: CoreOptions = {}): Core {
       },
     },
     close() {
-      closing ??= sender.stop().then(() => outbox.close()).then(() => {
-        db.close();
-      });
+      closing ??= sender
+        .stop()
+        .then(() => outbox.close())
+        .then(() => {
+          db.close();
+        });
       return closing;
     },
   };

@@ -53,20 +53,26 @@ async function start(): Promise<void> {
   windows.show();
   // The page opens the screen named in the fragment (renderer/src/App.tsx); a fragment change does not reload it.
   const showOutbox = (): void =>
-    windows.showThen((window) => void window.loadURL(`${APP_ENTRY_URL}#outbox`).catch((error: unknown) => console.error('outbound: cannot open the Outbox:', error)));
+    windows.showThen(
+      (window) => void window.loadURL(`${APP_ENTRY_URL}#outbox`).catch((error: unknown) => console.error('outbound: cannot open the Outbox:', error)),
+    );
   if (Notification.isSupported()) {
     // A notification that is garbage-collected loses its click handler: hold each until it is done with.
     const shown = new Set<Notification>();
-    noticeWhenSendingFails(core, () => windows.current()?.isFocused() ?? false, (notice) => {
-      const notification = new Notification(notice);
-      shown.add(notification);
-      notification.on('click', () => {
-        shown.delete(notification);
-        showOutbox();
-      });
-      notification.on('close', () => shown.delete(notification));
-      notification.show();
-    });
+    noticeWhenSendingFails(
+      core,
+      () => windows.current()?.isFocused() ?? false,
+      (notice) => {
+        const notification = new Notification(notice);
+        shown.add(notification);
+        notification.on('click', () => {
+          shown.delete(notification);
+          showOutbox();
+        });
+        notification.on('close', () => shown.delete(notification));
+        notification.show();
+      },
+    );
   }
 
   // mailto: links open a prefilled composer: at launch, from a second launch, or on macOS by 'open-url'.
@@ -89,8 +95,9 @@ async function start(): Promise<void> {
   });
 
   // The network may be back: on resume from sleep, and when Electron's online flag turns true.
-  powerMonitor.on('resume', () => core.sender.kick());
-  const stopPolling = whenBackOnline(() => net.online, () => core.sender.kick());
+  const kick = (): void => core.sender.kick();
+  powerMonitor.on('resume', kick);
+  const stopPolling = whenBackOnline(() => net.online, kick);
   const stop = (): void => {
     unbindIpc();
     stopPolling();

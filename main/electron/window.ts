@@ -57,6 +57,6 @@ function keepOnAppOrigin(contents: WebContents): void {
 export function openInBrowser(url: string): void {
   const link = externalLinkOf(url);
   if (link === undefined) return;
-  shell.openExternal(link) // eng-disable OPEN_EXTERNAL_JS_CHECK only http and https URLs get past externalLinkOf above
-    .catch((error: unknown) => console.error('outbound: cannot open link:', error));
+  const failed = (error: unknown): void => console.error('outbound: cannot open link:', error);
+  shell.openExternal(link).catch(failed); // eng-disable OPEN_EXTERNAL_JS_CHECK only http and https URLs get past externalLinkOf above
 }

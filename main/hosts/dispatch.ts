@@ -47,9 +47,22 @@ function describeInvalid(error: z.ZodError): AppError {
 }
 
 const FIELD_LABELS: Record<string, string> = {
-  name: 'Name', email: 'Email address', displayName: 'Display name', host: 'Server', port: 'Port', security: 'Security',
-  username: 'Username', password: 'Password', passwordCommand: 'Password command', accountId: 'From account',
-  to: 'To', cc: 'Cc', bcc: 'Bcc', subject: 'Subject', text: 'Message text', id: 'Id',
+  name: 'Name',
+  email: 'Email address',
+  displayName: 'Display name',
+  host: 'Server',
+  port: 'Port',
+  security: 'Security',
+  username: 'Username',
+  password: 'Password',
+  passwordCommand: 'Password command',
+  accountId: 'From account',
+  to: 'To',
+  cc: 'Cc',
+  bcc: 'Bcc',
+  subject: 'Subject',
+  text: 'Message text',
+  id: 'Id',
 };
 
 function problemOf(issue: z.core.$ZodIssue): string {

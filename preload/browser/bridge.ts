@@ -29,8 +29,7 @@ function transportError(message: string): Result<never> {
   return { ok: false, error };
 }
 
-const isResult = (body: unknown): body is Result<unknown> =>
-  typeof body === 'object' && body !== null && typeof (body as { ok?: unknown }).ok === 'boolean';
+const isResult = (body: unknown): body is Result<unknown> => typeof body === 'object' && body !== null && typeof (body as { ok?: unknown }).ok === 'boolean';
 
 async function invoke(channel: string, args: unknown[]): Promise<Result<unknown>> {
   let response: Response;

@@ -2,5 +2,12 @@
 export const SCREENS = ['compose', 'drafts', 'outbox', 'sent', 'accounts', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 
-export const TITLES: Record<Screen, string> = { compose: 'Compose', drafts: 'Drafts', outbox: 'Outbox', sent: 'Sent', accounts: 'Accounts', settings: 'Settings' };
+export const TITLES: Record<Screen, string> = {
+  compose: 'Compose',
+  drafts: 'Drafts',
+  outbox: 'Outbox',
+  sent: 'Sent',
+  accounts: 'Accounts',
+  settings: 'Settings',
+};
 export const isScreen = (name: string): name is Screen => (SCREENS as readonly string[]).includes(name);

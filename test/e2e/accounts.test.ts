@@ -45,7 +45,10 @@ beforeAll(async () => {
   smtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD } });
   selfSignedSmtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD }, certificate: await selfSigned('self.example.test') });
   const oauthServer = (oauth = await startOAuthServer({ clientId: CLIENT_ID }));
-  oauthSmtp = await startAccountsServer({ auth: { user: GMAIL_USER, pass: 'unused', methods: ['XOAUTH2'] }, accessToken: () => oauthServer.accessTokens.at(-1) });
+  oauthSmtp = await startAccountsServer({
+    auth: { user: GMAIL_USER, pass: 'unused', methods: ['XOAUTH2'] },
+    accessToken: () => oauthServer.accessTokens.at(-1),
+  });
   // The provider's autoconfig file, as autoconfig.example.test would serve it.
   http = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/xml' }).end(`<clientConfig version="1.1"><emailProvider id="example.test">
@@ -56,7 +59,10 @@ beforeAll(async () => {
   const autoconfig = `http://127.0.0.1:${(http.address() as { port: number }).port}/mail/config-v1.1.xml`;
   home = keptHome();
   core = openCore({
-    home, autoSend: false, extraCaCertificates: [(await testCertificates()).ca], discovery: { autoconfigUrls: () => [autoconfig], dnsServers: [] },
+    home,
+    autoSend: false,
+    extraCaCertificates: [(await testCertificates()).ca],
+    discovery: { autoconfigUrls: () => [autoconfig], dnsServers: [] },
     oauth: { openExternal: follow, endpoints: { google: oauth.endpoints } },
   });
   host = await startBrowserHostForCore(core, builtApp());
@@ -86,10 +92,20 @@ const card = (name: string) => page.getByTestId('account').filter({ hasText: nam
 async function changeBehindThePage(name: string, changes: Partial<AccountInput>): Promise<void> {
   const api = inProcessApi(core);
   const account = core.accounts.find(name);
-  await value(api.accounts.save({
-    id: account.id, name: account.name, email: account.email, displayName: account.displayName, host: account.host, port: account.port,
-    security: account.security, username: account.username ?? '', signature: account.signature, ...changes,
-  }));
+  await value(
+    api.accounts.save({
+      id: account.id,
+      name: account.name,
+      email: account.email,
+      displayName: account.displayName,
+      host: account.host,
+      port: account.port,
+      security: account.security,
+      username: account.username ?? '',
+      signature: account.signature,
+      ...changes,
+    }),
+  );
 }
 
 describe('setting up an account from an address', () => {
@@ -97,7 +113,9 @@ describe('setting up an account from an address', () => {
     await nav('Accounts').click();
     await page.getByLabel('Email address').fill(USER);
     await page.getByRole('button', { name: 'Find settings' }).click();
-    await expect.poll(() => page.getByTestId('discovery').textContent()).toMatch(/^Found 127\.0\.0\.1:\d+ \(STARTTLS\) in the provider's configuration file: http:/);
+    await expect
+      .poll(() => page.getByTestId('discovery').textContent())
+      .toMatch(/^Found 127\.0\.0\.1:\d+ \(STARTTLS\) in the provider's configuration file: http:/);
     expect(await page.getByLabel('Server').inputValue()).toBe('127.0.0.1');
     expect(await page.getByLabel('Port').inputValue()).toBe(String(smtp.port));
     expect(await page.getByLabel('Username').inputValue()).toBe(USER);
@@ -109,7 +127,9 @@ describe('setting up an account from an address', () => {
 
     await card('example.test').getByRole('button', { name: 'Test connection of example.test' }).click();
     const report = card('example.test').getByTestId('test-report');
-    await expect.poll(() => report.locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/^Everything works: connected to 127\.0\.0\.1:\d+ with STARTTLS, signed in as ann@example\.test/);
+    await expect
+      .poll(() => report.locator('.verdict').textContent(), { timeout: 15_000 })
+      .toMatch(/^Everything works: connected to 127\.0\.0\.1:\d+ with STARTTLS, signed in as ann@example\.test/);
     expect(await report.textContent()).toContain('Server offers: STARTTLS · PIPELINING · 8BITMIME · SMTPUTF8 · AUTH PLAIN LOGIN');
     await report.getByText('Transcript').click();
     const transcript = await report.getByTestId('transcript').textContent();
@@ -131,7 +151,9 @@ describe('setting up an account from an address', () => {
     await card('Home server').waitFor();
     await card('Home server').getByRole('button', { name: 'Test connection of Home server' }).click();
     const report = card('Home server').getByTestId('test-report');
-    await expect.poll(() => report.locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/is not signed by an authority this system trusts \(it is self-signed\)/);
+    await expect
+      .poll(() => report.locator('.verdict').textContent(), { timeout: 15_000 })
+      .toMatch(/is not signed by an authority this system trusts \(it is self-signed\)/);
     await shot('accounts-self-signed-refused');
 
     await changeBehindThePage('Home server', { signature: 'Written in another window' });
@@ -156,7 +178,7 @@ describe('setting up an account from an address', () => {
 });
 
 describe('identities and OAuth2 sign-in', () => {
-  it('adds a From alias with its own name, Reply-To and signature, and the account\'s own signature; the limits the form does not show stay', async () => {
+  it("adds a From alias with its own name, Reply-To and signature, and the account's own signature; the limits the form does not show stay", async () => {
     await changeBehindThePage('example.test', { maxPerMinute: 7, maxConnections: 3, retryDays: 2 });
     await card('example.test').getByRole('button', { name: 'Edit example.test' }).click();
     await page.getByLabel('Signature', { exact: true }).first().fill('Ann\nexample.test');
@@ -171,7 +193,10 @@ describe('identities and OAuth2 sign-in', () => {
     await expect.poll(() => card('example.test').getByTestId('identities').textContent()).toBe('Also sends as Ann at Sales <sales@example.test>');
     const [saved] = core.accounts.list().filter((a) => a.name === 'example.test');
     expect(saved).toMatchObject({
-      signature: 'Ann\nexample.test', maxPerMinute: 7, maxConnections: 3, retryDays: 2,
+      signature: 'Ann\nexample.test',
+      maxPerMinute: 7,
+      maxConnections: 3,
+      retryDays: 2,
       identities: [{ email: 'sales@example.test', displayName: 'Ann at Sales', replyTo: 'team@example.test', signature: 'The sales team' }],
     });
 

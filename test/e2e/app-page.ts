@@ -46,7 +46,16 @@ export const localMinute = (ms: number): string => new Date(ms + E2E_TIME_ZONE.o
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -87,7 +96,13 @@ export async function startE2eApp(smtpOptions: SmtpServerOptions = {}, coreOptio
   const { page, problems } = await newTestPage(browser);
   await page.goto(`${host.url}#token=${host.token}`);
   return {
-    smtp, core, api, host, browser, page, problems,
+    smtp,
+    core,
+    api,
+    host,
+    browser,
+    page,
+    problems,
     async close() {
       await (options.browser ? page.close() : browser.close());
       await host.close();
@@ -119,7 +134,11 @@ export const chipTexts = (page: Page, label: string) => chipsOf(page, label).loc
 export async function fillComposer(page: Page, fields: ComposeFields): Promise<void> {
   await page.getByRole('navigation').getByRole('button', { name: 'Compose', exact: true }).click();
   if (fields.from) await page.getByLabel('From').selectOption({ label: fields.from });
-  for (const [label, list] of [['To', fields.to], ['Cc', fields.cc], ['Bcc', fields.bcc]] as const) {
+  for (const [label, list] of [
+    ['To', fields.to],
+    ['Cc', fields.cc],
+    ['Bcc', fields.bcc],
+  ] as const) {
     const removeButtons = chipsOf(page, label).getByRole('button', { name: /^Remove / });
     while ((await removeButtons.count()) > 0) await removeButtons.first().click();
     await page.getByLabel(label, { exact: true }).fill(list ?? '');

@@ -96,12 +96,15 @@ function rawCall(channel: string, framing: 'content-length' | 'chunked', json: s
   const body = Buffer.from(json);
   const over = body.length > BODY_LIMIT;
   const head = [
-    `POST /api/${channel} HTTP/1.1`, `host: ${hostHeader}`, 'content-type: application/json', `x-outbound-token: ${host.token}`, 'connection: close',
+    `POST /api/${channel} HTTP/1.1`,
+    `host: ${hostHeader}`,
+    'content-type: application/json',
+    `x-outbound-token: ${host.token}`,
+    'connection: close',
     framing === 'chunked' ? 'transfer-encoding: chunked' : `content-length: ${body.length}`,
   ].join('\r\n');
-  const framed = framing === 'chunked'
-    ? [Buffer.from(`${body.length.toString(16)}\r\n`), body, ...(over ? [] : [Buffer.from('\r\n0\r\n\r\n')])]
-    : over ? [] : [body];
+  const framed =
+    framing === 'chunked' ? [Buffer.from(`${body.length.toString(16)}\r\n`), body, ...(over ? [] : [Buffer.from('\r\n0\r\n\r\n')])] : over ? [] : [body];
   return new Promise((resolve, reject) => {
     const socket = connect(Number(new URL(host.url).port), '127.0.0.1');
     const chunks: Buffer[] = [];

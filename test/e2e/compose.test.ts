@@ -36,11 +36,18 @@ beforeAll(async () => {
   dns = await startDnsServer([mx('example.org'), mx('example.net'), mx('outbound.test'), { ...mx('nomail.example'), data: { preference: 0, exchange: '.' } }]);
   app = await startE2eApp({}, { domainCheck: { servers: [dns.server], timeoutMs: 500 } });
   ({ page } = app);
-  await value(app.api.accounts.save({
-    name: 'Work', email: 'ann@outbound.test', displayName: 'Ann', host: '127.0.0.1', port: app.smtp.port, security: 'starttls',
-    signature: 'Ann Example\nOutbound Ltd',
-    identities: [{ email: 'sales@outbound.test', displayName: 'Ann (Sales)', replyTo: 'team@outbound.test', signature: 'The sales team' }],
-  }));
+  await value(
+    app.api.accounts.save({
+      name: 'Work',
+      email: 'ann@outbound.test',
+      displayName: 'Ann',
+      host: '127.0.0.1',
+      port: app.smtp.port,
+      security: 'starttls',
+      signature: 'Ann Example\nOutbound Ltd',
+      identities: [{ email: 'sales@outbound.test', displayName: 'Ann (Sales)', replyTo: 'team@outbound.test', signature: 'The sales team' }],
+    }),
+  );
   await page.reload();
 });
 
@@ -188,8 +195,15 @@ describe('composing like a real mail client', () => {
   it('asks before sending to a domain that does not exist, then sends html, its text alternative and the attachment', async () => {
     await page.getByTestId('compose-to-error').filter({ hasText: 'No such domain: “gmial.com”' }).waitFor();
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await page.getByRole('group', { name: /recipient domains look wrong/ }).getByRole('button', { name: 'Send anyway' }).click();
-    await page.getByTestId('status-banner').filter({ hasText: 'Queued' }).or(page.getByTestId('error-banner').filter({ hasText: /./ })).waitFor();
+    await page
+      .getByRole('group', { name: /recipient domains look wrong/ })
+      .getByRole('button', { name: 'Send anyway' })
+      .click();
+    await page
+      .getByTestId('status-banner')
+      .filter({ hasText: 'Queued' })
+      .or(page.getByTestId('error-banner').filter({ hasText: /./ }))
+      .waitFor();
     expect(await page.getByTestId('error-banner').textContent()).toBe('');
 
     const [received] = await app.smtp.waitForMessages(1);
@@ -267,7 +281,8 @@ describe('accessibility', () => {
         const { axe, document } = globalThis as unknown as PageGlobals;
         return (await axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
       });
-      for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) found.push(`${screen}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
+      for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
+        found.push(`${screen}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
     }
     expect(found).toEqual([]);
   });
@@ -285,7 +300,10 @@ describe('a recipient domain that takes no mail', () => {
       await own.getByTestId('compose-to-error').filter({ hasText: '“nomail.example” exists but takes no mail.' }).waitFor();
       expect(await flagged(own)).toEqual(['gina@nomail.example×']);
       await own.getByRole('button', { name: 'Send', exact: true }).click();
-      await own.getByRole('group', { name: /recipient domains look wrong/ }).getByRole('button', { name: 'Send anyway' }).waitFor();
+      await own
+        .getByRole('group', { name: /recipient domains look wrong/ })
+        .getByRole('button', { name: 'Send anyway' })
+        .waitFor();
       expect(await value(app.api.outbox.list())).toEqual([]);
       expect(app.smtp.messages).toHaveLength(sentBefore);
     } finally {

@@ -6,9 +6,15 @@ import { chipTexts, startE2eApp, type E2eApp } from './app-page.ts';
 let app: E2eApp;
 beforeAll(async () => {
   app = await startE2eApp();
-  await value(app.api.accounts.save({
-    name: 'Work', email: 'me@outbound.test', host: app.smtp.host, port: app.smtp.port, security: 'none',
-  }));
+  await value(
+    app.api.accounts.save({
+      name: 'Work',
+      email: 'me@outbound.test',
+      host: app.smtp.host,
+      port: app.smtp.port,
+      security: 'none',
+    }),
+  );
   await app.page.reload(); // the page learns about the account
 });
 afterAll(() => app.close());

@@ -95,7 +95,12 @@ async function sendingAt(instant: number): Promise<void> {
 }
 /** An account without sign-in (no keychain needed), STARTTLS on the test CA. */
 const account = (name: string, port: number): AccountInput => ({
-  name, email: `${name.toLowerCase()}@outbound.test`, displayName: 'Ann', host: '127.0.0.1', port, security: 'starttls',
+  name,
+  email: `${name.toLowerCase()}@outbound.test`,
+  displayName: 'Ann',
+  host: '127.0.0.1',
+  port,
+  security: 'starttls',
 });
 
 const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
@@ -205,8 +210,16 @@ describe('the outbox through the UI', () => {
     await item.getByText('SMTP dialogue').click();
     const transcript = (await item.getByTestId('attempt-transcript').textContent())!.split('\n');
     // (The client pipelines: the replies to RCPT may come after DATA is written.)
-    expect(transcript.filter((line) => /^C: (RCPT|DATA)/.test(line))).toEqual(['C: RCPT TO:<bob@example.org>', `C: RCPT TO:<${REJECTED}>`, 'C: RCPT TO:<carol@example.net>', 'C: DATA']);
-    expect(transcript.filter((line) => /^S: (5\d\d|250 2\.0\.0 Ok: queued)/.test(line))).toEqual(['S: 550 5.1.1 No such user here', 'S: 250 2.0.0 Ok: queued as T1']);
+    expect(transcript.filter((line) => /^C: (RCPT|DATA)/.test(line))).toEqual([
+      'C: RCPT TO:<bob@example.org>',
+      `C: RCPT TO:<${REJECTED}>`,
+      'C: RCPT TO:<carol@example.net>',
+      'C: DATA',
+    ]);
+    expect(transcript.filter((line) => /^S: (5\d\d|250 2\.0\.0 Ok: queued)/.test(line))).toEqual([
+      'S: 550 5.1.1 No such user here',
+      'S: 250 2.0.0 Ok: queued as T1',
+    ]);
     expect(transcript.join('\n')).not.toContain('Not in the dialogue.');
     expect(await item.getByTestId('attempt').getByRole('heading').textContent()).toMatch(/^Attempt 1, .*: sent at final$/);
   });

@@ -70,8 +70,7 @@ async function addAccount(account: AccountFields): Promise<void> {
 
 const compose = (fields: ComposeFields) => fillComposer(page, fields);
 
-const addresses = (field: AddressObject | AddressObject[] | undefined) =>
-  [field ?? []].flat().flatMap((group) => group.value.map((a) => a.address));
+const addresses = (field: AddressObject | AddressObject[] | undefined) => [field ?? []].flat().flatMap((group) => group.value.map((a) => a.address));
 
 describe('sending a real message through the UI', () => {
   it('takes the token out of the address bar, and keeps working after a reload', async () => {
@@ -135,10 +134,7 @@ describe('sending a real message through the UI', () => {
     const sent = messageItem(SUBJECT, 'sent');
     await sent.waitFor();
     expect(await sent.getByTestId('message-reply').textContent()).toMatch(/^250 .*queued as T1/);
-    expect(await sent.getByTestId('recipient').evaluateAll((items) => items.map((li) => li.getAttribute('data-state')))).toEqual([
-      'accepted',
-      'accepted',
-    ]);
+    expect(await sent.getByTestId('recipient').evaluateAll((items) => items.map((li) => li.getAttribute('data-state')))).toEqual(['accepted', 'accepted']);
     await shot('sent');
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('sent-dark');
@@ -177,7 +173,10 @@ describe('sending a real message through the UI', () => {
     // The attempt runs after `retry` has answered: only the outboxChanged event can bring its result.
     const attempts = Number(await waiting.getByTestId('message-attempts').textContent());
     await waiting.getByRole('button', { name: 'Retry now' }).click();
-    await waiting.getByTestId('message-attempts').filter({ hasText: String(attempts + 1) }).waitFor();
+    await waiting
+      .getByTestId('message-attempts')
+      .filter({ hasText: String(attempts + 1) })
+      .waitFor();
 
     await waiting.getByRole('button', { name: 'Cancel' }).click();
     await waiting.waitFor({ state: 'detached' });

@@ -58,7 +58,9 @@ async function startShell({ argv = [], secondInstance = false, home: givenHome }
   });
   const page = (): StandInWebContents => electron.windows.at(-1)!.webContents;
   return {
-    electron, home: home ?? path.join(scratch, 'userData'), page,
+    electron,
+    home: home ?? path.join(scratch, 'userData'),
+    page,
     /** The page calls the API. */
     call: (channel: string, ...args: unknown[]) => electron.ipcMain.invoke(channel, fromTopFrame(page()), ...args) as Promise<Result<unknown>>,
   };
@@ -242,7 +244,15 @@ describe('navigation and new windows', () => {
 
   it('opens no window; web links go to the browser, nothing else does', async () => {
     const { electron, page } = await startShell();
-    const urls = ['https://example.org/help', 'http://example.org/', 'file:///etc/passwd', 'smb://host/share', 'javascript:alert(1)', 'mailto:a@example.org', 'not a url'];
+    const urls = [
+      'https://example.org/help',
+      'http://example.org/',
+      'file:///etc/passwd',
+      'smb://host/share',
+      'javascript:alert(1)',
+      'mailto:a@example.org',
+      'not a url',
+    ];
     expect(urls.map((url) => page().openWindow(url))).toEqual(urls.map(() => ({ action: 'deny' })));
     expect(electron.shell.openExternal.mock.calls).toEqual([['https://example.org/help'], ['http://example.org/']]);
   });
@@ -323,4 +333,3 @@ describe('sending', () => {
     expect(electron.notifications).toHaveLength(1); // the window is in front: its page says so
   });
 });
-

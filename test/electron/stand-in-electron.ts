@@ -84,10 +84,7 @@ export class StandInApp
   }
 }
 
-export class StandInWebContents
-  extends EventEmitter
-  implements Pick<Electron.WebContents, 'isLoading' | 'send' | 'setWindowOpenHandler' | 'loadURL'>
-{
+export class StandInWebContents extends EventEmitter implements Pick<Electron.WebContents, 'isLoading' | 'send' | 'setWindowOpenHandler' | 'loadURL'> {
   readonly mainFrame: Frame = { processId: world.nextProcessId++, routingId: 1, url: '' };
   /** Every URL the shell loaded, in order. */
   readonly loaded: string[] = [];
@@ -251,8 +248,14 @@ export class StandInIpcRenderer extends EventEmitter implements Pick<Electron.Ip
 /** One stand-in Electron, fresh for each test (the shell keeps its state in module scope). `userData` is app.getPath's answer. */
 export function createStandInElectron(userData: string) {
   world = {
-    calls: [], ready: false, whenReady: Promise.withResolvers(), exited: Promise.withResolvers(), userData,
-    windows: [], notifications: [], nextProcessId: 1,
+    calls: [],
+    ready: false,
+    whenReady: Promise.withResolvers(),
+    exited: Promise.withResolvers(),
+    userData,
+    windows: [],
+    notifications: [],
+    nextProcessId: 1,
   };
   StandInNotification.supported = true;
   const protocol = {

@@ -61,7 +61,9 @@ export function startCli(home: string, args: string[], options: CliOptions = {})
       };
       if (look()) return;
       child.stdout?.on('data', look);
-      void done.then((run) => look() ?? reject(new Error(`outbound ${args.join(' ')} exited ${run.code} without printing ${pattern}:\n${run.stdout}\n${run.stderr}`)));
+      void done.then(
+        (run) => look() ?? reject(new Error(`outbound ${args.join(' ')} exited ${run.code} without printing ${pattern}:\n${run.stdout}\n${run.stderr}`)),
+      );
     });
   return { printed, done };
 }

@@ -35,7 +35,11 @@ async function serve(reply: (questions: NonNullable<Packet['questions']>) => Rep
     for (const q of asked) questions.push(`${q.type} ${q.name}`);
     const answer = reply(asked);
     if (answer === 'silent') return;
-    socket.send(encode({ type: 'response', id: query.id, flags: RCODE[answer.rcode], questions: asked, answers: answer.answers ?? [] }), peer.port, peer.address);
+    socket.send(
+      encode({ type: 'response', id: query.id, flags: RCODE[answer.rcode], questions: asked, answers: answer.answers ?? [] }),
+      peer.port,
+      peer.address,
+    );
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   return {

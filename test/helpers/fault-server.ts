@@ -30,7 +30,13 @@ export interface FaultServer {
 }
 
 const STAGE_OF_VERB: Record<string, FaultStage> = {
-  EHLO: 'ehlo', HELO: 'ehlo', STARTTLS: 'starttls', AUTH: 'auth', MAIL: 'mail', RCPT: 'rcpt', DATA: 'data',
+  EHLO: 'ehlo',
+  HELO: 'ehlo',
+  STARTTLS: 'starttls',
+  AUTH: 'auth',
+  MAIL: 'mail',
+  RCPT: 'rcpt',
+  DATA: 'data',
 };
 const REPLIES: Record<FaultStage, { '4xx': string; '5xx': string }> = {
   greeting: { '4xx': '421 4.3.2 Service not available, try later', '5xx': '554 5.3.2 No SMTP service here' },
@@ -81,7 +87,7 @@ export async function startFaultServer(auth = { user: 'me', pass: 's3cret pass' 
           return true;
         default:
           write(REPLIES[stage][faulty.kind]);
-          if (stage === 'greeting' || faulty.kind === '4xx' && stage === 'ehlo') stream.end();
+          if (stage === 'greeting' || (faulty.kind === '4xx' && stage === 'ehlo')) stream.end();
           return true;
       }
     };
@@ -155,7 +161,9 @@ export async function startFaultServer(auth = { user: 'me', pass: 's3cret pass' 
         }
         case 'AUTH': {
           const [, mechanism, initial] = line.split(' ');
-          const [, user, pass] = Buffer.from(initial ?? '', 'base64').toString('utf8').split('\0');
+          const [, user, pass] = Buffer.from(initial ?? '', 'base64')
+            .toString('utf8')
+            .split('\0');
           write(mechanism?.toUpperCase() === 'PLAIN' && user === auth.user && pass === auth.pass ? '235 2.7.0 Authentication successful' : REPLIES.auth['5xx']);
           return undefined;
         }

@@ -19,7 +19,14 @@ describe('the host resolver, in tests', () => {
     await expect(new Resolver({ tries: 1 }).resolveMx('example.net')).rejects.toMatchObject({ code: 'EREFUSED' });
     const callbackStyle = await new Promise<NodeJS.ErrnoException | null>((resolve) => new dns.Resolver({ tries: 1 }).resolve4('example.com', resolve));
     expect(callbackStyle?.code).toBe('EREFUSED');
-    expect(takeUses().sort()).toEqual(['DNS query A example.com', 'DNS query MX example.net', 'DNS query MX example.org', 'getaddrinfo autoconfig.example.org', 'getaddrinfo example.org', 'getaddrinfo gmail.com']);
+    expect(takeUses().sort()).toEqual([
+      'DNS query A example.com',
+      'DNS query MX example.net',
+      'DNS query MX example.org',
+      'getaddrinfo autoconfig.example.org',
+      'getaddrinfo example.org',
+      'getaddrinfo gmail.com',
+    ]);
   });
 
   it('lets localhost and IP literals through, unrecorded', async () => {

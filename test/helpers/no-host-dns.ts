@@ -19,7 +19,10 @@ import { startBrokenDnsServer, startDefaultTestDns } from './dns.ts';
 
 /** Names a test may resolve on its own: RFC 6761 keeps localhost on the machine (and out of DNS). */
 function isLocal(name: string): boolean {
-  const host = name.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const host = name
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
   return isIP(host) !== 0 || host === 'localhost' || host.endsWith('.localhost');
 }
 
@@ -30,7 +33,9 @@ const lookups: string[] = [];
 function refusedLookup(hostname: string): NodeJS.ErrnoException {
   lookups.push(`getaddrinfo ${hostname}`);
   return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (a test may not use the host's resolver: see test/helpers/no-host-dns.ts)`), {
-    code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname,
+    code: 'ENOTFOUND',
+    syscall: 'getaddrinfo',
+    hostname,
   });
 }
 

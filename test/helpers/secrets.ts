@@ -65,7 +65,10 @@ export function registeredSecrets(secretsFile = layout().secretsFile): Registere
   try {
     lines = readFileSync(secretsFile, 'utf8').split('\n').filter(Boolean);
   } catch (cause) {
-    throw new Error(`The secrets scan cannot read the run's list of secrets (${secretsFile}); the suite's globalSetup (test/security/secrets-run.ts) creates it.`, { cause });
+    throw new Error(
+      `The secrets scan cannot read the run's list of secrets (${secretsFile}); the suite's globalSetup (test/security/secrets-run.ts) creates it.`,
+      { cause },
+    );
   }
   return [...new Set(lines)].map((line) => JSON.parse(line) as RegisteredSecret);
 }

@@ -73,7 +73,8 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   /** Each connection's message being handled, which its close waits for. */
   const handling = new Map<string, Promise<unknown>>();
   const serverOptions: SMTPServerOptions = {
-    key, cert,
+    key,
+    cert,
     secure: options.secure ?? false,
     name: 'mx.test.outbound',
     authMethods: ['PLAIN', 'LOGIN'],
@@ -169,8 +170,12 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       const timer = setTimeout(() => {
         waiters.delete(check);
         const { bodiesBegun, bodiesEnded, connectionsOpened, connectionsClosed } = counts;
-        reject(new Error(`the SMTP server waited ${timeoutMs} ms for ${what}; it has ${messages.length} message(s) (bodies begun ${bodiesBegun}, `
-          + `ended ${bodiesEnded}; connections opened ${connectionsOpened}, closed ${connectionsClosed})`));
+        reject(
+          new Error(
+            `the SMTP server waited ${timeoutMs} ms for ${what}; it has ${messages.length} message(s) (bodies begun ${bodiesBegun}, ` +
+              `ended ${bodiesEnded}; connections opened ${connectionsOpened}, closed ${connectionsClosed})`,
+          ),
+        );
       }, timeoutMs);
       waiters.add(check);
       check();

@@ -15,17 +15,32 @@ export function testCertificates(): Promise<TestCertificates> {
     const year = 365 * 24 * 3600 * 1000;
     const notAfterDate = new Date(Date.now() + year);
     const ca = await generate([{ name: 'commonName', value: 'Outbound Test CA' }], {
-      keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notAfterDate,
-      extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }],
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notAfterDate,
+      extensions: [
+        { name: 'basicConstraints', cA: true, critical: true },
+        { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+      ],
     });
     const leaf = await generate([{ name: 'commonName', value: 'localhost' }], {
-      keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notAfterDate,
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notAfterDate,
       ca: { key: ca.private, cert: ca.cert },
       extensions: [
         { name: 'basicConstraints', cA: false },
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
         { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
       ],
     });
     return { ca: ca.cert, key: leaf.private, cert: leaf.cert };

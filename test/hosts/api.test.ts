@@ -12,7 +12,9 @@ afterAll(() => server?.close());
 function setUp() {
   const t = testCore(server);
   const send = async (subject: string, extra: { delaySeconds?: number; sendAt?: string } = {}) =>
-    value(t.api.outbox.send({ accountId: (await value(t.api.accounts.find('work'))).id, to: ['ann@example.org'], subject, text: 'x', delaySeconds: 0, ...extra }));
+    value(
+      t.api.outbox.send({ accountId: (await value(t.api.accounts.find('work'))).id, to: ['ann@example.org'], subject, text: 'x', delaySeconds: 0, ...extra }),
+    );
   return { ...t, send };
 }
 
@@ -22,7 +24,10 @@ describe('through the contract alone', () => {
     const work = await value(api.accounts.save(accountFor(server, { username: '', passwordCommand: '' })));
     expect(await value(api.accounts.find('WORK'))).toEqual(work);
     expect(await value(api.accounts.find(String(work.id)))).toEqual(work);
-    expect(await api.accounts.find('home')).toMatchObject({ ok: false, error: { code: 'not_found', message: 'There is no account named "home". Accounts: Work.' } });
+    expect(await api.accounts.find('home')).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: 'There is no account named "home". Accounts: Work.' },
+    });
   });
 
   it('sends one message now, even inside its undo window; a message cancelled meanwhile is answered as it is', async () => {
@@ -43,7 +48,12 @@ describe('through the contract alone', () => {
     const due = await send('due');
     const later = await send('later', { sendAt: new Date(Date.now() + 3_600_000).toISOString() });
     const outcomes = await value(api.outbox.flush());
-    expect(outcomes.map(({ id, state }) => ({ id, state }))).toEqual(expect.arrayContaining([{ id: due.id, state: 'sent' }, { id: later.id, state: 'queued' }]));
+    expect(outcomes.map(({ id, state }) => ({ id, state }))).toEqual(
+      expect.arrayContaining([
+        { id: due.id, state: 'sent' },
+        { id: later.id, state: 'queued' },
+      ]),
+    );
     expect(outcomes).toHaveLength(2);
     expect(await value(api.outbox.flush())).toEqual([expect.objectContaining({ id: later.id, state: 'queued' })]);
   });

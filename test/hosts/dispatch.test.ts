@@ -6,13 +6,42 @@ import { methodChannels } from '../../preload/common/contract/index.ts';
 import { testCore } from '../helpers/core.ts';
 
 describe('dispatch', () => {
-  it('knows exactly the contract\'s channels', () => {
+  it("knows exactly the contract's channels", () => {
     // A new method is a decision about what the page may call: it is added here, on purpose.
     expect([...methodChannels].sort()).toEqual([
-      'accounts.discover', 'accounts.find', 'accounts.list', 'accounts.makeDefault', 'accounts.providers', 'accounts.remove', 'accounts.save', 'accounts.signIn',
-      'accounts.test', 'accounts.trustCertificate', 'attachments.pick', 'attachments.stage', 'compose.checkDomains', 'compose.fromMailto', 'compose.sizeLimit',
-      'drafts.discard', 'drafts.get', 'drafts.list', 'drafts.save', 'outbox.attempts', 'outbox.cancel', 'outbox.connectivity', 'outbox.flush', 'outbox.get',
-      'outbox.list', 'outbox.markSent', 'outbox.resend', 'outbox.retry', 'outbox.send', 'outbox.sendNow', 'outbox.takeBack', 'sent.list', 'settings.get',
+      'accounts.discover',
+      'accounts.find',
+      'accounts.list',
+      'accounts.makeDefault',
+      'accounts.providers',
+      'accounts.remove',
+      'accounts.save',
+      'accounts.signIn',
+      'accounts.test',
+      'accounts.trustCertificate',
+      'attachments.pick',
+      'attachments.stage',
+      'compose.checkDomains',
+      'compose.fromMailto',
+      'compose.sizeLimit',
+      'drafts.discard',
+      'drafts.get',
+      'drafts.list',
+      'drafts.save',
+      'outbox.attempts',
+      'outbox.cancel',
+      'outbox.connectivity',
+      'outbox.flush',
+      'outbox.get',
+      'outbox.list',
+      'outbox.markSent',
+      'outbox.resend',
+      'outbox.retry',
+      'outbox.send',
+      'outbox.sendNow',
+      'outbox.takeBack',
+      'sent.list',
+      'settings.get',
       'settings.save',
     ]);
     expect(methodChannels.every((channel) => /^[a-z]+\.[a-zA-Z]+$/.test(channel))).toBe(true);
@@ -56,7 +85,7 @@ describe('dispatch', () => {
     expect(core.db.prepare('SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM messages) AS n').get()).toEqual({ n: 0 });
   });
 
-  it('carries each of the core\'s events to its own subscribers in-process, until they unsubscribe', () => {
+  it("carries each of the core's events to its own subscribers in-process, until they unsubscribe", () => {
     const { core, api } = testCore(undefined);
     const opened: unknown[] = [];
     const changed: unknown[] = [];
@@ -72,7 +101,17 @@ describe('dispatch', () => {
   it('turns an unexpected failure into an internal error without leaking the payload', async () => {
     const { core } = testCore(undefined);
     const logged: string[] = [];
-    const dispatch = createDispatch({ ...createApi(core), sent: { list: () => { throw new Error('disk on fire'); } } }, (line) => logged.push(line));
+    const dispatch = createDispatch(
+      {
+        ...createApi(core),
+        sent: {
+          list: () => {
+            throw new Error('disk on fire');
+          },
+        },
+      },
+      (line) => logged.push(line),
+    );
     const result = await dispatch('sent.list', []);
     expect(result).toEqual({ ok: false, error: { code: 'internal', message: expect.stringMatching(/nothing was changed/) } });
     expect(logged.join()).toMatch(/sent\.list failed: Error: disk on fire/);

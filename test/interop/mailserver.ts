@@ -73,7 +73,9 @@ export async function startMailServer(user: { name: string; pass: string }): Pro
   writeFileSync(join(dir, 'key.pem'), key, { mode: 0o600 });
   writeFileSync(join(dir, 'cert.pem'), cert);
   writeFileSync(join(dir, 'users'), `${user.name}:{PLAIN}${user.pass}::::::\n`, { mode: 0o644 });
-  writeFileSync(join(dir, 'dovecot.conf'), `
+  writeFileSync(
+    join(dir, 'dovecot.conf'),
+    `
 protocols = none
 listen = 127.0.0.1
 base_dir = ${dir}/dovecot-run
@@ -100,8 +102,11 @@ service anvil {
     mode = 0
   }
 }
-`);
-  writeFileSync(join(conf, 'main.cf'), `
+`,
+  );
+  writeFileSync(
+    join(conf, 'main.cf'),
+    `
 compatibility_level = 3.6
 queue_directory = ${dir}/spool
 data_directory = ${dir}/data
@@ -126,14 +131,15 @@ smtpd_tls_key_file = ${dir}/key.pem
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = ${dir}/auth-client
 smtpd_recipient_restrictions = permit_sasl_authenticated, reject
-`);
+`,
+  );
   writeFileSync(join(conf, 'master.cf'), MASTER_CF(port));
 
   const dovecot: ChildProcess = spawn(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' });
   const run = (args: string[]) => execFileSync(POSTFIX, ['-c', conf, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 });
   const logs = () => ['maillog', 'dovecot.log'].map((f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '')).join('\n');
   try {
-    await until(() => existsSync(join(dir, 'auth-client')), 15_000, 'Dovecot\'s auth socket');
+    await until(() => existsSync(join(dir, 'auth-client')), 15_000, "Dovecot's auth socket");
     run(['start']);
     await until(() => reachable(port), 15_000, `a listener on 127.0.0.1:${port}`);
   } catch (error) {
@@ -142,8 +148,15 @@ smtpd_recipient_restrictions = permit_sasl_authenticated, reject
   }
   const inbox = join(mail, 'inbox', 'new');
   return {
-    port, ca, logs,
-    delivered: () => (existsSync(inbox) ? readdirSync(inbox).sort().map((f) => readFileSync(join(inbox, f))) : []),
+    port,
+    ca,
+    logs,
+    delivered: () =>
+      existsSync(inbox)
+        ? readdirSync(inbox)
+            .sort()
+            .map((f) => readFileSync(join(inbox, f)))
+        : [],
     async stop() {
       try {
         run(['stop']);

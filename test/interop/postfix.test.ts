@@ -49,9 +49,16 @@ describe.skipIf(missing !== undefined)('Postfix submission with Dovecot SASL', (
     const { core, api } = testCore(server);
     const saved = await value(api.accounts.save(account()));
     const before = server.delivered().length;
-    const queued = await value(api.outbox.send({
-      accountId: saved.id, to: ['bob@example.org'], cc: ['carol@example.com'], subject: 'Interop — über Postfix', text: 'Hello Bob,\n\nvia Postfix.\n', delaySeconds: 0,
-    }));
+    const queued = await value(
+      api.outbox.send({
+        accountId: saved.id,
+        to: ['bob@example.org'],
+        cc: ['carol@example.com'],
+        subject: 'Interop — über Postfix',
+        text: 'Hello Bob,\n\nvia Postfix.\n',
+        delaySeconds: 0,
+      }),
+    );
     const sent = await core.sender.sendNow(queued.id);
     expect(sent.state, server.logs()).toBe('sent');
     expect(sent.lastReply).toMatch(/^250 2\.0\.0 Ok: queued as /);

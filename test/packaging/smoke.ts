@@ -37,10 +37,7 @@ const REQUIRED_IN_ASAR = ['/package.json', '/dist/main/electron/index.js', '/dis
 /** Sources, tests, source maps and the development-only browser host stay out of the package. */
 const FORBIDDEN_IN_ASAR = [/^\/(main|preload|renderer|test|bench|build|\.ci)\//, /^\/dist\/browser\//, /\.map$/, /^\/tsconfig/];
 /** Native modules, which Electron can only load from outside the archive: this target's binaries, no others. */
-const NATIVE_BINARIES = [
-  `node_modules/better-sqlite3/prebuilds/${process.platform}-${process.arch}.node`,
-  'node_modules/keytar/build/Release/keytar.node',
-];
+const NATIVE_BINARIES = [`node_modules/better-sqlite3/prebuilds/${process.platform}-${process.arch}.node`, 'node_modules/keytar/build/Release/keytar.node'];
 
 /** Every import of the built main process must resolve inside app.asar: files and packages alike. */
 function unresolvedImports(archive: string, entries: readonly string[]): string[] {
@@ -51,7 +48,10 @@ function unresolvedImports(archive: string, entries: readonly string[]): string[
     for (const [, specifier = ''] of source.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*["']([^"']+)["']/gm)) {
       const target = specifier.startsWith('.')
         ? path.posix.join(path.posix.dirname(file), specifier)
-        : `/node_modules/${specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')}`;
+        : `/node_modules/${specifier
+            .split('/')
+            .slice(0, specifier.startsWith('@') ? 2 : 1)
+            .join('/')}`;
       const builtin = specifier === 'electron' || specifier.startsWith('node:') || builtinModules.includes(specifier);
       if (!builtin && !present.has(target)) unresolved.push(`${file} imports ${specifier}`);
     }
@@ -113,9 +113,7 @@ async function main(): Promise<void> {
     assert.equal(wire[fuse], fuseByte(enabled), `fuse ${FuseV1Options[fuse]} should be ${enabled ? 'on' : 'off'}`);
   }
 
-  console.log(
-    `\npackage smoke: ok (${entries.length} entries in app.asar; unpacked ${binaries.join(', ')}; ${EXPECTED_FUSES.length} fuses checked)`,
-  );
+  console.log(`\npackage smoke: ok (${entries.length} entries in app.asar; unpacked ${binaries.join(', ')}; ${EXPECTED_FUSES.length} fuses checked)`);
 }
 
 try {

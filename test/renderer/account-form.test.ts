@@ -4,10 +4,28 @@ import type { AccountView } from '../../preload/common/contract/index.ts';
 import { emptyForm, formOf, identityError, inputOf } from '../../renderer/src/accounts/account-form.ts';
 
 const ACCOUNT: AccountView = {
-  id: 5, name: 'Work', email: 'ann@example.org', displayName: 'Ann', host: 'smtp.example.org', port: 465, security: 'tls',
-  username: 'ann', secretSource: 'keychain', passwordCommand: null, oauth: null, pausedReason: null,
-  maxPerMinute: 30, maxConnections: 2, retryDays: 5, tlsFingerprint: null, isDefault: true, replyTo: null, signature: 'Ann\nWork',
-  identities: [{ id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: null, signature: '' }], waiting: 0, createdAt: '2026-01-02T03:04:05.000Z',
+  id: 5,
+  name: 'Work',
+  email: 'ann@example.org',
+  displayName: 'Ann',
+  host: 'smtp.example.org',
+  port: 465,
+  security: 'tls',
+  username: 'ann',
+  secretSource: 'keychain',
+  passwordCommand: null,
+  oauth: null,
+  pausedReason: null,
+  maxPerMinute: 30,
+  maxConnections: 2,
+  retryDays: 5,
+  tlsFingerprint: null,
+  isDefault: true,
+  replyTo: null,
+  signature: 'Ann\nWork',
+  identities: [{ id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: null, signature: '' }],
+  waiting: 0,
+  createdAt: '2026-01-02T03:04:05.000Z',
 };
 
 describe('the account form', () => {
@@ -18,8 +36,14 @@ describe('the account form', () => {
   it('shows an account as text fields, never with its password, each identity on a row of its own', () => {
     const form = formOf(ACCOUNT);
     expect(form).toMatchObject({ port: '465', username: 'ann', password: '', passwordCommand: '', replyTo: '', tlsFingerprint: '' });
-    expect(form.identities).toEqual([{ key: expect.stringMatching(/^identity-/), id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: '', signature: '' }]);
-    expect(formOf({ ...ACCOUNT, oauth: { provider: 'google', clientId: 'c.apps' } })).toMatchObject({ signInWith: 'google', clientId: 'c.apps', clientSecret: '' });
+    expect(form.identities).toEqual([
+      { key: expect.stringMatching(/^identity-/), id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: '', signature: '' },
+    ]);
+    expect(formOf({ ...ACCOUNT, oauth: { provider: 'google', clientId: 'c.apps' } })).toMatchObject({
+      signInWith: 'google',
+      clientId: 'c.apps',
+      clientSecret: '',
+    });
   });
 
   it('saves what was typed, trimmed where spaces cannot matter; an empty password keeps the stored one; never the limits', () => {
@@ -27,9 +51,20 @@ describe('the account form', () => {
     form.identities = form.identities.map((i) => ({ ...i, displayName: ' Sales ', replyTo: ' t@example.org ' }));
     const input = inputOf(form, ACCOUNT.id);
     expect(input).toEqual({
-      id: 5, name: 'Work', email: 'ann@example.org', displayName: 'Ann', host: 'smtp.example.org', port: 465, security: 'tls',
-      username: 'ann', password: undefined, passwordCommand: 'pass show mail', tlsFingerprint: '', replyTo: 'r@example.org',
-      signature: 'Ann\nWork', isDefault: true,
+      id: 5,
+      name: 'Work',
+      email: 'ann@example.org',
+      displayName: 'Ann',
+      host: 'smtp.example.org',
+      port: 465,
+      security: 'tls',
+      username: 'ann',
+      password: undefined,
+      passwordCommand: 'pass show mail',
+      tlsFingerprint: '',
+      replyTo: 'r@example.org',
+      signature: 'Ann\nWork',
+      isDefault: true,
       identities: [{ id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: 't@example.org', signature: '' }],
     });
     expect(inputOf({ ...form, password: ' secret ' }, 5).password).toBe(' secret ');

@@ -2,22 +2,51 @@
 import { describe, expect, it } from 'vitest';
 import type { DraftView, MessageView, SavedDraftView } from '../../preload/common/contract/index.ts';
 import {
-  composerReducer, encodedSize, initialComposerState, inputOf, type ComposerAction, type ComposerState, type Message,
+  composerReducer,
+  encodedSize,
+  initialComposerState,
+  inputOf,
+  type ComposerAction,
+  type ComposerState,
+  type Message,
 } from '../../renderer/src/compose/composer-state.ts';
 import type { FromChoice } from '../../renderer/src/compose/from-choices.ts';
 
 const DRAFT: DraftView = {
-  accountId: 3, identityId: 7, to: ['Ann <ann@example.org>, bob@example.net'], cc: [], bcc: ['boss@example.org'], subject: 'Plans',
-  text: 'Hello', html: '<p>Hello</p>', replyTo: 'team@example.org', attachments: [{ path: '/f/a.csv', name: 'a.csv', size: 30 }], inline: [],
+  accountId: 3,
+  identityId: 7,
+  to: ['Ann <ann@example.org>, bob@example.net'],
+  cc: [],
+  bcc: ['boss@example.org'],
+  subject: 'Plans',
+  text: 'Hello',
+  html: '<p>Hello</p>',
+  replyTo: 'team@example.org',
+  attachments: [{ path: '/f/a.csv', name: 'a.csv', size: 30 }],
+  inline: [],
 };
 const SAVED: SavedDraftView = { ...DRAFT, id: 12, updatedAt: '2026-01-02T03:04:05.000Z' };
 const FROM: FromChoice = { value: '3:', label: 'Ann <ann@example.org> (Work)', accountId: 3, identityId: null, replyTo: '', signature: 'Ann' };
 
 function queued(hold: MessageView['hold']): MessageView {
   return {
-    id: 41, accountId: 3, accountName: 'Work', messageId: '<m@example.org>', from: 'ann@example.org', subject: 'Plans', state: 'queued', hold,
-    recipients: [], createdAt: '2026-01-02T03:04:05.000Z', notBefore: '2026-01-02T03:04:15.000Z', sentAt: null, attempts: 0,
-    lastReply: null, lastStage: null, lastError: null, size: 100,
+    id: 41,
+    accountId: 3,
+    accountName: 'Work',
+    messageId: '<m@example.org>',
+    from: 'ann@example.org',
+    subject: 'Plans',
+    state: 'queued',
+    hold,
+    recipients: [],
+    createdAt: '2026-01-02T03:04:05.000Z',
+    notBefore: '2026-01-02T03:04:15.000Z',
+    sentAt: null,
+    attempts: 0,
+    lastReply: null,
+    lastStage: null,
+    lastError: null,
+    size: 100,
   };
 }
 
@@ -102,7 +131,17 @@ describe('sending', () => {
     const sent = queued('undo');
     const state = run(written, { type: 'sent', sent, status: 'Queued — sending…' });
     expect(state.message).toEqual({ ...fresh('rich').message, from: '3:7' });
-    expect(state).toMatchObject({ busy: false, touched: false, saved: null, later: false, sendAt: '', editorKey: written.editorKey + 1, sentId: 41, undoable: sent, status: 'Queued — sending…' });
+    expect(state).toMatchObject({
+      busy: false,
+      touched: false,
+      saved: null,
+      later: false,
+      sendAt: '',
+      editorKey: written.editorKey + 1,
+      sentId: 41,
+      undoable: sent,
+      status: 'Queued — sending…',
+    });
     expect(run(written, { type: 'sent', sent: queued('scheduled'), status: 'Scheduled.' }).undoable).toBeNull();
     expect(run(state, { type: 'undoClosed' }).undoable).toBeNull();
   });
@@ -121,13 +160,23 @@ describe('the message as the core takes it', () => {
     const image = (cid: string) => ({ path: `/s/${cid}`, name: `${cid}.png`, size: 9, cid });
     const message: Message = {
       ...initialComposerState(DRAFT, false, 'rich').message,
-      html: '<p><img src="cid:kept@outbound"></p>', inline: [image('kept@outbound'), image('deleted@outbound')],
-      replyTo: '  team@example.org ', to: { chips: ['ann@example.org'], pending: 'bob@example.net' },
+      html: '<p><img src="cid:kept@outbound"></p>',
+      inline: [image('kept@outbound'), image('deleted@outbound')],
+      replyTo: '  team@example.org ',
+      to: { chips: ['ann@example.org'], pending: 'bob@example.net' },
     };
     expect(inputOf(message, { ...FROM, identityId: 7 })).toEqual({
-      accountId: 3, identityId: 7, to: ['ann@example.org', 'bob@example.net'], cc: [], bcc: ['boss@example.org'], subject: 'Plans',
-      html: '<p><img src="cid:kept@outbound"></p>', text: '', replyTo: 'team@example.org',
-      attachments: [{ path: '/f/a.csv' }], inline: [{ cid: 'kept@outbound', path: '/s/kept@outbound' }],
+      accountId: 3,
+      identityId: 7,
+      to: ['ann@example.org', 'bob@example.net'],
+      cc: [],
+      bcc: ['boss@example.org'],
+      subject: 'Plans',
+      html: '<p><img src="cid:kept@outbound"></p>',
+      text: '',
+      replyTo: 'team@example.org',
+      attachments: [{ path: '/f/a.csv' }],
+      inline: [{ cid: 'kept@outbound', path: '/s/kept@outbound' }],
     });
   });
 

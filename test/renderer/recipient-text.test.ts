@@ -1,19 +1,30 @@
 /** The recipient fields' text on its own: lists as people paste them, entries, and what the chips say is wrong. */
 import { describe, expect, it } from 'vitest';
 import {
-  addressProblem, chipProblem, domainOf, formatMailbox, parseEntry, recipientEntries, splitRecipients,
+  addressProblem,
+  chipProblem,
+  domainOf,
+  formatMailbox,
+  parseEntry,
+  recipientEntries,
+  splitRecipients,
 } from '../../renderer/src/compose/recipient-text.ts';
 
 describe('splitRecipients', () => {
   it('splits on commas, semicolons and new lines, dropping group names and empty entries', () => {
     expect(splitRecipients('Ann Smith <ann@example.org>, bob@example.net; Team: carol@example.org,\n dave@example.org;;')).toEqual([
-      'Ann Smith <ann@example.org>', 'bob@example.net', 'carol@example.org', 'dave@example.org',
+      'Ann Smith <ann@example.org>',
+      'bob@example.net',
+      'carol@example.org',
+      'dave@example.org',
     ]);
   });
 
   it('keeps separators inside quotes and angle brackets', () => {
     expect(splitRecipients('"Doe, Dave" <dave@example.org>, "Team: A" <a@example.org>, <odd,@example.org>')).toEqual([
-      '"Doe, Dave" <dave@example.org>', '"Team: A" <a@example.org>', '<odd,@example.org>',
+      '"Doe, Dave" <dave@example.org>',
+      '"Team: A" <a@example.org>',
+      '<odd,@example.org>',
     ]);
   });
 });
@@ -34,7 +45,11 @@ describe('entries and mailboxes', () => {
   });
 
   it('takes every chip and what is still typed', () => {
-    expect(recipientEntries({ chips: ['a@example.org'], pending: 'b@example.org; c@example.org' })).toEqual(['a@example.org', 'b@example.org', 'c@example.org']);
+    expect(recipientEntries({ chips: ['a@example.org'], pending: 'b@example.org; c@example.org' })).toEqual([
+      'a@example.org',
+      'b@example.org',
+      'c@example.org',
+    ]);
   });
 
   it('looks the domain up in lower case', () => {
@@ -58,9 +73,12 @@ describe('what is wrong with an address', () => {
     expect(addressProblem(address)).toBe(problem);
   });
 
-  it.each(['ann@example.org', 'ann.smith+news@mail.example.org', '"ann,smith"@example.org', 'jörg@bücher.example', 'ann@[192.0.2.1]'])('%j is fine', (address) => {
-    expect(addressProblem(address)).toBeNull();
-  });
+  it.each(['ann@example.org', 'ann.smith+news@mail.example.org', '"ann,smith"@example.org', 'jörg@bücher.example', 'ann@[192.0.2.1]'])(
+    '%j is fine',
+    (address) => {
+      expect(addressProblem(address)).toBeNull();
+    },
+  );
 
   it('puts the problem in a sentence on the chip, else the domain check’s warning', () => {
     const warnings = new Map([['gmial.com', 'No such domain: “gmial.com” does not exist. Check the spelling.']]);

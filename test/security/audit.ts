@@ -44,7 +44,9 @@ for (const a of advisories) {
   console.log(`${a.severity.padEnd(8)} ${a.name}: ${a.title} (${a.id})${explained.includes(a.id) ? ' — explained in SECURITY.md' : ''}`);
 }
 if (unexplained.length > 0) {
-  console.error(`npm audit: ${unexplained.length} high or critical advisory(ies) in production dependencies not explained in SECURITY.md: ${unexplained.map((a) => a.id).join(', ')}`);
+  console.error(
+    `npm audit: ${unexplained.length} high or critical advisory(ies) in production dependencies not explained in SECURITY.md: ${unexplained.map((a) => a.id).join(', ')}`,
+  );
   process.exit(1);
 }
 console.log(`npm audit: ${advisories.length} advisory(ies) in production dependencies, none high or critical unexplained.`);

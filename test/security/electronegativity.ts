@@ -50,7 +50,14 @@ function stage(dirs: string[]): string {
 }
 
 interface Sarif {
-  runs: { results: { ruleId: string; level: string; message: { text: string }; locations?: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[];
+  runs: {
+    results: {
+      ruleId: string;
+      level: string;
+      message: { text: string };
+      locations?: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[];
+    }[];
+  }[];
 }
 
 /**
@@ -67,10 +74,12 @@ function scan(name: string, dirs: string[]): string[] {
     });
     if (run.status !== 0) throw new Error(`electronegativity failed on the ${name} (exit ${run.status}): ${run.stderr}`);
     const sarif = JSON.parse(readFileSync(report, 'utf8')) as Sarif;
-    return sarif.runs.flatMap((r) => r.results).map((result) => {
-      const where = result.locations?.[0]?.physicalLocation;
-      return `${name}: ${result.ruleId} (${result.level}) at ${where?.artifactLocation.uri ?? '?'}:${where?.region?.startLine ?? '?'}: ${result.message.text}`;
-    });
+    return sarif.runs
+      .flatMap((r) => r.results)
+      .map((result) => {
+        const where = result.locations?.[0]?.physicalLocation;
+        return `${name}: ${result.ruleId} (${result.level}) at ${where?.artifactLocation.uri ?? '?'}:${where?.region?.startLine ?? '?'}: ${result.message.text}`;
+      });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -78,7 +87,9 @@ function scan(name: string, dirs: string[]): string[] {
 
 const findings = Object.entries(TARGETS).flatMap(([name, dirs]) => scan(name, dirs));
 if (findings.length > 0) {
-  console.error(`Electronegativity: ${findings.length} finding(s). Fix each, or suppress it on its line with \`eng-disable CHECK_ID <reason>\` and list it in SECURITY.md:`);
+  console.error(
+    `Electronegativity: ${findings.length} finding(s). Fix each, or suppress it on its line with \`eng-disable CHECK_ID <reason>\` and list it in SECURITY.md:`,
+  );
   for (const finding of findings) console.error(`  ${finding}`);
   process.exit(1);
 }

@@ -37,18 +37,65 @@ function prng(seed: number): () => number {
 }
 
 const HOSTILE_STRINGS = [
-  '', ' ', '\r\n', '\r', '\n', '\0', 'x\0y', 'a\r\nBcc: evil@example.org', 'Ann <ann@example.org>\r\nX-Injected: yes',
-  '\u2028\u2029\u0085\u000b\u000c', '\u202Egnp.exe', '\uD800', '\uFEFF', '💌'.repeat(300), '../../../../etc/passwd', '%2e%2e%2f', '%00',
-  "'; DROP TABLE accounts; --", '" OR 1=1 --', '${7*7}{{7*7}}', '<img src=x onerror=alert(1)>', '__proto__', 'constructor', 'prototype',
-  'toString', 'NaN', '-0', '1e309', 'true', 'null', 'a'.repeat(1025), 'é'.repeat(70_000), 'x'.repeat(1_000_001),
+  '',
+  ' ',
+  '\r\n',
+  '\r',
+  '\n',
+  '\0',
+  'x\0y',
+  'a\r\nBcc: evil@example.org',
+  'Ann <ann@example.org>\r\nX-Injected: yes',
+  '\u2028\u2029\u0085\u000b\u000c',
+  '\u202Egnp.exe',
+  '\uD800',
+  '\uFEFF',
+  '💌'.repeat(300),
+  '../../../../etc/passwd',
+  '%2e%2e%2f',
+  '%00',
+  "'; DROP TABLE accounts; --",
+  '" OR 1=1 --',
+  '${7*7}{{7*7}}',
+  '<img src=x onerror=alert(1)>',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'NaN',
+  '-0',
+  '1e309',
+  'true',
+  'null',
+  'a'.repeat(1025),
+  'é'.repeat(70_000),
+  'x'.repeat(1_000_001),
 ];
 const HOSTILE_NUMBERS = [NaN, Infinity, -Infinity, -0, 0, -1, 0.5, 1e-300, 2 ** 53, -(2 ** 53), Number.MAX_VALUE, 1e21, 65_536, 4_294_967_297];
 /** Keys that reach Object.prototype if code merges objects carelessly. */
 const POLLUTING_KEYS = ['__proto__', 'constructor', 'prototype', '__defineGetter__', 'hasOwnProperty', 'toJSON', 'valueOf'];
 const UNKNOWN_CHANNELS = [
-  '', '.', 'accounts', 'accounts.', '.list', 'accounts.list.', 'accounts.list.extra', '__proto__', '__proto__.polluted', 'accounts.__proto__',
-  'constructor.prototype', 'accounts.constructor', 'toString', 'hasOwnProperty.call', 'event.outboxChanged', 'ACCOUNTS.LIST', ' accounts.list',
-  'accounts.list\0', 'accounts.list\r\n', 'accounts%2Elist', 'x'.repeat(100_000),
+  '',
+  '.',
+  'accounts',
+  'accounts.',
+  '.list',
+  'accounts.list.',
+  'accounts.list.extra',
+  '__proto__',
+  '__proto__.polluted',
+  'accounts.__proto__',
+  'constructor.prototype',
+  'accounts.constructor',
+  'toString',
+  'hasOwnProperty.call',
+  'event.outboxChanged',
+  'ACCOUNTS.LIST',
+  ' accounts.list',
+  'accounts.list\0',
+  'accounts.list\r\n',
+  'accounts%2Elist',
+  'x'.repeat(100_000),
 ];
 
 type Random = () => number;
@@ -73,18 +120,29 @@ const pollutingObject = (): unknown => JSON.parse('{"__proto__": {"polluted": "y
 function hostileValue(random: Random, depth = 0): unknown {
   const kind = Math.floor(random() * (depth > 2 ? 6 : 11));
   switch (kind) {
-    case 0: return randomString(random);
-    case 1: return pick(random, HOSTILE_NUMBERS);
-    case 2: return pick(random, [true, false, null, undefined]);
-    case 3: return pick(random, [BigInt('9007199254740993'), new Date(Number.NaN), /a+$/, new Uint8Array(3), new Map([['a', 1]]), new Set([1])]);
-    case 4: return pollutingObject();
-    case 5: return nested(pick(random, [10, 1000]), random() < 0.5); // deeper: the raw bodies over HTTP
-    case 6: return Array.from({ length: Math.floor(random() * 5) }, () => hostileValue(random, depth + 1));
-    case 7: return Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 4) }, () => [pick(random, POLLUTING_KEYS), hostileValue(random, depth + 1)]));
+    case 0:
+      return randomString(random);
+    case 1:
+      return pick(random, HOSTILE_NUMBERS);
+    case 2:
+      return pick(random, [true, false, null, undefined]);
+    case 3:
+      return pick(random, [BigInt('9007199254740993'), new Date(Number.NaN), /a+$/, new Uint8Array(3), new Map([['a', 1]]), new Set([1])]);
+    case 4:
+      return pollutingObject();
+    case 5:
+      return nested(pick(random, [10, 1000]), random() < 0.5); // deeper: the raw bodies over HTTP
+    case 6:
+      return Array.from({ length: Math.floor(random() * 5) }, () => hostileValue(random, depth + 1));
+    case 7:
+      return Object.fromEntries(Array.from({ length: 1 + Math.floor(random() * 4) }, () => [pick(random, POLLUTING_KEYS), hostileValue(random, depth + 1)]));
     // A sparse array and an array-like: what a loose check takes for a list.
-    case 8: return Object.assign(new Array(3), { 1: 'ann@example.org' });
-    case 9: return { length: 2, 0: 'ann@example.org', 1: 'bob@example.org' };
-    default: return Object.fromEntries(Array.from({ length: Math.floor(random() * 3) }, () => [randomString(random), hostileValue(random, depth + 1)]));
+    case 8:
+      return Object.assign(new Array(3), { 1: 'ann@example.org' });
+    case 9:
+      return { length: 2, 0: 'ann@example.org', 1: 'bob@example.org' };
+    default:
+      return Object.fromEntries(Array.from({ length: Math.floor(random() * 3) }, () => [randomString(random), hostileValue(random, depth + 1)]));
   }
 }
 
@@ -145,14 +203,31 @@ function semanticCases(accountId: number): Case[] {
     ...idChannels.flatMap((channel) => missing.map((id) => ({ label: 'missing id', channel, args: [id] }))),
     { label: 'missing account', channel: 'outbox.send', args: [{ accountId: missing[0], to: ['ann@example.org'] }], expected: 'not_found' },
     { label: 'missing account', channel: 'compose.checkDomains', args: [['example.org'], { accountId: missing[0] }], expected: 'not_found' },
-    ...HOSTILE_STRINGS.filter((name) => name.length <= 254 && !/[\r\n]/.test(name))
-      .map((name) => ({ label: `account named ${JSON.stringify(name).slice(0, 40)}`, channel: 'accounts.find', args: [name], expected: 'not_found' as const })),
+    ...HOSTILE_STRINGS.filter((name) => name.length <= 254 && !/[\r\n]/.test(name)).map((name) => ({
+      label: `account named ${JSON.stringify(name).slice(0, 40)}`,
+      channel: 'accounts.find',
+      args: [name],
+      expected: 'not_found' as const,
+    })),
     ...missing.map((id) => ({ label: 'missing account by id', channel: 'accounts.find', args: [String(id)], expected: 'not_found' as const })),
-    ...badRecipients.map((to) => ({ label: `recipient ${JSON.stringify(to).slice(0, 40)}`, channel: 'outbox.send', args: [{ accountId, to: [to] }], expected: 'invalid_input' as const })),
-    ...['a@b', 'ann@exa mple.org', '@example.org', 'ann@-example.org', 'not an address', 'ann@example.org, bob@example.org']
-      .map((email) => ({ label: `account email ${JSON.stringify(email)}`, channel: 'accounts.save', args: [{ ...account, email }], expected: 'invalid_input' as const })),
-    ...['smtp.example.org\0', 'smtp..example.org', '-smtp.example.org', 'smtp.example.org:25', 'smtp_example.org', '[::1]', '💌.example']
-      .map((host) => ({ label: `account host ${JSON.stringify(host)}`, channel: 'accounts.save', args: [{ ...account, email: 'fuzz@example.org', host }], expected: 'invalid_input' as const })),
+    ...badRecipients.map((to) => ({
+      label: `recipient ${JSON.stringify(to).slice(0, 40)}`,
+      channel: 'outbox.send',
+      args: [{ accountId, to: [to] }],
+      expected: 'invalid_input' as const,
+    })),
+    ...['a@b', 'ann@exa mple.org', '@example.org', 'ann@-example.org', 'not an address', 'ann@example.org, bob@example.org'].map((email) => ({
+      label: `account email ${JSON.stringify(email)}`,
+      channel: 'accounts.save',
+      args: [{ ...account, email }],
+      expected: 'invalid_input' as const,
+    })),
+    ...['smtp.example.org\0', 'smtp..example.org', '-smtp.example.org', 'smtp.example.org:25', 'smtp_example.org', '[::1]', '💌.example'].map((host) => ({
+      label: `account host ${JSON.stringify(host)}`,
+      channel: 'accounts.save',
+      args: [{ ...account, email: 'fuzz@example.org', host }],
+      expected: 'invalid_input' as const,
+    })),
   ];
 }
 
@@ -174,7 +249,8 @@ function problemWith(result: unknown, expected: ErrorCode | undefined): string |
   return undefined;
 }
 
-const describeCase = (c: Case): string => `seed ${SEED}, ${c.channel.slice(0, 60)} ${c.label}: ${(JSON.stringify(c.args, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? 'undefined').slice(0, 160)}`;
+const describeCase = (c: Case): string =>
+  `seed ${SEED}, ${c.channel.slice(0, 60)} ${c.label}: ${(JSON.stringify(c.args, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? 'undefined').slice(0, 160)}`;
 
 async function runCases(cases: readonly Case[], call: (c: Case) => Promise<unknown>): Promise<string[]> {
   const failures: string[] = [];

@@ -26,13 +26,21 @@ afterAll(() => server?.close());
 
 const noAuth = (extra: Partial<AccountInput> = {}): AccountInput => accountFor(server, { username: '', passwordCommand: '', ...extra });
 const message = (accountId: number, extra: Partial<ComposeInput>): ComposeInput => ({
-  accountId, to: ['ann@example.org'], cc: ['carol@example.com'], subject: 'Hello', text: 'Body', ...extra,
+  accountId,
+  to: ['ann@example.org'],
+  cc: ['carol@example.com'],
+  subject: 'Hello',
+  text: 'Body',
+  ...extra,
 });
 
 /** Header names of the raw header block, in order (continuation lines belong to the header above). */
 function headerNames(raw: Buffer): string[] {
   const head = raw.toString('latin1').split('\r\n\r\n', 1)[0]!;
-  return head.split('\r\n').filter((line) => !/^[ \t]/.test(line)).map((line) => line.slice(0, line.indexOf(':')).toLowerCase());
+  return head
+    .split('\r\n')
+    .filter((line) => !/^[ \t]/.test(line))
+    .map((line) => line.slice(0, line.indexOf(':')).toLowerCase());
 }
 
 function expectNothingInjected(received: ReceivedMessage, envelope: string[]): void {

@@ -25,7 +25,9 @@ interface Form {
 function base64Cores(value: Buffer): Buffer[] {
   const CHARS_SHARED_WITH_PREFIX = [0, 2, 3];
   return [0, 1, 2].map((offset) => {
-    let encoded = Buffer.concat([Buffer.alloc(offset), value]).toString('base64').replace(/=+$/, '');
+    let encoded = Buffer.concat([Buffer.alloc(offset), value])
+      .toString('base64')
+      .replace(/=+$/, '');
     encoded = encoded.slice(CHARS_SHARED_WITH_PREFIX[offset]);
     // The last character of an unfinished group also holds bits of whatever follows.
     if ((offset + value.length) % 3 !== 0) encoded = encoded.slice(0, -1);
@@ -43,7 +45,10 @@ function formsOf(secret: RegisteredSecret): Form[] {
   ];
   if (secret.user !== undefined) {
     for (const authzid of ['', secret.user]) {
-      forms.push({ name: `AUTH PLAIN base64${authzid ? ' with authzid' : ''}`, bytes: Buffer.from(Buffer.from(`${authzid}\0${secret.user}\0${secret.value}`).toString('base64')) });
+      forms.push({
+        name: `AUTH PLAIN base64${authzid ? ' with authzid' : ''}`,
+        bytes: Buffer.from(Buffer.from(`${authzid}\0${secret.user}\0${secret.value}`).toString('base64')),
+      });
     }
   }
   return forms;
@@ -55,7 +60,9 @@ interface Target {
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 /** Every value of every table, one target per table: what a transcript or a row holds, whatever pages it spans on disk. */
@@ -64,7 +71,10 @@ function databaseTargets(file: string): Target[] {
   try {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
     return tables.map((table) => {
-      const rows = db.prepare(`SELECT * FROM "${table.replaceAll('"', '""')}"`).raw().all() as unknown[][];
+      const rows = db
+        .prepare(`SELECT * FROM "${table.replaceAll('"', '""')}"`)
+        .raw()
+        .all() as unknown[][];
       const values = rows.flat().map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(String(v))));
       return { name: `${file} (table ${table})`, bytes: Buffer.concat(values.flatMap((v) => [v, Buffer.from('\n')])) };
     });
@@ -82,7 +92,9 @@ function findLeaks(secrets: readonly RegisteredSecret[], dirs: { homesDir: strin
   ];
   return secrets.flatMap((secret, index) =>
     formsOf(secret).flatMap((form) =>
-      targets.filter((t) => t.bytes.includes(form.bytes)).map((t) => `${path.relative(path.dirname(dirs.homesDir), t.name)}: secret #${index + 1} (${form.name})`),
+      targets
+        .filter((t) => t.bytes.includes(form.bytes))
+        .map((t) => `${path.relative(path.dirname(dirs.homesDir), t.name)}: secret #${index + 1} (${form.name})`),
     ),
   );
 }
@@ -104,12 +116,14 @@ describe('the secrets scan', () => {
       writeFileSync(path.join(dirs.logsDir, 'console.log'), `token=${Buffer.from(`xy${canary.value}`).toString('base64')}\n`);
 
       const leaks = findLeaks([canary], dirs);
-      expect(leaks).toEqual(expect.arrayContaining([
-        'homes/home-1/outbound.sqlite (table attempts): secret #1 (AUTH PLAIN base64)',
-        'homes/home-1/outbound.sqlite (table attempts): secret #1 (base64 at offset 2)',
-        'homes/home-1/messages/a.eml: secret #1 (plain)',
-        'logs/console.log: secret #1 (base64 at offset 2)',
-      ]));
+      expect(leaks).toEqual(
+        expect.arrayContaining([
+          'homes/home-1/outbound.sqlite (table attempts): secret #1 (AUTH PLAIN base64)',
+          'homes/home-1/outbound.sqlite (table attempts): secret #1 (base64 at offset 2)',
+          'homes/home-1/messages/a.eml: secret #1 (plain)',
+          'logs/console.log: secret #1 (base64 at offset 2)',
+        ]),
+      );
       expect(findLeaks([{ value: 'not anywhere at all' }], dirs)).toEqual([]);
     } finally {
       rmSync(scratch, { recursive: true, force: true });

@@ -62,8 +62,7 @@ function callsOf(node: ts.Node, name: string): ts.CallExpression[] {
   return descendants(node).filter(
     (n): n is ts.CallExpression =>
       ts.isCallExpression(n) &&
-      ((ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === name) ||
-        (ts.isIdentifier(n.expression) && n.expression.text === name)),
+      ((ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === name) || (ts.isIdentifier(n.expression) && n.expression.text === name)),
   );
 }
 
@@ -84,8 +83,7 @@ function importsOf(file: string): string[] {
     if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier) return [stringValue(n.moduleSpecifier) ?? ''];
     if (ts.isExternalModuleReference(n)) return [stringValue(n.expression) ?? ''];
     const loads =
-      ts.isCallExpression(n) &&
-      (n.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === 'require'));
+      ts.isCallExpression(n) && (n.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === 'require'));
     return loads ? [stringValue(n.arguments[0]) ?? '<computed>'] : [];
   });
 }
@@ -135,7 +133,10 @@ describe('the whole app (main/, preload/, renderer/)', () => {
   it(`keeps the files that import electron to ${MAX_SHELL_LINES} lines in all`, () => {
     const shell = APP_SOURCES.filter((file) => importsOf(file).includes('electron'));
     const lines = shell.map((file) => [file, read(file).split('\n').length - 1] as const);
-    expect(lines.reduce((sum, [, count]) => sum + count, 0), JSON.stringify(lines)).toBeLessThanOrEqual(MAX_SHELL_LINES);
+    expect(
+      lines.reduce((sum, [, count]) => sum + count, 0),
+      JSON.stringify(lines),
+    ).toBeLessThanOrEqual(MAX_SHELL_LINES);
   });
 
   it('opens links in one place (shell.openExternal) and registers IPC in one place (ipcMain)', () => {
@@ -178,7 +179,9 @@ describe('the content security policy', () => {
   it('is in renderer/index.html without the directives a meta tag cannot carry; the header adds only those', async () => {
     expect(metaPolicy()).toBe(META_CSP);
     // CSP3 §6.1 (meta element): frame-ancestors, report-uri and sandbox are ignored there, each with a console error.
-    const directives = metaPolicy().split(';').map((directive) => directive.trim().split(/\s+/)[0]);
+    const directives = metaPolicy()
+      .split(';')
+      .map((directive) => directive.trim().split(/\s+/)[0]);
     expect(directives.filter((name) => ['frame-ancestors', 'report-uri', 'sandbox'].includes(name ?? ''))).toEqual([]);
     expect(await headerPolicy()).toBe(`${metaPolicy()}; ${HEADER_ONLY_CSP}`);
   });
@@ -189,7 +192,10 @@ describe('the content security policy', () => {
     for (const directive of policy.split(';')) {
       const [name, ...sources] = directive.trim().split(/\s+/);
       const allowed = name === 'img-src' ? ["'self'", "'none'", 'data:'] : ["'self'", "'none'"];
-      expect(sources.filter((s) => !allowed.includes(s)), `${name}`).toEqual([]);
+      expect(
+        sources.filter((s) => !allowed.includes(s)),
+        `${name}`,
+      ).toEqual([]);
     }
   });
 });
@@ -213,7 +219,9 @@ describe('sessions, schemes and what the page may load (SECURITY.md)', () => {
     );
     expect(otherSessions).toEqual([]);
     const partitions = APP_SOURCES.flatMap((file) =>
-      descendants(parse(file)).filter((n) => ts.isPropertyAssignment(n) && n.name.getText() === 'partition').map(() => file),
+      descendants(parse(file))
+        .filter((n) => ts.isPropertyAssignment(n) && n.name.getText() === 'partition')
+        .map(() => file),
     );
     expect(partitions).toEqual([]);
   });
@@ -244,7 +252,8 @@ describe('sessions, schemes and what the page may load (SECURITY.md)', () => {
         .filter(
           (n) =>
             (ts.isJsxAttribute(n) && n.name.getText() === 'dangerouslySetInnerHTML') ||
-            (ts.isPropertyAccessExpression(n) && ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'write', 'writeln'].includes(n.name.text) &&
+            (ts.isPropertyAccessExpression(n) &&
+              ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'write', 'writeln'].includes(n.name.text) &&
               (n.name.text.startsWith('write') ? n.expression.getText() === 'document' : true)) ||
             ((ts.isCallExpression(n) || ts.isNewExpression(n)) && ['eval', 'Function'].includes(n.expression.getText())),
         )

@@ -106,7 +106,17 @@ export async function discover(input: string, options: DiscoveryOptions = {}): P
   };
 
   const preset = PRESETS[domain];
-  if (preset) return { source: 'preset', from: domain, host: preset.host, port: preset.port, security: preset.security, username: address, oauth2: preset.oauth2 ?? null, tried: [{ source: 'preset', from: domain, result: `${preset.host}:${preset.port} (${preset.security})` }] };
+  if (preset)
+    return {
+      source: 'preset',
+      from: domain,
+      host: preset.host,
+      port: preset.port,
+      security: preset.security,
+      username: address,
+      oauth2: preset.oauth2 ?? null,
+      tried: [{ source: 'preset', from: domain, result: `${preset.host}:${preset.port} (${preset.security})` }],
+    };
 
   const fetcher = options.fetch ?? globalThis.fetch;
   for (const url of (options.autoconfigUrls ?? defaultAutoconfigUrls)(domain, address)) {
@@ -120,7 +130,10 @@ export async function discover(input: string, options: DiscoveryOptions = {}): P
 
   const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
   if (options.dnsServers) resolver.setServers(options.dnsServers);
-  for (const [service, security] of [['_submissions._tcp', 'tls'], ['_submission._tcp', 'starttls']] as const) {
+  for (const [service, security] of [
+    ['_submissions._tcp', 'tls'],
+    ['_submission._tcp', 'starttls'],
+  ] as const) {
     const name = `${service}.${domain}`;
     const found = await attempt('srv', name, async () => {
       const records = (await resolver.resolveSrv(name)).filter((r) => r.name !== '' && r.name !== '.');
@@ -133,7 +146,10 @@ export async function discover(input: string, options: DiscoveryOptions = {}): P
   }
 
   // Guesses, all at once (each bounded by the timeout); the first in this order that answers wins.
-  const ports = options.guessPorts ?? [{ port: 465, security: 'tls' }, { port: 587, security: 'starttls' }];
+  const ports = options.guessPorts ?? [
+    { port: 465, security: 'tls' },
+    { port: 587, security: 'starttls' },
+  ];
   const hosts = options.guessHosts?.(domain) ?? [`smtp.${domain}`, `mail.${domain}`, domain];
   const guesses = hosts.flatMap((host) => ports.map((p) => ({ host, ...p })));
   const timeouts = { connectMs: timeoutMs, greetingMs: timeoutMs, socketMs: timeoutMs };

@@ -111,7 +111,10 @@ export class OAuth {
   client(provider: OAuthProvider, given: { clientId?: string | undefined; clientSecret?: string | undefined }, current?: string): OAuthClient {
     const clientId = given.clientId?.trim() || current || this.options.clientIds?.[provider];
     if (!clientId) {
-      throw invalid('clientId', `Enter the client ID of an OAuth app registered with ${OAUTH_PRESETS[provider].name} for Outbound; this build has none of its own.`);
+      throw invalid(
+        'clientId',
+        `Enter the client ID of an OAuth app registered with ${OAUTH_PRESETS[provider].name} for Outbound; this build has none of its own.`,
+      );
     }
     return { provider, clientId, clientSecret: given.clientSecret?.trim() || null };
   }
@@ -145,7 +148,10 @@ export class OAuth {
       await open(url.href);
       const code = await callback.code;
       const tokens = await this.tokenRequest(client, {
-        grant_type: 'authorization_code', code, redirect_uri: callback.redirectUri, code_verifier: verifier,
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: callback.redirectUri,
+        code_verifier: verifier,
       });
       if (!tokens.refreshToken) throw failed(`${preset.name} signed you in but gave Outbound no refresh token, so it could not stay signed in. Sign in again.`);
       return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt };
@@ -191,7 +197,11 @@ export class OAuth {
     const name = OAUTH_PRESETS[oauth.provider].name;
     // Read anew each time: another Outbound process (the CLI) may have stored a rotated refresh token.
     const refreshToken = await this.secrets.get(account.secretRef);
-    if (!refreshToken) throw new AppError('smtp_auth', `Account "${account.name}" is not signed in to ${name} (no refresh token in the keychain): sign in again in its settings.`);
+    if (!refreshToken)
+      throw new AppError(
+        'smtp_auth',
+        `Account "${account.name}" is not signed in to ${name} (no refresh token in the keychain): sign in again in its settings.`,
+      );
     const client = { ...oauth, clientSecret: await this.clientSecret(account.secretRef) };
     let tokens;
     try {
@@ -209,7 +219,10 @@ export class OAuth {
     return tokens.accessToken;
   }
 
-  private async tokenRequest(client: OAuthClient, grant: Record<string, string>): Promise<{ accessToken: string; refreshToken: string | null; expiresAt: number }> {
+  private async tokenRequest(
+    client: OAuthClient,
+    grant: Record<string, string>,
+  ): Promise<{ accessToken: string; refreshToken: string | null; expiresAt: number }> {
     const name = OAUTH_PRESETS[client.provider].name;
     const body = new URLSearchParams({ ...grant, client_id: client.clientId, ...(client.clientSecret ? { client_secret: client.clientSecret } : {}) });
     let response: Response;
@@ -262,13 +275,22 @@ const PAGE = (title: string, text: string): string =>
  * authorization code of the first callback carrying our state; anything else at /callback (an error,
  * another state) ends the sign-in with a clear reason.
  */
-async function awaitCallback(state: string, timeoutMs: number, providerName: string): Promise<{ redirectUri: string; code: Promise<string>; close: () => void }> {
+async function awaitCallback(
+  state: string,
+  timeoutMs: number,
+  providerName: string,
+): Promise<{ redirectUri: string; code: Promise<string>; close: () => void }> {
   let settle!: { resolve: (code: string) => void; reject: (error: AppError) => void };
   const code = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
   // Reported through `code` once the caller awaits it; until then a rejection must not count as unhandled.
   code.catch(() => undefined);
   const answer = (response: ServerResponse, status: number, title: string, text: string) =>
-    response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" })
+    response
+      .writeHead(status, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      })
       .end(PAGE(title, text));
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');

@@ -61,16 +61,16 @@ export function runPasswordCommand(command: string): Promise<string> {
     child.stderr.on('data', (chunk: Buffer) => {
       if (err.length < 500) err += chunk.toString('utf8');
     });
-    child.on('error', (cause) =>
-      reject(new AppError('password_command_failed', `The password command could not be started: ${cause.message}`, { cause })),
-    );
+    child.on('error', (cause) => reject(new AppError('password_command_failed', `The password command could not be started: ${cause.message}`, { cause })));
     child.on('close', (code, signal) => {
       if (code !== 0) {
         const why = signal ? `was stopped (${signal})` : `exited with status ${code}`;
         const detail = err.trim().split('\n')[0];
         return reject(new AppError('password_command_failed', `The password command ${why}${detail ? `: ${detail}` : ''}.`));
       }
-      const password = Buffer.concat(out).toString('utf8').replace(/\r?\n$/, '');
+      const password = Buffer.concat(out)
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
       if (!password) return reject(new AppError('password_command_failed', 'The password command printed nothing.'));
       return resolve(password);
     });

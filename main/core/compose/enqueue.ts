@@ -32,7 +32,9 @@ export async function draftOf(gate: AttachmentGate, fields: DraftFields): Promis
   return {
     accountId: fields.accountId,
     identityId: fields.identityId ?? null,
-    to: fields.to, cc: fields.cc, bcc: fields.bcc,
+    to: fields.to,
+    cc: fields.cc,
+    bcc: fields.bcc,
     subject: fields.subject,
     text: fields.text,
     html,
@@ -65,7 +67,12 @@ export async function enqueueMessage(
 
   const limits = context.limits.get(account.id);
   if (limits && !limits.smtpUtf8) {
-    for (const [field, mailboxes] of [['from', [from]], ['to', to], ['cc', cc], ['bcc', bcc]] as const) {
+    for (const [field, mailboxes] of [
+      ['from', [from]],
+      ['to', to],
+      ['cc', cc],
+      ['bcc', bcc],
+    ] as const) {
       const wide = mailboxes.find((m) => /[^\x00-\x7f]/.test(m.address.slice(0, m.address.lastIndexOf('@'))));
       if (wide) {
         throw invalid(field, `"${wide.address}" has non-ASCII characters before the @, which needs a server offering SMTPUTF8; ${account.host} does not.`);
@@ -77,7 +84,13 @@ export async function enqueueMessage(
   if (tooLarge) throw invalid('attachments', tooLarge);
 
   const frozen = await freezeMessage(outbox.dir, {
-    from, replyTo, to, cc, bcc, subject: fields.subject, text,
+    from,
+    replyTo,
+    to,
+    cc,
+    bcc,
+    subject: fields.subject,
+    text,
     ...(draft.html ? { html: draft.html } : {}),
     attachments: draft.attachments,
     inline: draft.inline,

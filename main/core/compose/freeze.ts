@@ -68,10 +68,7 @@ export async function freezeMessage(dir: string, draft: Draft, date = new Date()
   // a file without a row, which removeOrphanFiles deletes.
   const out = createWriteStream(file, { flags: 'wx', flush: true });
   try {
-    await Promise.all([
-      pipeline(composer.compile().createReadStream(), canonicalLineEndings(), out),
-      once(out, 'open').then(() => fsync(dir)),
-    ]);
+    await Promise.all([pipeline(composer.compile().createReadStream(), canonicalLineEndings(), out), once(out, 'open').then(() => fsync(dir))]);
   } catch (error) {
     await rm(file, { force: true });
     throw error;

@@ -33,8 +33,7 @@ export class ServerLimitStore {
   /** undefined: never connected yet. */
   get(accountId: number): ServerLimits | undefined {
     const row = this.db.prepare('SELECT size, smtp_utf8 FROM server_capabilities WHERE account_id = ?').get(accountId) as
-      | { size: number | null; smtp_utf8: number }
-      | undefined;
+      { size: number | null; smtp_utf8: number } | undefined;
     return row && { size: row.size, smtpUtf8: row.smtp_utf8 === 1 };
   }
 
@@ -42,7 +41,7 @@ export class ServerLimitStore {
     const size = this.get(accountId)?.size;
     // SIZE 0 means "no fixed limit" (RFC 1870): the default still guards against runaway messages.
     if (!size) return { bytes: DEFAULT_ATTACHMENT_LIMIT, source: 'default', attachmentBytes: DEFAULT_ATTACHMENT_LIMIT };
-    return { bytes: size, source: 'server', attachmentBytes: Math.max(0, Math.floor(((size - OVERHEAD) * 3) / 4 * (76 / 78))) };
+    return { bytes: size, source: 'server', attachmentBytes: Math.max(0, Math.floor((((size - OVERHEAD) * 3) / 4) * (76 / 78))) };
   }
 
   /** Why a message of this text and these files is too large for the account, or undefined. */

@@ -96,10 +96,12 @@ export class WalSync {
     if (!this.pending) return this.running ?? Promise.resolve();
     if (!this.running) return this.start();
     // The sync in flight may have begun before the caller's commit reached the WAL.
-    this.next ??= this.running.catch(() => undefined).then(() => {
-      this.next = undefined;
-      return this.start();
-    });
+    this.next ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.start();
+      });
     return this.next;
   }
 

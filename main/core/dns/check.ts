@@ -57,15 +57,29 @@ export class DomainChecker {
   }
 
   private status(name: string, controls: readonly string[]): Promise<DomainStatus> {
-    return remembered(this.answers, name, (s) => (s === 'unknown' ? this.unknownTtlMs : this.ttlMs), async () => {
-      const found = await this.lookup(name);
-      if (found === 'ok' || found === 'unknown') return found;
-      return (await this.resolverWorks(controls)) ? found : 'unknown';
-    });
+    return remembered(
+      this.answers,
+      name,
+      (s) => (s === 'unknown' ? this.unknownTtlMs : this.ttlMs),
+      async () => {
+        const found = await this.lookup(name);
+        if (found === 'ok' || found === 'unknown') return found;
+        return (await this.resolverWorks(controls)) ? found : 'unknown';
+      },
+    );
   }
 
   private async resolverWorks(controls: readonly string[]): Promise<boolean> {
-    const answers = await Promise.all(controls.map((name) => remembered(this.controls, name, () => this.controlTtlMs, () => this.lookup(name))));
+    const answers = await Promise.all(
+      controls.map((name) =>
+        remembered(
+          this.controls,
+          name,
+          () => this.controlTtlMs,
+          () => this.lookup(name),
+        ),
+      ),
+    );
     return answers.includes('ok');
   }
 

@@ -20,7 +20,9 @@ export function toDraftView(stored: Partial<DraftView> & Pick<DraftView, 'accoun
   return {
     accountId: stored.accountId,
     identityId: stored.identityId ?? null,
-    to: stored.to ?? [], cc: stored.cc ?? [], bcc: stored.bcc ?? [],
+    to: stored.to ?? [],
+    cc: stored.cc ?? [],
+    bcc: stored.bcc ?? [],
     subject: stored.subject ?? '',
     text: stored.text ?? '',
     html: stored.html ?? null,

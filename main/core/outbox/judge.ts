@@ -66,15 +66,22 @@ export function judge(result: SubmitResult, attempted: Attempted, policy: RetryP
     case 'timeout': {
       if (result.bodyWritten) {
         return {
-          ...base, state: 'uncertain', reply,
+          ...base,
+          state: 'uncertain',
+          reply,
           error: `${said} The whole message had been sent, so the server may have delivered it. Check with a recipient, then resend or mark it sent.`,
           recipients: [],
         };
       }
       if (expired) return { ...base, state: 'failed', reply, error: `Gave up after ${lifetime(policy)}: ${said}`, recipients: [] };
       return {
-        ...base, state: 'queued', reply, error: `${said} Will retry as soon as the server can be reached.`,
-        notBefore: later(policy.networkRetryMs), waitingForNetwork: true, recipients: [],
+        ...base,
+        state: 'queued',
+        reply,
+        error: `${said} Will retry as soon as the server can be reached.`,
+        notBefore: later(policy.networkRetryMs),
+        waitingForNetwork: true,
+        recipients: [],
       };
     }
     case 'reply': {

@@ -86,14 +86,15 @@ export class OutboxSender {
     this.clock = store.clock;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.connectivity = new Connectivity({
-      targets: () => store.accountsWaitingForNetwork().flatMap((id) => {
-        try {
-          const { host, port } = accounts.get(id);
-          return [{ host, port }];
-        } catch {
-          return [];
-        }
-      }),
+      targets: () =>
+        store.accountsWaitingForNetwork().flatMap((id) => {
+          try {
+            const { host, port } = accounts.get(id);
+            return [{ host, port }];
+          } catch {
+            return [];
+          }
+        }),
       onChange: (online) => {
         if (online) {
           store.networkBack();
@@ -188,7 +189,11 @@ export class OutboxSender {
       /** Sent outcomes this connection carries: committed while a later message is with the server, or with the next claim (or below). */
       let carried: FinishedAttempt[] = [];
       const release = () => {
-        if (held.length) this.store.release(worker.owner, held.map((c) => c.row.id));
+        if (held.length)
+          this.store.release(
+            worker.owner,
+            held.map((c) => c.row.id),
+          );
         held = [];
       };
       try {
@@ -199,7 +204,11 @@ export class OutboxSender {
           const limit = Math.max(1, Math.min(MAX_CLAIM_AHEAD, Math.floor(CLAIM_AHEAD_MS / (worker.msPerMessage ?? CLAIM_AHEAD_MS))));
           // Prefer the account whose connection is open: one connection carries its messages in turn.
           held = this.store.claim(worker.owner, now, now + this.leaseMs, {
-            ...by, prefer: worker.account?.id, finishing: carried, leaseLost: (lost) => this.leaseLost(lost), limit,
+            ...by,
+            prefer: worker.account?.id,
+            finishing: carried,
+            leaseLost: (lost) => this.leaseLost(lost),
+            limit,
           });
           if (held.length === 0) return;
           carried = []; // the claim committed them
@@ -331,11 +340,10 @@ export class OutboxSender {
         worker.account = account;
       }
       const fresh = !worker.session.open;
-      const result = await worker.session.send(
-        { from: row.envelope_from, to: recipients },
-        this.store.fileOf(row),
-        { ...hooks, onProgress: (sent, total) => this.options.onProgress?.(row.id, sent, total) },
-      );
+      const result = await worker.session.send({ from: row.envelope_from, to: recipients }, this.store.fileOf(row), {
+        ...hooks,
+        onProgress: (sent, total) => this.options.onProgress?.(row.id, sent, total),
+      });
       if (result.failure) worker.session.close();
       const capabilities = fresh ? capabilitiesOf(result.transcript.split('\n')) : null;
       if (capabilities) this.options.onCapabilities?.(account.id, capabilities);

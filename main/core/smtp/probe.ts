@@ -48,7 +48,9 @@ export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, k
         const raw = connection as unknown as RawCommands;
         raw._responseActions.push((noopReply) => {
           if (!noopReply.startsWith('2')) {
-            return finish({ error: Object.assign(new Error(noopReply), { code: 'EPROTOCOL', responseCode: Number(noopReply.slice(0, 3)), response: noopReply }) });
+            return finish({
+              error: Object.assign(new Error(noopReply), { code: 'EPROTOCOL', responseCode: Number(noopReply.slice(0, 3)), response: noopReply }),
+            });
           }
           return connection.reset((error) => {
             if (error) return finish({ error: error as NodemailerError });
@@ -72,7 +74,12 @@ export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, k
     return {
       ok: true,
       verdict: `Everything works: connected to ${target.host}:${target.port} ${how}${who}, and the server is ready to send.`,
-      code: outcome.code ?? null, reply: outcome.reply ?? null, stage: transcript.stage, capabilities, certificate, certificateTrusted: certificate !== null,
+      code: outcome.code ?? null,
+      reply: outcome.reply ?? null,
+      stage: transcript.stage,
+      capabilities,
+      certificate,
+      certificateTrusted: certificate !== null,
       transcript: transcript.toString(),
     };
   }
@@ -84,7 +91,12 @@ export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, k
   return {
     ok: false,
     verdict: verdictOf(failure, target, outcome.error, certificate),
-    code: failure.code, reply: failure.reply ?? null, stage: transcript.stage, capabilities, certificate, certificateTrusted: presented !== undefined,
+    code: failure.code,
+    reply: failure.reply ?? null,
+    stage: transcript.stage,
+    capabilities,
+    certificate,
+    certificateTrusted: presented !== undefined,
     transcript: transcript.toString(),
   };
 }
@@ -133,7 +145,12 @@ export function capabilitiesOf(lines: readonly string[]): SmtpCapabilities | nul
   }
   const last = replies.at(-1);
   if (!last?.length) return null;
-  const keywords = new Map(last.slice(1).map((l) => { const [k = '', ...rest] = l.split(/\s+/); return [k.toUpperCase(), rest] as const; }));
+  const keywords = new Map(
+    last.slice(1).map((l) => {
+      const [k = '', ...rest] = l.split(/\s+/);
+      return [k.toUpperCase(), rest] as const;
+    }),
+  );
   const size = keywords.get('SIZE')?.[0];
   return {
     size: size && /^\d+$/.test(size) ? Number(size) : null,

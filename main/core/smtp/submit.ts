@@ -76,9 +76,19 @@ export interface SubmitResult {
 }
 
 const CERTIFICATE_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
-  'CERT_REVOKED', 'HOSTNAME_MISMATCH', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'HOSTNAME_MISMATCH',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
 ]);
 
 const COMMAND_STAGES: Record<string, SmtpStage> = { 'MAIL FROM': 'mail', 'RCPT TO': 'rcpt' };
@@ -195,12 +205,7 @@ export class SmtpSession {
 }
 
 /** One message on a connection of its own. */
-export async function submit(
-  target: SubmitTarget,
-  envelope: { from: string; to: string[] },
-  file: string,
-  options: SubmitOptions = {},
-): Promise<SubmitResult> {
+export async function submit(target: SubmitTarget, envelope: { from: string; to: string[] }, file: string, options: SubmitOptions = {}): Promise<SubmitResult> {
   const { beforeBody, afterBody, onProgress, ...connectionOptions } = options;
   const session = new SmtpSession(target, connectionOptions);
   try {
@@ -342,7 +347,15 @@ function networkMessage(error: NodemailerError, stage: SmtpStage): string {
 }
 
 const STAGE_NAMES: Record<SmtpStage, string> = {
-  connect: 'the connection', greeting: 'the greeting', ehlo: 'EHLO', starttls: 'STARTTLS', auth: 'AUTH', mail: 'MAIL FROM',
-  rcpt: 'RCPT TO', data: 'DATA', body: 'the message body', final: 'the final reply',
+  connect: 'the connection',
+  greeting: 'the greeting',
+  ehlo: 'EHLO',
+  starttls: 'STARTTLS',
+  auth: 'AUTH',
+  mail: 'MAIL FROM',
+  rcpt: 'RCPT TO',
+  data: 'DATA',
+  body: 'the message body',
+  final: 'the final reply',
 };
 export const stageName = (stage: SmtpStage): string => STAGE_NAMES[stage];

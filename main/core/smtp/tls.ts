@@ -19,7 +19,11 @@ export interface Pin {
 
 /** openssl's `-fingerprint -sha256` form: 32 upper-case hex bytes joined by colons. */
 export function normaliseFingerprint(input: string): string {
-  const hex = input.trim().replace(/^sha256\s*fingerprint\s*=\s*/i, '').replace(/[:\s]/g, '').toUpperCase();
+  const hex = input
+    .trim()
+    .replace(/^sha256\s*fingerprint\s*=\s*/i, '')
+    .replace(/[:\s]/g, '')
+    .toUpperCase();
   if (!/^[0-9A-F]{64}$/.test(hex)) {
     throw invalid('tlsFingerprint', 'The fingerprint must be a SHA-256 fingerprint: 32 bytes in hex, as `openssl x509 -fingerprint -sha256` prints it.');
   }
@@ -51,7 +55,10 @@ export function describeCertificate(pem: string): CertificateView & { pem: strin
     fingerprint: x509.fingerprint256,
     subject: x509.subject.replace(/\n/g, ', '),
     issuer: x509.issuer.replace(/\n/g, ', '),
-    names: (x509.subjectAltName ?? '').split(', ').filter(Boolean).map((n) => n.replace(/^(DNS|IP Address):/, '')),
+    names: (x509.subjectAltName ?? '')
+      .split(', ')
+      .filter(Boolean)
+      .map((n) => n.replace(/^(DNS|IP Address):/, '')),
     validFrom: new Date(x509.validFrom).toISOString(),
     validTo: new Date(x509.validTo).toISOString(),
     selfSigned: x509.checkIssued(x509),

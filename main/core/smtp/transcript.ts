@@ -11,7 +11,14 @@ const MAX_LINES = 300;
 const MAX_LINE = 1000;
 
 const STAGE_OF_COMMAND: Record<string, SmtpStage> = {
-  EHLO: 'ehlo', HELO: 'ehlo', LHLO: 'ehlo', STARTTLS: 'starttls', AUTH: 'auth', MAIL: 'mail', RCPT: 'rcpt', DATA: 'data',
+  EHLO: 'ehlo',
+  HELO: 'ehlo',
+  LHLO: 'ehlo',
+  STARTTLS: 'starttls',
+  AUTH: 'auth',
+  MAIL: 'mail',
+  RCPT: 'rcpt',
+  DATA: 'data',
 };
 
 export interface LogEntry {

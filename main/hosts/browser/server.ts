@@ -131,7 +131,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       // Close the connection after refusing rather than read a body we will not use.
-      if (!res.headersSent) sendJson(res, error.status, refusal(error.status === 401 || error.status === 403 ? 'forbidden' : 'unavailable', error.message), { connection: 'close' });
+      if (!res.headersSent)
+        sendJson(res, error.status, refusal(error.status === 401 || error.status === 403 ? 'forbidden' : 'unavailable', error.message), {
+          connection: 'close',
+        });
     }
   }
 

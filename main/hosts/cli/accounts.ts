@@ -1,15 +1,31 @@
 /** `outbound account …` */
 import {
-  OAUTH_PROVIDERS, SECURITY_MODES, type AccountInput, type AccountView, type ConnectionTestView, type OAuthProvider, type OAuthProviderView, type Result,
+  OAUTH_PROVIDERS,
+  SECURITY_MODES,
+  type AccountInput,
+  type AccountView,
+  type ConnectionTestView,
+  type OAuthProvider,
+  type OAuthProviderView,
+  type Result,
   type Security,
 } from '../../../preload/common/contract/index.ts';
 import { EXIT, UsageError, optional, report, required, unwrap, type Command, type Context } from './common.ts';
 
 /** The options add and edit share: everything about an account that a flag can say. */
 const SETTINGS_OPTIONS = {
-  name: { type: 'string' }, email: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
-  security: { type: 'string' }, 'display-name': { type: 'string' }, user: { type: 'string' }, 'password-command': { type: 'string' },
-  'tls-fingerprint': { type: 'string' }, 'reply-to': { type: 'string' }, signature: { type: 'string' }, default: { type: 'boolean' },
+  name: { type: 'string' },
+  email: { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  security: { type: 'string' },
+  'display-name': { type: 'string' },
+  user: { type: 'string' },
+  'password-command': { type: 'string' },
+  'tls-fingerprint': { type: 'string' },
+  'reply-to': { type: 'string' },
+  signature: { type: 'string' },
+  default: { type: 'boolean' },
 } as const;
 
 const SETTINGS_USAGE = `[--display-name NAME] [--user U] [--password-command CMD] [--tls-fingerprint SHA256]
@@ -83,9 +99,14 @@ async function accountAdd(ctx: Context): Promise<number> {
     for (const name of ['host', 'port', 'security']) required(values, name);
   }
   if (security(values) === 'none') io.stderr('outbound: warning: this account sends without encryption: anyone on the network can read and change its mail.');
-  const result = preset ? await signIn(ctx, preset, base) : await api.accounts.save({
-    displayName: '', ...settingsOf(values, base), ...(await secret(ctx, true)), name: required(values, 'name'),
-  } as AccountInput);
+  const result = preset
+    ? await signIn(ctx, preset, base)
+    : await api.accounts.save({
+        displayName: '',
+        ...settingsOf(values, base),
+        ...(await secret(ctx, true)),
+        name: required(values, 'name'),
+      } as AccountInput);
   if (!result.ok) return report(io, result.error);
   io.stdout(`Added account "${result.value.name}" (id ${result.value.id}): ${describe(result.value, providers)}.`);
   return EXIT.ok;
@@ -132,9 +153,17 @@ async function changeOnly({ values, api }: Context, account: AccountView): Promi
 async function saveEdit(ctx: Context, account: AccountView): Promise<Result<AccountView>> {
   const { values, api } = ctx;
   const current: AccountInput = {
-    id: account.id, name: account.name, email: account.email, displayName: account.displayName, host: account.host, port: account.port,
-    security: account.security, username: account.username ?? '', passwordCommand: account.passwordCommand ?? '',
-    replyTo: account.replyTo ?? '', signature: account.signature,
+    id: account.id,
+    name: account.name,
+    email: account.email,
+    displayName: account.displayName,
+    host: account.host,
+    port: account.port,
+    security: account.security,
+    username: account.username ?? '',
+    passwordCommand: account.passwordCommand ?? '',
+    replyTo: account.replyTo ?? '',
+    signature: account.signature,
   };
   const changes = settingsOf(values, current);
   if (values['no-pin']) changes.tlsFingerprint = '';
@@ -176,8 +205,17 @@ async function accountList({ values, io, api }: Context): Promise<number> {
     io.stdout('No accounts. Add one with `outbound account add`.');
   } else {
     for (const a of accounts) {
-      io.stdout([a.id, `${a.name}${a.isDefault ? ' (default)' : ''}`, a.email, `${a.host}:${a.port}`, a.security, authLabel(a, providers),
-        ...(a.tlsFingerprint ? [`pinned ${a.tlsFingerprint}`] : [])].join('\t'));
+      io.stdout(
+        [
+          a.id,
+          `${a.name}${a.isDefault ? ' (default)' : ''}`,
+          a.email,
+          `${a.host}:${a.port}`,
+          a.security,
+          authLabel(a, providers),
+          ...(a.tlsFingerprint ? [`pinned ${a.tlsFingerprint}`] : []),
+        ].join('\t'),
+      );
     }
   }
   return EXIT.ok;
@@ -199,7 +237,9 @@ function printTest(out: (line: string) => void, result: ConnectionTestView, tran
   out(`Reply code: ${result.code ?? 'none (the server said nothing)'}${result.reply ? ` — ${result.reply}` : ''}`);
   const c = result.capabilities;
   if (c) {
-    const flags = [c.starttls && 'STARTTLS', c.pipelining && 'PIPELINING', c.eightBitMime && '8BITMIME', c.smtpUtf8 && 'SMTPUTF8', c.dsn && 'DSN'].filter(Boolean);
+    const flags = [c.starttls && 'STARTTLS', c.pipelining && 'PIPELINING', c.eightBitMime && '8BITMIME', c.smtpUtf8 && 'SMTPUTF8', c.dsn && 'DSN'].filter(
+      Boolean,
+    );
     out(`Server offers: ${[...flags, `AUTH ${c.auth.join(' ') || '(none)'}`, `SIZE ${c.size ?? '(no limit given)'}`].join(', ')}`);
   }
   if (result.certificate) {
@@ -238,7 +278,13 @@ export const accountCommands: Record<string, Command> = {
               until you finished in the browser, and keeps the refresh token in the keychain.
               --client-id names your OAuth app; --client-secret-stdin reads its secret, where
               the provider demands one, from standard input.`,
-    options: { ...SETTINGS_OPTIONS, autoconfig: { type: 'boolean' }, oauth: { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret-stdin': { type: 'boolean' } },
+    options: {
+      ...SETTINGS_OPTIONS,
+      autoconfig: { type: 'boolean' },
+      oauth: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret-stdin': { type: 'boolean' },
+    },
     run: accountAdd,
   },
   'account edit': {

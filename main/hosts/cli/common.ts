@@ -32,8 +32,11 @@ export interface Command {
 }
 
 export const EXIT_OF_ERROR: Partial<Record<ApiError['code'], number>> = {
-  invalid_input: EXIT.dataError, not_found: EXIT.noUser, conflict: EXIT.dataError,
-  keychain_unavailable: EXIT.config, password_command_failed: EXIT.config,
+  invalid_input: EXIT.dataError,
+  not_found: EXIT.noUser,
+  conflict: EXIT.dataError,
+  keychain_unavailable: EXIT.config,
+  password_command_failed: EXIT.config,
 };
 
 export function report(io: CliIo, error: ApiError): number {
@@ -59,4 +62,3 @@ export const optional = (values: Context['values'], name: string): string | unde
 };
 
 export const list = (value: Context['values'][string]): string[] => (Array.isArray(value) ? value.map(String) : []);
-

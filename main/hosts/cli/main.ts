@@ -13,7 +13,9 @@ const COMMANDS: Record<string, Command> = { ...accountCommands, ...outboxCommand
 
 const USAGE = `Usage: outbound <command> [options]
 
-${Object.entries(COMMANDS).map(([name, command]) => `  ${name} ${command.usage}`).join('\n')}
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name} ${command.usage}`)
+  .join('\n')}
 
 Data directory: OUTBOUND_HOME, or the app's own (shared with the desktop app).`;
 
@@ -32,20 +34,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({ args: argv.slice(name.split(' ').length), options: command.options, strict: true, allowPositionals: true }));
-    if (positionals.length !== (command.operands ?? 0)) throw new UsageError(`takes ${command.operands ?? 'no'} operand(s), got: ${positionals.join(' ') || 'none'}.`);
+    if (positionals.length !== (command.operands ?? 0))
+      throw new UsageError(`takes ${command.operands ?? 'no'} operand(s), got: ${positionals.join(' ') || 'none'}.`);
   } catch (error) {
     io.stderr(`outbound ${name}: ${(error as Error).message}\nUsage: outbound ${name} ${command.usage}`);
     return EXIT.usage;
   }
   let core: InProcessCore | undefined;
   try {
-    core = openInProcess({
-      autoSend: false,
-      // Sign-in (`account add --oauth`): the person opens the address in a browser on this machine; the loopback redirect comes back here.
-      oauth: { openExternal: (url) => io.stdout(`Open this address in a browser on this machine to sign in; Outbound waits for it:\n${url}`) },
-      // The CLI's file dialog: files named on the command line (`send --attach`) are the user's own choice, as the app's dialog is.
-      pickFiles: () => Promise.resolve(list(values.attach)),
-    }, io.stderr);
+    core = openInProcess(
+      {
+        autoSend: false,
+        // Sign-in (`account add --oauth`): the person opens the address in a browser on this machine; the loopback redirect comes back here.
+        oauth: { openExternal: (url) => io.stdout(`Open this address in a browser on this machine to sign in; Outbound waits for it:\n${url}`) },
+        // The CLI's file dialog: files named on the command line (`send --attach`) are the user's own choice, as the app's dialog is.
+        pickFiles: () => Promise.resolve(list(values.attach)),
+      },
+      io.stderr,
+    );
     return await command.run({ values, positionals, io, api: core.api });
   } catch (error) {
     if (error instanceof UsageError) {

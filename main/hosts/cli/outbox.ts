@@ -31,7 +31,9 @@ async function send({ values, io, api }: Context): Promise<number> {
   const queued = await api.outbox.send({
     accountId: account.id,
     ...(identityId !== undefined ? { identityId } : {}),
-    to: list(values.to), cc: list(values.cc), bcc: list(values.bcc),
+    to: list(values.to),
+    cc: list(values.cc),
+    bcc: list(values.bcc),
     subject: required(values, 'subject'),
     text: body ?? '',
     ...(html !== undefined ? { html } : {}),
@@ -44,7 +46,9 @@ async function send({ values, io, api }: Context): Promise<number> {
   const message = queued.value;
   io.stdout(`Message-ID: ${message.messageId}`);
   if (sendAt) {
-    io.stdout(`Scheduled for ${new Date(sendAt).toLocaleString()} (message ${message.id}); it goes out when Outbound or \`outbound outbox flush\` runs after that time.`);
+    io.stdout(
+      `Scheduled for ${new Date(sendAt).toLocaleString()} (message ${message.id}); it goes out when Outbound or \`outbound outbox flush\` runs after that time.`,
+    );
     return EXIT.ok;
   }
   if (delaySeconds > 0) {
@@ -67,7 +71,9 @@ function identityOf(account: AccountView, address: string): number {
   const identity = account.identities.find((i) => i.email.toLowerCase() === address.trim().toLowerCase());
   if (identity) return identity.id;
   const known = account.identities.map((i) => i.email);
-  throw new UsageError(`--identity "${address}" is not an identity of ${account.name}${known.length ? ` (identities: ${known.join(', ')})` : ' (it has none)'}.`);
+  throw new UsageError(
+    `--identity "${address}" is not an identity of ${account.name}${known.length ? ` (identities: ${known.join(', ')})` : ' (it has none)'}.`,
+  );
 }
 
 /** --delay: an undo window (none by default, unlike the app); --at: a scheduled time. */
@@ -152,7 +158,9 @@ async function outboxShow({ positionals, values, io, api }: Context): Promise<nu
   if (m.lastError) io.stdout(m.lastError);
   if (attempts.value.length === 0) io.stdout('No attempt yet.');
   attempts.value.forEach((a, i) => {
-    io.stdout(`\nAttempt ${attempts.value.length - i}, ${a.startedAt}: ${a.outcome ?? 'unfinished'} at ${a.stage ?? 'connect'}${a.reply ? `: ${a.reply}` : ''}`);
+    io.stdout(
+      `\nAttempt ${attempts.value.length - i}, ${a.startedAt}: ${a.outcome ?? 'unfinished'} at ${a.stage ?? 'connect'}${a.reply ? `: ${a.reply}` : ''}`,
+    );
     io.stdout(a.transcript);
   });
   return EXIT.ok;
@@ -206,10 +214,19 @@ export const outboxCommands: Record<string, Command> = {
               of the account's aliases. --delay waits first (cancel meanwhile with \`outbox cancel\`);
               --at schedules it and returns.`,
     options: {
-      account: { type: 'string' }, to: { type: 'string', multiple: true }, cc: { type: 'string', multiple: true },
-      bcc: { type: 'string', multiple: true }, subject: { type: 'string' }, text: { type: 'string' }, 'text-file': { type: 'string' },
-      'html-file': { type: 'string' }, attach: { type: 'string', multiple: true }, 'reply-to': { type: 'string' }, identity: { type: 'string' },
-      delay: { type: 'string' }, at: { type: 'string' },
+      account: { type: 'string' },
+      to: { type: 'string', multiple: true },
+      cc: { type: 'string', multiple: true },
+      bcc: { type: 'string', multiple: true },
+      subject: { type: 'string' },
+      text: { type: 'string' },
+      'text-file': { type: 'string' },
+      'html-file': { type: 'string' },
+      attach: { type: 'string', multiple: true },
+      'reply-to': { type: 'string' },
+      identity: { type: 'string' },
+      delay: { type: 'string' },
+      at: { type: 'string' },
     },
     run: send,
   },

@@ -16,8 +16,7 @@ export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
 
 /** The meta CSP in renderer/index.html (test/static/shell-security.test.ts holds them together), and what only a header can say. */
-const CONTENT_SECURITY_POLICY =
-  `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; ${HEADER_ONLY_CSP}`;
+const CONTENT_SECURITY_POLICY = `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; ${HEADER_ONLY_CSP}`;
 
 /** True only for URLs of our own renderer (`app://outbound/…`). */
 export function isAppUrl(url: string): boolean {

@@ -130,7 +130,9 @@ export interface DiscoveryView {
 
 export const IdentityInput = z.object({
   id: id.optional(),
-  email: line(254).transform((s) => s.trim()).pipe(z.string().min(1)),
+  email: line(254)
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1)),
   displayName: line(128).default(''),
   replyTo: line(998).optional(),
   signature: z.string().max(10_000).default(''),
@@ -148,10 +150,16 @@ export type RemoveAccountOptions = z.input<typeof RemoveAccountOptions>;
 export const AccountInput = z.object({
   /** Present when editing an existing account. */
   id: id.optional(),
-  name: line(64).transform((s) => s.trim()).pipe(z.string().min(1)),
-  email: line(254).transform((s) => s.trim()).pipe(z.string().min(1)),
+  name: line(64)
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1)),
+  email: line(254)
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1)),
   displayName: line(128).default(''),
-  host: line(253).transform((s) => s.trim()).pipe(z.string().min(1)),
+  host: line(253)
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1)),
   port: z.number().int().min(1).max(65535),
   security: z.enum(SECURITY_MODES),
   /** Empty or absent: no AUTH. */
@@ -205,7 +213,13 @@ export const accountMethods = {
   /** The connection test: connect, EHLO, STARTTLS, AUTH, NOOP, RSET, QUIT, with the account's own settings. */
   test: method(z.tuple([id])).returns<ConnectionTestView>(),
   /** Find the server settings for an address: presets, autoconfig XML, SRV records, then guesses confirmed by EHLO. */
-  discover: method(z.tuple([line(254).transform((s) => s.trim()).pipe(z.string().min(3))])).returns<DiscoveryView>(),
+  discover: method(
+    z.tuple([
+      line(254)
+        .transform((s) => s.trim())
+        .pipe(z.string().min(3)),
+    ]),
+  ).returns<DiscoveryView>(),
   /**
    * OAuth2 sign-in in the system browser (PKCE, loopback redirect), then save the account; resolves
    * once the person finished in the browser, or fails with `sign_in_failed` (denied, timed out, state mismatch).

@@ -17,7 +17,11 @@ export interface InlineImageView extends AttachmentView {
 }
 
 /** A file path from `attachments.pick` or `attachments.stage`; the core refuses any other. */
-export const filePath = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'must not contain NUL');
+export const filePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((s) => !s.includes('\0'), 'must not contain NUL');
 
 /** Base64 longer than STAGE_LIMIT_BYTES decoded is refused before it is decoded, naming the file (dispatch takes `params.field`). */
 function refuseTooLong([name, base64]: [string, string], ctx: z.RefinementCtx): void {

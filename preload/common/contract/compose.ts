@@ -52,9 +52,20 @@ export const messageFields = {
   html: z.string().max(20_000_000).optional(),
   /** Overrides the identity's (or the account's) Reply-To. */
   replyTo: line(998).optional(),
-  attachments: z.array(z.object({ path: filePath })).max(100).default([]),
+  attachments: z
+    .array(z.object({ path: filePath }))
+    .max(100)
+    .default([]),
   /** Images the HTML references as `cid:<cid>`. */
-  inline: z.array(z.object({ cid: z.string().regex(/^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/, 'must be letters, digits, dots, dashes or underscores'), path: filePath })).max(100).default([]),
+  inline: z
+    .array(
+      z.object({
+        cid: z.string().regex(/^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/, 'must be letters, digits, dots, dashes or underscores'),
+        path: filePath,
+      }),
+    )
+    .max(100)
+    .default([]),
 };
 
 export const composeMethods = {

@@ -62,9 +62,7 @@ export type Contract = typeof contract;
 /** An API namespace, e.g. `accounts`: the first part of a channel. */
 export type Namespace = keyof Contract;
 export type MethodName<N extends Namespace> = keyof Contract[N] & string;
-type MethodOf<N extends Namespace, M extends MethodName<N>> = Contract[N][M] extends Method<infer A, infer Res>
-  ? { args: A; result: Res }
-  : never;
+type MethodOf<N extends Namespace, M extends MethodName<N>> = Contract[N][M] extends Method<infer A, infer Res> ? { args: A; result: Res } : never;
 /** What the caller passes (before defaults and transforms). */
 export type ArgsIn<N extends Namespace, M extends MethodName<N>> = z.input<MethodOf<N, M>['args']>;
 /** What the implementation receives (validated, defaults applied). */

@@ -14,4 +14,8 @@ export const method = <A extends z.ZodTuple>(args: A) => ({ returns: <R>(): Meth
 export const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** A string that goes into a header or a protocol line: no line breaks, at most `max` characters. */
-export const line = (max: number) => z.string().max(max).refine((s) => !/[\r\n]/.test(s), 'must be a single line (no line breaks)');
+export const line = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !/[\r\n]/.test(s), 'must be a single line (no line breaks)');

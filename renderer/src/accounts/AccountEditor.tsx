@@ -4,8 +4,20 @@ import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
 import { noErrors, placeError, type FormErrors } from '../form-errors.ts';
 import {
-  ACCOUNT_FIELDS, DEFAULT_PORT, emptyForm, formOf, identityError, identityForm, inputOf, nameOf, SECURITY_LABEL, SOURCE_LABEL,
-  type AccountField, type AccountForm, type IdentityField, type SignInMethod,
+  ACCOUNT_FIELDS,
+  DEFAULT_PORT,
+  emptyForm,
+  formOf,
+  identityError,
+  identityForm,
+  inputOf,
+  nameOf,
+  SECURITY_LABEL,
+  SOURCE_LABEL,
+  type AccountField,
+  type AccountForm,
+  type IdentityField,
+  type SignInMethod,
 } from './account-form.ts';
 
 interface EditorProps {
@@ -51,8 +63,7 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
     }));
   }
 
-  const set = (field: AccountField) => (event: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [field]: event.target.value }));
+  const set = (field: AccountField) => (event: { target: { value: string } }) => setForm((f) => ({ ...f, [field]: event.target.value }));
 
   function setSecurity(security: Security) {
     // Follow the mode's usual port unless the user typed a port of their own.
@@ -97,14 +108,15 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
     }
     setBusy(signIn ? 'signing-in' : 'saving');
     const input = inputOf(form, account?.id);
-    const result = signIn && form.signInWith !== 'password'
-      ? await window.outbound.accounts.signIn({
-        provider: form.signInWith,
-        ...(form.clientId.trim() ? { clientId: form.clientId.trim() } : {}),
-        ...(form.clientSecret.trim() ? { clientSecret: form.clientSecret.trim() } : {}),
-        account: input,
-      })
-      : await window.outbound.accounts.save(input);
+    const result =
+      signIn && form.signInWith !== 'password'
+        ? await window.outbound.accounts.signIn({
+            provider: form.signInWith,
+            ...(form.clientId.trim() ? { clientId: form.clientId.trim() } : {}),
+            ...(form.clientSecret.trim() ? { clientSecret: form.clientSecret.trim() } : {}),
+            account: input,
+          })
+        : await window.outbound.accounts.save(input);
     setBusy(null);
     if (result.ok) onSaved(result.value);
     else showError(result.error);
@@ -229,10 +241,20 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
               password.
             </p>
             <div className="grid">
-              <Field id="account-client-id" label="OAuth client ID" error={errors.fields.clientId} hint={`The app registration Outbound signs in with at ${label(provider)}.`}>
+              <Field
+                id="account-client-id"
+                label="OAuth client ID"
+                error={errors.fields.clientId}
+                hint={`The app registration Outbound signs in with at ${label(provider)}.`}
+              >
                 {(p) => <input {...p} value={form.clientId} onChange={set('clientId')} autoComplete="off" spellCheck={false} className="mono" />}
               </Field>
-              <Field id="account-client-secret" label="Client secret" error={errors.fields.clientSecret} hint="Only if your app registration has one. Kept in your system keychain.">
+              <Field
+                id="account-client-secret"
+                label="Client secret"
+                error={errors.fields.clientSecret}
+                hint="Only if your app registration has one. Kept in your system keychain."
+              >
                 {(p) => <input {...p} type="password" value={form.clientSecret} onChange={set('clientSecret')} autoComplete="off" />}
               </Field>
             </div>

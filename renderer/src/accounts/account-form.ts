@@ -46,7 +46,20 @@ export interface AccountForm {
 }
 export type AccountField = Exclude<keyof AccountForm, 'identities' | 'isDefault' | 'signInWith'>;
 export const ACCOUNT_FIELDS: readonly AccountField[] = [
-  'name', 'email', 'displayName', 'host', 'port', 'security', 'username', 'password', 'passwordCommand', 'tlsFingerprint', 'clientId', 'clientSecret', 'replyTo', 'signature',
+  'name',
+  'email',
+  'displayName',
+  'host',
+  'port',
+  'security',
+  'username',
+  'password',
+  'passwordCommand',
+  'tlsFingerprint',
+  'clientId',
+  'clientSecret',
+  'replyTo',
+  'signature',
 ];
 
 let nextKey = 0;
@@ -116,7 +129,13 @@ export function inputOf(form: AccountForm, id: number | undefined): AccountInput
     replyTo: form.replyTo.trim(),
     signature: form.signature,
     isDefault: form.isDefault,
-    identities: form.identities.map((i) => ({ id: i.id, email: i.email, displayName: i.displayName.trim(), replyTo: i.replyTo.trim(), signature: i.signature })),
+    identities: form.identities.map((i) => ({
+      id: i.id,
+      email: i.email,
+      displayName: i.displayName.trim(),
+      replyTo: i.replyTo.trim(),
+      signature: i.signature,
+    })),
   };
 }
 
@@ -128,8 +147,8 @@ export function identityError(error: ApiError): { index: number; field: Identity
 }
 
 export const SOURCE_LABEL: Record<DiscoveryView['source'], string> = {
-  preset: 'from Outbound\'s list of providers',
-  autoconfig: 'in the provider\'s configuration file',
-  srv: 'in the domain\'s DNS (SRV record)',
+  preset: "from Outbound's list of providers",
+  autoconfig: "in the provider's configuration file",
+  srv: "in the domain's DNS (SRV record)",
   guess: 'by trying the usual names',
 };

@@ -21,7 +21,12 @@ const RECIPIENT_LABEL: Record<RecipientState, string> = {
 
 /** Red only where the message has stopped for good; amber where it will retry or waits for a decision. */
 const ERROR_TONE: Record<MessageState, string> = {
-  queued: 'will-retry', sending: 'will-retry', uncertain: 'undecided', failed: '', sent: '', cancelled: '',
+  queued: 'will-retry',
+  sending: 'will-retry',
+  uncertain: 'undecided',
+  failed: '',
+  sent: '',
+  cancelled: '',
 };
 
 /** A recipient still `pending` means something else once the message has stopped moving; its colour follows. */
@@ -104,8 +109,7 @@ function Recipients({ recipients, messageState }: { recipients: RecipientView[];
         const badge = recipientBadge(r.state, messageState);
         return (
           <li key={`${r.kind}:${r.address}`} data-testid="recipient" data-state={r.state}>
-            <span className="kind">{r.kind}</span> {r.address}{' '}
-            <span className={`badge small recipient-${badge.tone}`}>{badge.label}</span>
+            <span className="kind">{r.kind}</span> {r.address} <span className={`badge small recipient-${badge.tone}`}>{badge.label}</span>
             {r.reply && <code className="muted"> {r.reply}</code>}
           </li>
         );

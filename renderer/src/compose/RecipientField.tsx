@@ -78,9 +78,21 @@ export function RecipientField({ id, label, value, onChange, domainWarnings, ser
               const problem = index === serverChip ? serverError : problems[index];
               const { name, address } = parseEntry(entry);
               return (
-                <li key={`${index}:${entry}`} className={problem ? 'chip invalid' : 'chip'} data-testid="chip" data-invalid={problem ? 'true' : undefined} title={problem ?? entry}>
+                <li
+                  key={`${index}:${entry}`}
+                  className={problem ? 'chip invalid' : 'chip'}
+                  data-testid="chip"
+                  data-invalid={problem ? 'true' : undefined}
+                  title={problem ?? entry}
+                >
                   <button type="button" className="chip-text" onClick={() => edit(index)} aria-label={`Edit ${entry}${problem ? `: ${problem}` : ''}`}>
-                    {name ? <>{name} <span className="chip-address">{address}</span></> : address}
+                    {name ? (
+                      <>
+                        {name} <span className="chip-address">{address}</span>
+                      </>
+                    ) : (
+                      address
+                    )}
                   </button>
                   <button type="button" className="chip-remove" onClick={() => remove(index)} aria-label={`Remove ${address}`}>
                     <span aria-hidden="true">×</span>

@@ -230,7 +230,15 @@ function LinkForm({ onInsert, onCancel }: { onInsert: (href: string) => void; on
       }}
     >
       <label htmlFor="compose-link">Link to</label>
-      <input ref={field} id="compose-link" value={href} onChange={(e) => setHref(e.target.value)} placeholder="https://example.org" aria-invalid={Boolean(error)} aria-describedby={error ? 'compose-link-error' : undefined} />
+      <input
+        ref={field}
+        id="compose-link"
+        value={href}
+        onChange={(e) => setHref(e.target.value)}
+        placeholder="https://example.org"
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? 'compose-link-error' : undefined}
+      />
       <button type="button" className="primary" onClick={insert}>
         Insert link
       </button>

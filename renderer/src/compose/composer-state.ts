@@ -93,7 +93,20 @@ const chipsOf = (entries: string[]): Recipients => ({ chips: entries.flatMap(spl
 
 /** The message to continue from `draft`, or an empty one written in `mode`. */
 export function messageOf(draft: DraftView | null, mode: Mode): Message {
-  if (!draft) return { from: null, replyTo: null, to: noRecipients, cc: noRecipients, bcc: noRecipients, subject: '', mode, html: '', text: '', attachments: [], inline: [] };
+  if (!draft)
+    return {
+      from: null,
+      replyTo: null,
+      to: noRecipients,
+      cc: noRecipients,
+      bcc: noRecipients,
+      subject: '',
+      mode,
+      html: '',
+      text: '',
+      attachments: [],
+      inline: [],
+    };
   return {
     from: `${draft.accountId}:${draft.identityId ?? ''}`,
     replyTo: draft.replyTo,
@@ -124,7 +137,13 @@ export function initialComposerState(restored: DraftView | null, reopened: boole
     later: false,
     sendAt: '',
     errors: noErrors(),
-    status: reopened ? 'Your draft is back as you left it.' : restored ? (draftIdOf(restored) ? 'Draft opened.' : 'The message is back in the composer; it was taken out of the Outbox.') : null,
+    status: reopened
+      ? 'Your draft is back as you left it.'
+      : restored
+        ? draftIdOf(restored)
+          ? 'Draft opened.'
+          : 'The message is back in the composer; it was taken out of the Outbox.'
+        : null,
     saved: null,
     busy: false,
     adding: false,
@@ -215,6 +234,13 @@ export function composerReducer(state: ComposerState, action: ComposerAction): C
     case 'undoClosed':
       return { ...state, undoable: null };
     case 'undone':
-      return { ...state, sentId: null, message: messageOf(action.draft, m.mode), touched: true, editorKey: state.editorKey + 1, status: 'Sending undone: the message is back in the composer.' };
+      return {
+        ...state,
+        sentId: null,
+        message: messageOf(action.draft, m.mode),
+        touched: true,
+        editorKey: state.editorKey + 1,
+        status: 'Sending undone: the message is back in the composer.',
+      };
   }
 }

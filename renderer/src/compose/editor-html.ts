@@ -89,7 +89,12 @@ export function parseHtml(html: string): DocumentFragment {
   return sanitize(inert.body);
 }
 
-const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\u00a0/g, '&nbsp;');
+const escapeText = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\u00a0/g, '&nbsp;');
 const escapeAttribute = (text: string) => escapeText(text).replace(/"/g, '&quot;');
 
 /** `node`'s children as HTML, through the same allowlist, images as the `cid:` parts they are. */
@@ -151,7 +156,11 @@ export function htmlToText(html: string): string {
       case 'LI':
         return `${element.parentElement?.tagName === 'OL' ? `${Array.from(element.parentElement.children).indexOf(element) + 1}.` : '-'} ${inner.trim()}\n`;
       case 'BLOCKQUOTE':
-        return `\n${inner.trim().split('\n').map((l) => `> ${l}`).join('\n')}\n\n`;
+        return `\n${inner
+          .trim()
+          .split('\n')
+          .map((l) => `> ${l}`)
+          .join('\n')}\n\n`;
       case 'A': {
         const href = element.getAttribute('href') ?? '';
         return href === '' || href.replace(/^mailto:/, '') === inner ? inner : `${inner} <${href}>`;
@@ -162,5 +171,7 @@ export function htmlToText(html: string): string {
         return BLOCKS.has(element.tagName) ? `\n${inner.replace(/\n+$/, '')}\n\n` : inner;
     }
   };
-  return walk(parseHtml(html)).replace(/\n{3,}/g, '\n\n').trim();
+  return walk(parseHtml(html))
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

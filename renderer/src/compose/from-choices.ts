@@ -17,7 +17,14 @@ export const mailboxLabel = (displayName: string, email: string) => (displayName
 export function fromChoices(accounts: AccountView[]): FromChoice[] {
   const ordered = [...accounts].sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
   return ordered.flatMap((a) => [
-    { value: `${a.id}:`, label: `${mailboxLabel(a.displayName, a.email)} (${a.name})`, accountId: a.id, identityId: null, replyTo: a.replyTo ?? '', signature: a.signature },
+    {
+      value: `${a.id}:`,
+      label: `${mailboxLabel(a.displayName, a.email)} (${a.name})`,
+      accountId: a.id,
+      identityId: null,
+      replyTo: a.replyTo ?? '',
+      signature: a.signature,
+    },
     ...a.identities.map((i) => ({
       value: `${a.id}:${i.id}`,
       label: `${mailboxLabel(i.displayName || a.displayName, i.email)} (${a.name})`,

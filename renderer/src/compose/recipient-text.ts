@@ -40,7 +40,10 @@ export function splitRecipients(text: string): string[] {
 export function parseEntry(entry: string): Mailbox {
   const angled = /^(.*)<([^<>]*)>\s*$/s.exec(entry.trim());
   if (!angled) return { name: '', address: entry.trim() };
-  const name = angled[1]!.trim().replace(/^"(.*)"$/s, '$1').replace(/\\(.)/g, '$1');
+  const name = angled[1]!
+    .trim()
+    .replace(/^"(.*)"$/s, '$1')
+    .replace(/\\(.)/g, '$1');
   return { name, address: angled[2]!.trim() };
 }
 

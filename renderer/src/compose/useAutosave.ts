@@ -14,7 +14,12 @@ export const openDraftId = (): number | null => {
  * changed, one save at a time so that the first save's new id is used by the next, and at once when
  * the composer closes within that second.
  */
-export function useAutosave(message: DraftInput | null, initialId: number | null, onSaved: (draft: SavedDraftView) => void, onError: (message: string) => void) {
+export function useAutosave(
+  message: DraftInput | null,
+  initialId: number | null,
+  onSaved: (draft: SavedDraftView) => void,
+  onError: (message: string) => void,
+) {
   const id = useRef<number | null>(initialId);
   const queue = useRef<Promise<void>>(Promise.resolve());
   /** While a send is under way: a save then would bring the draft back (or make a new one). */

@@ -68,7 +68,13 @@ export function useComposer({ online, restored, reopened }: ComposerOptions) {
 
   async function stage(file: File): Promise<AttachmentView | null> {
     if (file.size > STAGE_LIMIT_BYTES) {
-      dispatch({ type: 'errorsShown', errors: { fields: { attachments: `“${file.name}” is ${formatSize(file.size)}; files up to ${formatSize(STAGE_LIMIT_BYTES)} can be added here.` }, banner: null } });
+      dispatch({
+        type: 'errorsShown',
+        errors: {
+          fields: { attachments: `“${file.name}” is ${formatSize(file.size)}; files up to ${formatSize(STAGE_LIMIT_BYTES)} can be added here.` },
+          banner: null,
+        },
+      });
       return null;
     }
     const result = await window.outbound.attachments.stage(file.name || 'attachment', await readAsBase64(file));
@@ -152,8 +158,10 @@ export function useComposer({ online, restored, reopened }: ComposerOptions) {
     if (typeof schedule === 'string') return dispatch({ type: 'errorsShown', errors: { fields: { sendAt: schedule }, banner: null } });
     dispatch({ type: 'pendingCommitted' });
     const invalid = KINDS.find((k) => recipientEntries(message[k]).some((e) => addressProblem(parseEntry(e).address) !== null));
-    if (invalid) return dispatch({ type: 'errorsShown', errors: { fields: {}, banner: 'Some recipients are not valid email addresses: fix or remove the marked ones.' } });
-    if (!domainsConfirmed && allEntries.some((e) => chipProblem(e, domainCheck.warnings) !== null)) return dispatch({ type: 'confirmingDomains', confirming: true });
+    if (invalid)
+      return dispatch({ type: 'errorsShown', errors: { fields: {}, banner: 'Some recipients are not valid email addresses: fix or remove the marked ones.' } });
+    if (!domainsConfirmed && allEntries.some((e) => chipProblem(e, domainCheck.warnings) !== null))
+      return dispatch({ type: 'confirmingDomains', confirming: true });
     dispatch({ type: 'sending' });
     const draftId = await autosave.pause();
     const result = await window.outbound.outbox.send({ ...input, ...(draftId !== null && { draftId }), ...schedule });
@@ -174,7 +182,25 @@ export function useComposer({ online, restored, reopened }: ComposerOptions) {
   }
 
   const edit = (patch: Partial<Message>) => dispatch({ type: 'edited', patch });
-  return { state, dispatch, accounts, accountsError, choices, from, signature, suggestions, domainCheck, progress, edit, switchMode, send, undo, addFiles, pick, pasteImage };
+  return {
+    state,
+    dispatch,
+    accounts,
+    accountsError,
+    choices,
+    from,
+    signature,
+    suggestions,
+    domainCheck,
+    progress,
+    edit,
+    switchMode,
+    send,
+    undo,
+    addFiles,
+    pick,
+    pasteImage,
+  };
 }
 
 /** What the composer says about the message it just handed to the outbox. */

@@ -24,7 +24,14 @@ export interface DomainCheck {
 export function useDomainCheck(entries: readonly string[], accountId: number | null): DomainCheck {
   const statuses = useRef(new Map<string, DomainStatus>());
   const [known, setKnown] = useState<ReadonlyMap<string, DomainStatus>>(new Map());
-  const domains = [...new Set(entries.map((e) => parseEntry(e).address).filter((a) => addressProblem(a) === null).map(domainOf))].sort();
+  const domains = [
+    ...new Set(
+      entries
+        .map((e) => parseEntry(e).address)
+        .filter((a) => addressProblem(a) === null)
+        .map(domainOf),
+    ),
+  ].sort();
   const key = domains.join(' ');
 
   useEffect(() => {

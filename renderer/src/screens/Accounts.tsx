@@ -94,7 +94,9 @@ export function Accounts() {
                     {account.host}:{account.port} · {account.security} ·{' '}
                     {account.oauth
                       ? `signs in with ${nameOf(providers, account.oauth.provider)} as ${account.username ?? account.email}`
-                      : account.username ? `signs in as ${account.username} (password from ${account.secretSource})` : 'no sign-in'}
+                      : account.username
+                        ? `signs in as ${account.username} (password from ${account.secretSource})`
+                        : 'no sign-in'}
                     {account.tlsFingerprint && ' · certificate pinned'}
                   </p>
                   {account.identities.length > 0 && (
@@ -117,18 +119,33 @@ export function Accounts() {
                 </div>
                 <div className="actions">
                   {confirmingDelete === account.id ? (
-                    <DeleteChoice account={account} others={accounts.filter((a) => a.id !== account.id)} onChoose={(q, to) => void remove(account, q, to)} onCancel={() => setConfirmingDelete(null)} />
+                    <DeleteChoice
+                      account={account}
+                      others={accounts.filter((a) => a.id !== account.id)}
+                      onChoose={(q, to) => void remove(account, q, to)}
+                      onCancel={() => setConfirmingDelete(null)}
+                    />
                   ) : (
                     <>
                       <button type="button" onClick={() => void test(account)} disabled={last === 'running'} aria-label={`Test connection of ${account.name}`}>
                         Test connection
                       </button>
                       {!account.isDefault && (
-                        <button type="button" onClick={() => void change(window.outbound.accounts.makeDefault(account.id), `${account.name} is now the default account.`)}>
+                        <button
+                          type="button"
+                          onClick={() => void change(window.outbound.accounts.makeDefault(account.id), `${account.name} is now the default account.`)}
+                        >
                           Make default
                         </button>
                       )}
-                      <button type="button" onClick={() => { setStatus(null); setEditing(account); }} aria-label={`Edit ${account.name}`}>
+                      <button
+                        type="button"
+                        onClick={() => {
+                          setStatus(null);
+                          setEditing(account);
+                        }}
+                        aria-label={`Edit ${account.name}`}
+                      >
                         Edit
                       </button>
                       <button type="button" className="danger" onClick={() => setConfirmingDelete(account.id)} aria-label={`Delete ${account.name}`}>
@@ -143,7 +160,14 @@ export function Accounts() {
         </ul>
       )}
       {editing === null ? (
-        <button type="button" className="primary" onClick={() => { setStatus(null); setEditing('new'); }}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            setStatus(null);
+            setEditing('new');
+          }}
+        >
           Add account
         </button>
       ) : (
@@ -160,7 +184,12 @@ export function Accounts() {
 }
 
 /** Deleting asks what happens to mail still in the outbox: nothing is left without an account. */
-function DeleteChoice({ account, others, onChoose, onCancel }: {
+function DeleteChoice({
+  account,
+  others,
+  onChoose,
+  onCancel,
+}: {
   account: AccountView;
   others: AccountView[];
   onChoose: (queued: 'refuse' | 'cancel' | 'move', toAccountId?: number) => void;
@@ -171,25 +200,41 @@ function DeleteChoice({ account, others, onChoose, onCancel }: {
     return (
       <div className="confirm" role="group" aria-label={`Delete ${account.name}?`}>
         <span>Delete {account.name}?</span>
-        <button type="button" className="danger" onClick={() => onChoose('refuse')}>Yes, delete</button>
-        <button type="button" onClick={onCancel}>Keep it</button>
+        <button type="button" className="danger" onClick={() => onChoose('refuse')}>
+          Yes, delete
+        </button>
+        <button type="button" onClick={onCancel}>
+          Keep it
+        </button>
       </div>
     );
   }
   const n = account.waiting === 1 ? '1 message' : `${account.waiting} messages`;
   return (
     <div className="confirm delete-choice" role="group" aria-label={`Delete ${account.name}?`}>
-      <span>{account.name} still has {n} in the outbox. What should happen to {account.waiting === 1 ? 'it' : 'them'}?</span>
-      <button type="button" className="danger" onClick={() => onChoose('cancel')}>Cancel {n} and delete</button>
+      <span>
+        {account.name} still has {n} in the outbox. What should happen to {account.waiting === 1 ? 'it' : 'them'}?
+      </span>
+      <button type="button" className="danger" onClick={() => onChoose('cancel')}>
+        Cancel {n} and delete
+      </button>
       {others.length > 0 && (
         <span className="move">
           <select aria-label="Send them from" value={target} onChange={(e) => setTarget(Number(e.target.value))}>
-            {others.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+            {others.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
           </select>
-          <button type="button" onClick={() => onChoose('move', target)}>Move and delete</button>
+          <button type="button" onClick={() => onChoose('move', target)}>
+            Move and delete
+          </button>
         </span>
       )}
-      <button type="button" onClick={onCancel}>Keep it</button>
+      <button type="button" onClick={onCancel}>
+        Keep it
+      </button>
     </div>
   );
 }
@@ -198,19 +243,35 @@ function DeleteChoice({ account, others, onChoose, onCancel }: {
 function TestReport({ result, onPin }: { result: ConnectionTestView; onPin: (fingerprint: string) => void }) {
   const c = result.capabilities;
   const cert = result.certificate;
-  const offers = c && [c.starttls && 'STARTTLS', c.pipelining && 'PIPELINING', c.eightBitMime && '8BITMIME', c.smtpUtf8 && 'SMTPUTF8', c.dsn && 'DSN',
-    `AUTH ${c.auth.join(' ') || '(none)'}`, c.size ? `SIZE ${Math.round(c.size / 1048576)} MB` : null].filter(Boolean).join(' · ');
+  const offers =
+    c &&
+    [
+      c.starttls && 'STARTTLS',
+      c.pipelining && 'PIPELINING',
+      c.eightBitMime && '8BITMIME',
+      c.smtpUtf8 && 'SMTPUTF8',
+      c.dsn && 'DSN',
+      `AUTH ${c.auth.join(' ') || '(none)'}`,
+      c.size ? `SIZE ${Math.round(c.size / 1048576)} MB` : null,
+    ]
+      .filter(Boolean)
+      .join(' · ');
   return (
     <div className={result.ok ? 'test-report ok' : 'test-report failed'} data-testid="test-report">
-      <p className="verdict" role={result.ok ? 'status' : 'alert'}>{result.verdict}</p>
+      <p className="verdict" role={result.ok ? 'status' : 'alert'}>
+        {result.verdict}
+      </p>
       {result.code !== null && <p className="muted">Server replied: {result.reply ?? result.code}</p>}
       {offers && <p className="muted">Server offers: {offers}</p>}
       {cert && (
         <div className="certificate">
           <p className="muted">
-            Certificate for {cert.names.join(', ') || cert.subject}, issued by {cert.issuer}{cert.selfSigned ? ' (self-signed)' : ''}, valid until {cert.validTo.slice(0, 10)}
+            Certificate for {cert.names.join(', ') || cert.subject}, issued by {cert.issuer}
+            {cert.selfSigned ? ' (self-signed)' : ''}, valid until {cert.validTo.slice(0, 10)}
           </p>
-          <p className="fingerprint">SHA-256 <code>{cert.fingerprint}</code></p>
+          <p className="fingerprint">
+            SHA-256 <code>{cert.fingerprint}</code>
+          </p>
           {!result.certificateTrusted && (
             <button type="button" onClick={() => onPin(cert.fingerprint)}>
               Trust this certificate

@@ -38,8 +38,25 @@ export function Compose(props: ComposeProps) {
 
 /** The composer's view: its state and what it does are in useComposer. */
 function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) {
-  const { state, dispatch, accounts, accountsError, choices, from, signature, suggestions, domainCheck, progress, edit, switchMode, send, undo, addFiles, pick, pasteImage } =
-    useComposer(options);
+  const {
+    state,
+    dispatch,
+    accounts,
+    accountsError,
+    choices,
+    from,
+    signature,
+    suggestions,
+    domainCheck,
+    progress,
+    edit,
+    switchMode,
+    send,
+    undo,
+    addFiles,
+    pick,
+    pasteImage,
+  } = useComposer(options);
   const { message, errors, undoable, sizeLimit } = state;
   const domainWarnings = domainCheck.warnings;
   const form = useRef<HTMLFormElement>(null);
@@ -120,7 +137,9 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
           )}
         </Field>
         <Field id="compose-reply-to" label="Reply-To" error={errors.fields.replyTo} hint="Where answers go; empty: to From.">
-          {(p) => <input {...p} value={message.replyTo ?? from.replyTo} onChange={(e) => edit({ replyTo: e.target.value })} autoComplete="off" spellCheck={false} />}
+          {(p) => (
+            <input {...p} value={message.replyTo ?? from.replyTo} onChange={(e) => edit({ replyTo: e.target.value })} autoComplete="off" spellCheck={false} />
+          )}
         </Field>
       </div>
       {recipientField('to', 'To')}
@@ -142,7 +161,12 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
           <label className="check">
             <input type="checkbox" checked={message.mode === 'plain'} onChange={(e) => switchMode(e.target.checked ? 'plain' : 'rich')} /> Plain text
           </label>
-          <button type="button" aria-expanded={state.preview} aria-controls={state.preview ? 'compose-preview' : undefined} onClick={() => dispatch({ type: 'previewToggled' })}>
+          <button
+            type="button"
+            aria-expanded={state.preview}
+            aria-controls={state.preview ? 'compose-preview' : undefined}
+            onClick={() => dispatch({ type: 'previewToggled' })}
+          >
             Preview
           </button>
         </div>
@@ -187,8 +211,22 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
           <input type="checkbox" checked={state.later} onChange={(e) => dispatch({ type: 'laterSet', later: e.target.checked })} /> Send later
         </label>
         {state.later && (
-          <Field id="compose-send-at" label="Send at" error={errors.fields.sendAt} hint="Your local time. The message waits in the Outbox, even if Outbound is closed meanwhile.">
-            {(p) => <input {...p} ref={sendAtField} type="datetime-local" value={state.sendAt} min={localInputValue(new Date())} onChange={(e) => dispatch({ type: 'sendAtSet', sendAt: e.target.value })} />}
+          <Field
+            id="compose-send-at"
+            label="Send at"
+            error={errors.fields.sendAt}
+            hint="Your local time. The message waits in the Outbox, even if Outbound is closed meanwhile."
+          >
+            {(p) => (
+              <input
+                {...p}
+                ref={sendAtField}
+                type="datetime-local"
+                value={state.sendAt}
+                min={localInputValue(new Date())}
+                onChange={(e) => dispatch({ type: 'sendAtSet', sendAt: e.target.value })}
+              />
+            )}
           </Field>
         )}
       </div>

@@ -47,7 +47,14 @@ export function Drafts({ onOpen }: { onOpen: (draft: SavedDraftView) => void }) 
                 </div>
                 <div className="actions">
                   {discarding === d.id ? (
-                    <Confirm question={`Discard “${title}”?`} confirmLabel="Yes, discard" cancelLabel="Keep it" danger onConfirm={() => void discard(d.id)} onCancel={() => setDiscarding(null)} />
+                    <Confirm
+                      question={`Discard “${title}”?`}
+                      confirmLabel="Yes, discard"
+                      cancelLabel="Keep it"
+                      danger
+                      onConfirm={() => void discard(d.id)}
+                      onCancel={() => setDiscarding(null)}
+                    />
                   ) : (
                     <>
                       <button type="button" className="primary" onClick={() => onOpen(d)} aria-describedby={`draft-${d.id}`}>

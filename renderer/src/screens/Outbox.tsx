@@ -116,8 +116,8 @@ function WhyItWaits({ message: m, account, online }: { message: MessageView; acc
       return (
         <div className="uncertain" data-testid="message-why">
           <p>
-            <strong>This message may have been delivered:</strong> the connection broke after the whole message was sent, before the
-            server confirmed it. Outbound will not send it again unless you say so.
+            <strong>This message may have been delivered:</strong> the connection broke after the whole message was sent, before the server confirmed it.
+            Outbound will not send it again unless you say so.
           </p>
           <p>If you can, check with a recipient, then choose. Sending again may deliver it twice.</p>
         </div>
@@ -130,10 +130,26 @@ function WhyItWaits({ message: m, account, online }: { message: MessageView; acc
       break;
     default:
       if (account?.pausedReason) why = `Paused: ${account.pausedReason}`;
-      else if (m.hold === 'undo' && m.notBefore) why = <>In the undo window until <Time iso={m.notBefore} />.</>;
-      else if (m.hold === 'scheduled' && m.notBefore) why = <>Scheduled for <Time iso={m.notBefore} />.</>;
-      else if (online === false) why = `Waiting for the network${m.attempts > 0 ? ` (${attemptsText(m.attempts)} so far)` : ''}; it goes as soon as the server answers.`;
-      else if (due && m.attempts > 0) why = <>Retrying at <Time iso={due} /> after {attemptsText(m.attempts)}.</>;
+      else if (m.hold === 'undo' && m.notBefore)
+        why = (
+          <>
+            In the undo window until <Time iso={m.notBefore} />.
+          </>
+        );
+      else if (m.hold === 'scheduled' && m.notBefore)
+        why = (
+          <>
+            Scheduled for <Time iso={m.notBefore} />.
+          </>
+        );
+      else if (online === false)
+        why = `Waiting for the network${m.attempts > 0 ? ` (${attemptsText(m.attempts)} so far)` : ''}; it goes as soon as the server answers.`;
+      else if (due && m.attempts > 0)
+        why = (
+          <>
+            Retrying at <Time iso={due} /> after {attemptsText(m.attempts)}.
+          </>
+        );
       else why = 'Due now: sending shortly.';
   }
   return (

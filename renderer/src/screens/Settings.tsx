@@ -52,12 +52,23 @@ export function Settings() {
         error={errors.fields.undoSeconds}
         hint={
           <>
-            After Send, the message waits this long so you can take it back: 0 to {MAX_UNDO_SECONDS} s. The command line sends at once
-            unless given <code className="nowrap">--delay</code>.
+            After Send, the message waits this long so you can take it back: 0 to {MAX_UNDO_SECONDS} s. The command line sends at once unless given{' '}
+            <code className="nowrap">--delay</code>.
           </>
         }
       >
-        {(p) => <input {...p} type="number" inputMode="numeric" min={0} max={MAX_UNDO_SECONDS} step={1} value={undoSeconds} onChange={(e) => setUndoSeconds(e.target.value)} />}
+        {(p) => (
+          <input
+            {...p}
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={MAX_UNDO_SECONDS}
+            step={1}
+            value={undoSeconds}
+            onChange={(e) => setUndoSeconds(e.target.value)}
+          />
+        )}
       </Field>
       <div className="actions">
         <button type="submit" className="primary">

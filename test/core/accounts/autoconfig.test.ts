@@ -54,12 +54,25 @@ const nowhere = async () => `http://127.0.0.1:${await closedPort()}`;
 describe('finding the server from the address', () => {
   it('uses a built-in preset for the big providers without touching the network', async () => {
     const found = await discover('Ann <ann@gmail.com>', { fetch: () => Promise.reject(new Error('no network')) });
-    expect(found).toMatchObject({ source: 'preset', from: 'gmail.com', host: 'smtp.gmail.com', port: 465, security: 'tls', username: 'ann@gmail.com', oauth2: 'google' });
+    expect(found).toMatchObject({
+      source: 'preset',
+      from: 'gmail.com',
+      host: 'smtp.gmail.com',
+      port: 465,
+      security: 'tls',
+      username: 'ann@gmail.com',
+      oauth2: 'google',
+    });
   });
 
   it('says Google or Microsoft 365 wants OAuth2 sign-in wherever their servers are found (a company domain hosted there)', () => {
-    expect(['smtp.gmail.com', 'smtp.office365.com', 'smtp-mail.outlook.com', 'smtp.example.test', 'gmail.com.example.test'].map(oauthProviderOf))
-      .toEqual(['google', 'microsoft', 'microsoft', null, null]);
+    expect(['smtp.gmail.com', 'smtp.office365.com', 'smtp-mail.outlook.com', 'smtp.example.test', 'gmail.com.example.test'].map(oauthProviderOf)).toEqual([
+      'google',
+      'microsoft',
+      'microsoft',
+      null,
+      null,
+    ]);
   });
 
   it('reads autoconfig XML (autoconfig.<domain> first, then .well-known), skipping plain-text servers', async () => {
@@ -68,8 +81,18 @@ describe('finding the server from the address', () => {
       autoconfigUrls: (domain, address) => [`${base}/autoconfig/${domain}?emailaddress=${address}`, `${base}/.well-known/autoconfig/mail/config-v1.1.xml`],
       dnsServers: [],
     });
-    expect(found).toMatchObject({ source: 'autoconfig', from: `${base}/.well-known/autoconfig/mail/config-v1.1.xml`, host: 'smtp.example.test', port: 587, security: 'starttls', username: 'ann' });
-    expect(found.tried.map((t) => [t.source, t.result])).toEqual([['autoconfig', 'HTTP 404'], ['autoconfig', 'smtp.example.test:587 (starttls)']]);
+    expect(found).toMatchObject({
+      source: 'autoconfig',
+      from: `${base}/.well-known/autoconfig/mail/config-v1.1.xml`,
+      host: 'smtp.example.test',
+      port: 587,
+      security: 'starttls',
+      username: 'ann',
+    });
+    expect(found.tried.map((t) => [t.source, t.result])).toEqual([
+      ['autoconfig', 'HTTP 404'],
+      ['autoconfig', 'smtp.example.test:587 (starttls)'],
+    ]);
     expect(parseAutoconfig(XML('x.example.test', 25, 'plain'), 'a@b.c', 'f')).toBeUndefined();
   });
 
@@ -93,7 +116,10 @@ describe('finding the server from the address', () => {
       guessHosts: (domain) => [`smtp.${domain}`, '127.0.0.1'],
       autoconfigUrls: () => [unreachable],
       dnsServers: [dns.server],
-      guessPorts: [{ port: await closedPort(), security: 'starttls' }, { port: smtp.port, security: 'tls' }],
+      guessPorts: [
+        { port: await closedPort(), security: 'starttls' },
+        { port: smtp.port, security: 'tls' },
+      ],
       extraCaCertificates: [(await testCertificates()).ca],
       timeoutMs: 2000,
     });
@@ -107,8 +133,11 @@ describe('finding the server from the address', () => {
   it('says plainly when nothing answered, listing what it tried', async () => {
     dns = await startDnsServer([]);
     const unreachable = `${await nowhere()}/x`;
-    await expect(discover('ann@nothing.invalid', { autoconfigUrls: () => [unreachable], dnsServers: [dns.server], guessPorts: [], timeoutMs: 1000 }))
-      .rejects.toThrow(/^No server settings were found for nothing\.invalid\. Enter the server by hand .* Tried: .*_submissions\._tcp\.nothing\.invalid: no such record/);
+    await expect(
+      discover('ann@nothing.invalid', { autoconfigUrls: () => [unreachable], dnsServers: [dns.server], guessPorts: [], timeoutMs: 1000 }),
+    ).rejects.toThrow(
+      /^No server settings were found for nothing\.invalid\. Enter the server by hand .* Tried: .*_submissions\._tcp\.nothing\.invalid: no such record/,
+    );
   });
 });
 
@@ -126,7 +155,11 @@ describe.each(BROKEN_RESOLVERS)('discovery with a resolver that is broken (%s)',
       timeoutMs,
     });
     expect(found).toMatchObject({ source: 'guess', host: '127.0.0.1', port: smtp.port, security: 'tls' });
-    const why = { nxdomain: ['no such record', 'the server name could not be found in DNS'], silent: ['no answer within 0.5 s', 'no answer within 0.5 s'], refused: ['the DNS server refused to answer', 'the DNS server refused to answer'] }[mode];
+    const why = {
+      nxdomain: ['no such record', 'the server name could not be found in DNS'],
+      silent: ['no answer within 0.5 s', 'no answer within 0.5 s'],
+      refused: ['the DNS server refused to answer', 'the DNS server refused to answer'],
+    }[mode];
     expect(found.tried.map((t) => [t.from, t.result])).toEqual([
       ['_submissions._tcp.example.test', why[0]],
       ['_submission._tcp.example.test', why[0]],

@@ -21,7 +21,9 @@ const UNSAVED_PASSWORD = registerTestSecret('no-keychain-Pa55');
 function dataDirectoryBytes(home: string): string {
   const walk = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-  return walk(home).map((f) => readFileSync(f).toString('latin1')).join('\n');
+  return walk(home)
+    .map((f) => readFileSync(f).toString('latin1'))
+    .join('\n');
 }
 
 describe.skipIf(!hasPrivateKeyring)('OS keychain (gnome-keyring through keytar)', () => {

@@ -48,7 +48,13 @@ async function form(request: IncomingMessage): Promise<URLSearchParams> {
 export async function startOAuthServer(options: OAuthServerOptions): Promise<TestOAuthServer> {
   const codes = new Map<string, { challenge: string; redirectUri: string }>();
   const live = new Set<string>();
-  const state: Omit<TestOAuthServer, 'endpoints' | 'revoke' | 'close'> = { consent: 'allow', accessTokens: [], refreshTokens: [], authorizations: [], grants: [] };
+  const state: Omit<TestOAuthServer, 'endpoints' | 'revoke' | 'close'> = {
+    consent: 'allow',
+    accessTokens: [],
+    refreshTokens: [],
+    authorizations: [],
+    grants: [],
+  };
   const issue = (refreshToken: string) => {
     const accessToken = token('ya29.');
     state.accessTokens.push(accessToken);
@@ -91,7 +97,9 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<Tes
         if (body.get('grant_type') === 'authorization_code') {
           const code = codes.get(body.get('code') ?? '');
           codes.delete(body.get('code') ?? '');
-          const challenge = createHash('sha256').update(body.get('code_verifier') ?? '').digest('base64url');
+          const challenge = createHash('sha256')
+            .update(body.get('code_verifier') ?? '')
+            .digest('base64url');
           if (!code || code.redirectUri !== body.get('redirect_uri') || code.challenge !== challenge) {
             return json(400, { error: 'invalid_grant', error_description: 'The code, its redirect URI or the PKCE verifier does not match.' });
           }
@@ -115,10 +123,11 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<Tes
   return Object.assign(state, {
     endpoints: { authorizationUrl: `${base}/authorize`, tokenUrl: `${base}/token` },
     revoke: () => live.clear(),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   });
 }
 

@@ -37,11 +37,14 @@ async function setUp(options: Partial<OAuthServerOptions> = {}, coreOauth: OAuth
   smtp = await startAccountsServer({ auth: { user: USER, pass: 'unused', methods: ['XOAUTH2'] }, accessToken: () => server.accessTokens.at(-1) });
   const clock = { now: Date.now() };
   const keychain = testKeychain();
-  const { core, api } = testCore({ ca: (await testCertificates()).ca }, {
-    home: keptHome(),
-    secrets: keychain,
-    oauth: { openExternal: follow, endpoints: { [provider]: server.endpoints }, now: () => clock.now, ...coreOauth },
-  });
+  const { core, api } = testCore(
+    { ca: (await testCertificates()).ca },
+    {
+      home: keptHome(),
+      secrets: keychain,
+      oauth: { openExternal: follow, endpoints: { [provider]: server.endpoints }, now: () => clock.now, ...coreOauth },
+    },
+  );
   const account: AccountInput = { ...accountFor({ host: '127.0.0.1', port: smtp.port }), email: USER, username: '', passwordCommand: '' };
   return { server, smtp, core, api, clock, keychain, account };
 }
@@ -57,7 +60,12 @@ describe.skipIf(!hasPrivateKeyring)('OAuth2 sign-in', () => {
     expect(query?.get('code_challenge_method')).toBe('S256');
     expect(query?.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(query?.get('state')).toMatch(/^[A-Za-z0-9_-]{22,}$/);
-    expect(Object.fromEntries(query ?? [])).toMatchObject({ scope: 'https://mail.google.com/', login_hint: USER, access_type: 'offline', client_id: CLIENT_ID });
+    expect(Object.fromEntries(query ?? [])).toMatchObject({
+      scope: 'https://mail.google.com/',
+      login_hint: USER,
+      access_type: 'offline',
+      client_id: CLIENT_ID,
+    });
     // The keychain holds the refresh token, nothing else; the API answer holds no token at all.
     expect(await keychain.secrets()).toEqual([server.refreshTokens[0]]);
     expect(JSON.stringify(signedIn)).not.toMatch(/ya29|refresh-/);
@@ -66,7 +74,8 @@ describe.skipIf(!hasPrivateKeyring)('OAuth2 sign-in', () => {
     const file = join(tempHome(), 'message.eml');
     writeFileSync(file, `From: ${USER}\r\nTo: ann@example.org\r\nSubject: over XOAUTH2\r\n\r\nx\r\n`);
     const extraCaCertificates = [(await testCertificates()).ca];
-    const send = async () => submit(await core.accounts.target(core.accounts.get(signedIn.id)), { from: USER, to: ['ann@example.org'] }, file, { extraCaCertificates });
+    const send = async () =>
+      submit(await core.accounts.target(core.accounts.get(signedIn.id)), { from: USER, to: ['ann@example.org'] }, file, { extraCaCertificates });
     expect(await send()).toMatchObject({ stage: 'final', accepted: ['ann@example.org'] });
     expect(smtp.logins).toEqual([{ method: 'XOAUTH2', user: USER }]);
     expect(server.grants).toEqual(['authorization_code']);
@@ -113,8 +122,10 @@ describe.skipIf(!hasPrivateKeyring)('OAuth2 sign-in', () => {
   it('refuses before the browser opens: no client ID, or a plain-text connection', async () => {
     const { server, api, account } = await setUp();
     expect(await api.accounts.signIn({ provider: 'google', account })).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'clientId' } });
-    expect(await api.accounts.signIn({ provider: 'google', clientId: CLIENT_ID, account: { ...account, security: 'none' } }))
-      .toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'security' } });
+    expect(await api.accounts.signIn({ provider: 'google', clientId: CLIENT_ID, account: { ...account, security: 'none' } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'security' },
+    });
     expect(server.authorizations).toEqual([]);
   });
 
@@ -128,7 +139,8 @@ describe.skipIf(!hasPrivateKeyring)('OAuth2 sign-in', () => {
     server.revoke();
     clock.now += 3600_000;
     expect(await api.accounts.test(signedIn.id)).toMatchObject({
-      ok: false, error: { code: 'smtp_auth', message: 'Google no longer accepts the sign-in of account "Work": sign in again in its settings.' },
+      ok: false,
+      error: { code: 'smtp_auth', message: 'Google no longer accepts the sign-in of account "Work": sign in again in its settings.' },
     });
 
     const password = await value(api.accounts.save({ ...account, id: signedIn.id, username: USER, password: NEW_PASSWORD }));

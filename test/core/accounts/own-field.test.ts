@@ -9,7 +9,13 @@ import { testCore, value, type TestCore } from '../../helpers/core.ts';
 import { selfSigned, startAccountsServer } from './servers.ts';
 
 const settings = (name: string, port = 465): AccountInput => ({
-  name, email: `${name.toLowerCase()}@example.org`, host: '127.0.0.1', port, security: 'starttls', username: 'me', passwordCommand: 'printf pw',
+  name,
+  email: `${name.toLowerCase()}@example.org`,
+  host: '127.0.0.1',
+  port,
+  security: 'starttls',
+  username: 'me',
+  passwordCommand: 'printf pw',
 });
 
 /** Another window saves the account meanwhile, and the sender pauses it. */
@@ -28,7 +34,10 @@ describe('changing one thing about an account', () => {
     await changeMeanwhile(t, b!);
 
     expect(await value(t.api.accounts.makeDefault(b!.id))).toMatchObject({ isDefault: true, ...meanwhile });
-    expect((await value(t.api.accounts.list())).map((x) => [x.name, x.isDefault])).toEqual([['A', false], ['B', true]]);
+    expect((await value(t.api.accounts.list())).map((x) => [x.name, x.isDefault])).toEqual([
+      ['A', false],
+      ['B', true],
+    ]);
     expect(await value(t.api.accounts.makeDefault(a!.id))).toMatchObject({ isDefault: true, signature: '' });
     expect(t.core.accounts.get(b!.id)).toMatchObject({ isDefault: false, ...meanwhile });
     expect(await t.api.accounts.makeDefault(2 ** 31)).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -50,11 +59,17 @@ describe('changing one thing about an account', () => {
 
     await changeMeanwhile(t, listed, server.port);
 
-    expect(await t.api.accounts.trustCertificate(listed.id, 'AB'.repeat(32))).toMatchObject({ ok: false, error: { code: 'smtp_tls', field: 'tlsFingerprint' } });
+    expect(await t.api.accounts.trustCertificate(listed.id, 'AB'.repeat(32))).toMatchObject({
+      ok: false,
+      error: { code: 'smtp_tls', field: 'tlsFingerprint' },
+    });
     expect(await t.api.accounts.trustCertificate(listed.id, 'not a fingerprint')).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(t.core.accounts.get(listed.id).pin).toBeNull();
 
-    expect(await value(t.api.accounts.trustCertificate(listed.id, shown))).toMatchObject({ tlsFingerprint: new X509Certificate(certificate.cert).fingerprint256, ...meanwhile });
+    expect(await value(t.api.accounts.trustCertificate(listed.id, shown))).toMatchObject({
+      tlsFingerprint: new X509Certificate(certificate.cert).fingerprint256,
+      ...meanwhile,
+    });
     expect(t.core.accounts.get(listed.id).pin?.certificate).toContain('BEGIN CERTIFICATE');
     // Sending is still paused (only a save resumes it), but the connection now trusts exactly this certificate.
     expect(await value(t.api.accounts.test(listed.id))).toMatchObject({ ok: true });

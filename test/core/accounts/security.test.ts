@@ -49,7 +49,15 @@ describe('the connection test', () => {
     const result = await value(api.accounts.test(account.id));
     expect(result).toMatchObject({ ok: true, code: 250, stage: 'auth' });
     expect(result.verdict).toMatch(/^Everything works: connected to 127\.0\.0\.1:\d+ with STARTTLS, signed in as me/);
-    expect(result.capabilities).toEqual({ size: 10485760, starttls: true, auth: ['PLAIN', 'LOGIN'], pipelining: true, eightBitMime: true, smtpUtf8: true, dsn: false });
+    expect(result.capabilities).toEqual({
+      size: 10485760,
+      starttls: true,
+      auth: ['PLAIN', 'LOGIN'],
+      pipelining: true,
+      eightBitMime: true,
+      smtpUtf8: true,
+      dsn: false,
+    });
     expect(result.certificate?.fingerprint).toBe(fingerprintOf((await testCertificates()).cert));
     for (const command of ['C: EHLO', 'C: STARTTLS', 'C: AUTH PLAIN [redacted]', 'C: NOOP', 'C: RSET', 'C: QUIT']) expect(result.transcript).toContain(command);
     expect(result.transcript).not.toContain('s3cret');
@@ -68,7 +76,11 @@ describe('the connection test', () => {
   it('signs in with an OAuth2 access token (XOAUTH2), and says "Sign-in rejected" for a token the server refuses', async () => {
     server = await startAccountsServer({ auth: { user: 'me@gmail.example', pass: 'unused', methods: ['XOAUTH2'] }, accessToken: 'ya29.token' });
     const extraCaCertificates = [(await testCertificates()).ca];
-    const target = (accessToken: string) => ({ ...localhost(server!.port), security: 'starttls' as const, credentials: { kind: 'oauth2' as const, user: 'me@gmail.example', accessToken } });
+    const target = (accessToken: string) => ({
+      ...localhost(server!.port),
+      security: 'starttls' as const,
+      credentials: { kind: 'oauth2' as const, user: 'me@gmail.example', accessToken },
+    });
     expect(await probe(target('ya29.token'), { extraCaCertificates })).toMatchObject({ ok: true });
     expect(server.logins).toEqual([{ method: 'XOAUTH2', user: 'me@gmail.example' }]);
     const refused = await probe(target('expired'), { extraCaCertificates });
@@ -115,7 +127,7 @@ describe('transcripts of AUTH', () => {
     ['PLAIN', ['C: AUTH PLAIN [redacted]']],
     ['LOGIN', ['C: AUTH LOGIN', 'C: [redacted]', 'C: [redacted]']],
     ['CRAM-MD5', ['C: AUTH CRAM-MD5', 'C: [redacted]']],
-  ] as const)('redact every client line of AUTH %s, in the connection test and in a sent message\'s attempt', async (method, clientLines) => {
+  ] as const)("redact every client line of AUTH %s, in the connection test and in a sent message's attempt", async (method, clientLines) => {
     server = await startAccountsServer({ auth: { ...AUTH, methods: [method] } });
     const { core, api } = await coreTrusting();
     const account = await value(api.accounts.save(accountFor(localhost(server.port))));
@@ -123,7 +135,10 @@ describe('transcripts of AUTH', () => {
     const queued = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'x', text: 'x', delaySeconds: 0 }));
     expect((await core.sender.sendNow(queued.id)).state).toBe('sent');
     const [attempt] = await value(api.outbox.attempts(queued.id));
-    expect(server.logins).toEqual([{ method, user: 'me' }, { method, user: 'me' }]);
+    expect(server.logins).toEqual([
+      { method, user: 'me' },
+      { method, user: 'me' },
+    ]);
     for (const transcript of [tested.transcript, attempt!.transcript]) {
       const exchange = authExchange(transcript);
       expect(exchange.filter((line) => line.startsWith('C: '))).toEqual(clientLines);
@@ -162,7 +177,9 @@ describe('certificates', () => {
     expect(refused.verdict).toBe('Certificate is for mail.example.com, not 127.0.0.1. Use that name as the server, or pin this certificate if you trust it.');
     expect(refused.certificate?.fingerprint).toBe(fingerprintOf(certificate.cert));
 
-    const pinned = await value(api.accounts.save({ ...accountFor(localhost(server.port)), id: account.id, tlsFingerprint: refused.certificate!.fingerprint.toLowerCase() }));
+    const pinned = await value(
+      api.accounts.save({ ...accountFor(localhost(server.port)), id: account.id, tlsFingerprint: refused.certificate!.fingerprint.toLowerCase() }),
+    );
     expect(pinned.tlsFingerprint).toBe(fingerprintOf(certificate.cert));
     expect(await value(api.accounts.test(account.id))).toMatchObject({ ok: true });
     // Sending connects exactly as the test does.
@@ -177,12 +194,16 @@ describe('certificates', () => {
     const { core, api } = await coreTrusting();
     const account = await value(api.accounts.save(accountFor(localhost(server.port))));
     const refused = await value(api.accounts.test(account.id));
-    expect(refused.verdict).toMatch(/not signed by an authority this system trusts \(it is self-signed\)\. .*SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2} and pin it/);
+    expect(refused.verdict).toMatch(
+      /not signed by an authority this system trusts \(it is self-signed\)\. .*SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2} and pin it/,
+    );
 
     const wrong = await api.accounts.save({ ...accountFor(localhost(server.port)), id: account.id, tlsFingerprint: 'AB'.repeat(32) });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'smtp_tls', field: 'tlsFingerprint' } });
-    expect((await api.accounts.save({ ...accountFor(localhost(server.port)), id: account.id, tlsFingerprint: 'not a fingerprint' })))
-      .toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'tlsFingerprint' } });
+    expect(await api.accounts.save({ ...accountFor(localhost(server.port)), id: account.id, tlsFingerprint: 'not a fingerprint' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'tlsFingerprint' },
+    });
 
     await value(api.accounts.save({ ...accountFor(localhost(server.port)), id: account.id, tlsFingerprint: refused.certificate!.fingerprint }));
     expect(await value(api.accounts.test(account.id))).toMatchObject({ ok: true });
@@ -194,7 +215,11 @@ describe('certificates', () => {
     const impostor = await probe({ ...(await core.accounts.target(pinned)), port: server.port });
     expect(impostor.ok).toBe(false);
     expect(impostor.verdict).toMatch(/^The server's certificate \(SHA-256 [0-9A-F:]+\) is not the pinned one \([0-9A-F:]+\)\. Someone may be intercepting/);
-    const sent = await submit({ ...(await core.accounts.target(pinned)), port: server.port }, { from: 'me@outbound.test', to: ['a@example.org'] }, '/nonexistent');
+    const sent = await submit(
+      { ...(await core.accounts.target(pinned)), port: server.port },
+      { from: 'me@outbound.test', to: ['a@example.org'] },
+      '/nonexistent',
+    );
     expect(sent.failure?.kind).toBe('tls');
     expect(server.logins).toEqual([]);
   });

@@ -18,8 +18,15 @@ const year = () => new Date(Date.now() + 365 * 24 * 3600 * 1000);
 export async function caSignedFor(name: string): Promise<CertificatePair> {
   const ca = await testCaKey();
   const leaf = await generate([{ name: 'commonName', value: name }], {
-    keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notAfterDate: year(), ca,
-    extensions: [{ name: 'basicConstraints', cA: false }, { name: 'subjectAltName', altNames: [{ type: 2, value: name }] }],
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notAfterDate: year(),
+    ca,
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: name }] },
+    ],
   });
   return { key: leaf.private, cert: leaf.cert };
 }
@@ -28,8 +35,14 @@ export async function caSignedFor(name: string): Promise<CertificatePair> {
 let ownCa: Promise<{ key: string; cert: string }> | undefined;
 function testCaKey(): Promise<{ key: string; cert: string }> {
   ownCa ??= generate([{ name: 'commonName', value: 'Outbound Accounts Test CA' }], {
-    keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notAfterDate: year(),
-    extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }],
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notAfterDate: year(),
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
   }).then((p) => ({ key: p.private, cert: p.cert }));
   return ownCa;
 }
@@ -39,7 +52,10 @@ export const accountsTestCa = async (): Promise<string> => (await testCaKey()).c
 
 export async function selfSigned(name: string): Promise<CertificatePair> {
   const pems = await generate([{ name: 'commonName', value: name }], {
-    keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notAfterDate: year(),
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notAfterDate: year(),
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: name }] }],
   });
   return { key: pems.private, cert: pems.cert };
@@ -79,8 +95,9 @@ export async function startAccountsServer(options: AccountsServerOptions = {}): 
     logger: false,
     onAuth(auth, _session, callback) {
       const expected = options.auth;
-      const ok = expected !== undefined && (
-        auth.method === 'XOAUTH2'
+      const ok =
+        expected !== undefined &&
+        (auth.method === 'XOAUTH2'
           ? auth.username === expected?.user && auth.accessToken === (typeof options.accessToken === 'function' ? options.accessToken() : options.accessToken)
           : auth.method === 'CRAM-MD5'
             ? auth.username === expected?.user && auth.validatePassword(expected.pass)

@@ -33,8 +33,17 @@ describe('the limits of a message', () => {
 
   it.each(LIMITS)('takes %s, and refuses one more', async (_what, field, limit, fields) => {
     const { core, api } = testCore(undefined);
-    const account = await value(api.accounts.save(accountFor({ host: 'smtp.example.org', port: 587 }, { security: 'none', username: '', passwordCommand: '' })));
-    const input = (size: number): ComposeInput => ({ accountId: account.id, to: ['ann@example.org'], subject: 's', text: 't', delaySeconds: 30, ...fields(size) });
+    const account = await value(
+      api.accounts.save(accountFor({ host: 'smtp.example.org', port: 587 }, { security: 'none', username: '', passwordCommand: '' })),
+    );
+    const input = (size: number): ComposeInput => ({
+      accountId: account.id,
+      to: ['ann@example.org'],
+      subject: 's',
+      text: 't',
+      delaySeconds: 30,
+      ...fields(size),
+    });
 
     const queued = await value(api.outbox.send(input(limit)));
     expect(queued).toMatchObject({ state: 'queued', subject: input(limit).subject });

@@ -38,16 +38,25 @@ function file(dir: string, name: string, data: Buffer | string): string {
 describe('the message as received', () => {
   it('sends rich text as multipart/alternative with a generated plain text, sanitised, and From/Reply-To from the identity', async () => {
     const t = testCore(server);
-    const saved = await value(t.api.accounts.save(account({
-      replyTo: 'account-replies@outbound.test',
-      identities: [{ email: 'alias@outbound.test', displayName: 'Ålias Persona', replyTo: 'alias-replies@outbound.test' }],
-    })));
+    const saved = await value(
+      t.api.accounts.save(
+        account({
+          replyTo: 'account-replies@outbound.test',
+          identities: [{ email: 'alias@outbound.test', displayName: 'Ålias Persona', replyTo: 'alias-replies@outbound.test' }],
+        }),
+      ),
+    );
     const identity = saved.identities[0]!;
     const received = await sendAndReceive(t, {
-      accountId: saved.id, identityId: identity.id, to: ['ann@example.org'], bcc: ['hidden@example.org'], subject: 'Rich',
-      html: '<p onclick="steal()">Hello <b>bold</b> <i>it</i> <u>u</u></p><script>alert(1)</script><style>p{}</style>'
-        + '<ul><li>one</li></ul><blockquote>quoted</blockquote><a href="javascript:alert(1)">bad</a> <a href="https://example.org/x">link</a>'
-        + '<img src="https://tracker.example/pixel.png"><iframe src="https://evil.example"></iframe>',
+      accountId: saved.id,
+      identityId: identity.id,
+      to: ['ann@example.org'],
+      bcc: ['hidden@example.org'],
+      subject: 'Rich',
+      html:
+        '<p onclick="steal()">Hello <b>bold</b> <i>it</i> <u>u</u></p><script>alert(1)</script><style>p{}</style>' +
+        '<ul><li>one</li></ul><blockquote>quoted</blockquote><a href="javascript:alert(1)">bad</a> <a href="https://example.org/x">link</a>' +
+        '<img src="https://tracker.example/pixel.png"><iframe src="https://evil.example"></iframe>',
     });
     const mail = received.parsed;
     expect(mail.from?.value).toEqual([{ name: 'Ålias Persona', address: 'alias@outbound.test' }]);
@@ -67,12 +76,19 @@ describe('the message as received', () => {
     expect(received.envelope.to).toEqual(['ann@example.org', 'hidden@example.org']);
   });
 
-  it('keeps the given plain text beside the HTML, and an explicit Reply-To wins over the account\'s', async () => {
+  it("keeps the given plain text beside the HTML, and an explicit Reply-To wins over the account's", async () => {
     const t = testCore(server);
     const saved = await value(t.api.accounts.save(account({ replyTo: 'account-replies@outbound.test' })));
-    const mail = (await sendAndReceive(t, {
-      accountId: saved.id, to: ['ann@example.org'], subject: 'Both', text: 'My own plain text', html: '<p>Rich</p>', replyTo: 'Desk <desk@outbound.test>',
-    })).parsed;
+    const mail = (
+      await sendAndReceive(t, {
+        accountId: saved.id,
+        to: ['ann@example.org'],
+        subject: 'Both',
+        text: 'My own plain text',
+        html: '<p>Rich</p>',
+        replyTo: 'Desk <desk@outbound.test>',
+      })
+    ).parsed;
     expect(mail.text?.trim()).toBe('My own plain text');
     expect(mail.html).toContain('<p>Rich</p>');
     expect(mail.replyTo?.value).toEqual([{ name: 'Desk', address: 'desk@outbound.test' }]);
@@ -85,13 +101,12 @@ describe('the message as received', () => {
     const dir = tempHome();
     const binary = randomBytes(300_000);
     const png = randomBytes(2048);
-    const picked = await t.core.compose.gate.approve([
-      file(dir, 'data.bin', binary),
-      file(dir, 'Übersicht – März 2026 😀.txt', 'Grüße\n'),
-    ]);
+    const picked = await t.core.compose.gate.approve([file(dir, 'data.bin', binary), file(dir, 'Übersicht – März 2026 😀.txt', 'Grüße\n')]);
     const staged = await value(t.api.attachments.stage('pasted.png', png.toString('base64')));
     const received = await sendAndReceive(t, {
-      accountId: saved.id, to: ['ann@example.org'], subject: 'Files — Grüße',
+      accountId: saved.id,
+      to: ['ann@example.org'],
+      subject: 'Files — Grüße',
       html: '<p>See <img src="cid:pasted-1" alt="pic"></p>',
       attachments: picked.map(({ path }) => ({ path })),
       inline: [{ cid: 'pasted-1', path: staged.path }],
@@ -132,7 +147,9 @@ describe('the message as received', () => {
     const [big] = await t.core.compose.gate.approve([file(tempHome(), 'big.bin', randomBytes(3_000_000))]);
     const progress: SendProgress[] = [];
     t.core.events.on('sendProgress', (p) => progress.push(p));
-    const queued = await value(t.api.outbox.send({ accountId: saved.id, to: ['ann@example.org'], subject: 'Big', attachments: [{ path: big!.path }], delaySeconds: 0 }));
+    const queued = await value(
+      t.api.outbox.send({ accountId: saved.id, to: ['ann@example.org'], subject: 'Big', attachments: [{ path: big!.path }], delaySeconds: 0 }),
+    );
     expect((await t.core.sender.sendNow(queued.id)).state).toBe('sent');
     expect(progress.length).toBeGreaterThan(1);
     expect(progress.every((p) => p.id === queued.id && p.total === queued.size)).toBe(true);
@@ -147,7 +164,6 @@ const nothingWritten = (t: ReturnType<typeof testCore>) => {
 };
 
 describe('what is refused before anything is written', () => {
-
   it('a path the user did not pick: /etc/shadow, a sibling of a picked file, a directory, a symlink trick', async () => {
     const t = testCore(server);
     const saved = await value(t.api.accounts.save(account()));
@@ -168,7 +184,7 @@ describe('what is refused before anything is written', () => {
     nothingWritten(t);
   });
 
-  it('a message larger than the server\'s SIZE, naming the size and the limit', async () => {
+  it("a message larger than the server's SIZE, naming the size and the limit", async () => {
     const t = testCore(server);
     const saved = await value(t.api.accounts.save(account()));
     t.core.compose.limits.record(saved.id, { size: 1_000_000, smtpUtf8: true });
@@ -180,7 +196,7 @@ describe('what is refused before anything is written', () => {
     nothingWritten(t);
   });
 
-  it('the 25 MB default when the server\'s SIZE is unknown', async () => {
+  it("the 25 MB default when the server's SIZE is unknown", async () => {
     const t = testCore(server);
     const saved = await value(t.api.accounts.save(account()));
     expect(await value(t.api.compose.sizeLimit(saved.id))).toEqual({ bytes: 25 * 1024 * 1024, source: 'default', attachmentBytes: 25 * 1024 * 1024 });
@@ -216,11 +232,18 @@ describe('an attachment whose file is removed', () => {
     const saved = await value(t.api.accounts.save(account()));
     const [picked] = await t.core.compose.gate.approve([file(tempHome(), 'report.pdf', 'the report')]);
     const staged = await value(t.api.attachments.stage('notes.txt', Buffer.from('notes').toString('base64')));
-    const fields = { accountId: saved.id, to: ['ann@example.org'], subject: 'With files', text: 'See attached.', attachments: [{ path: picked!.path }, { path: staged.path }] };
+    const fields = {
+      accountId: saved.id,
+      to: ['ann@example.org'],
+      subject: 'With files',
+      text: 'See attached.',
+      attachments: [{ path: picked!.path }, { path: staged.path }],
+    };
     const draft = await value(t.api.drafts.save(fields));
     rmSync(picked!.path);
     expect(await t.api.outbox.send({ ...fields, draftId: draft.id })).toMatchObject({
-      ok: false, error: { code: 'invalid_input', field: 'attachments', message: 'The attachment "report.pdf" is no longer there: attach it again.' },
+      ok: false,
+      error: { code: 'invalid_input', field: 'attachments', message: 'The attachment "report.pdf" is no longer there: attach it again.' },
     });
     expect(await value(t.api.drafts.list())).toEqual([draft]);
     nothingWritten(t);
@@ -230,7 +253,9 @@ describe('an attachment whose file is removed', () => {
     const t = testCore(server);
     const saved = await value(t.api.accounts.save(account()));
     const staged = await value(t.api.attachments.stage('notes.txt', Buffer.from('the notes').toString('base64')));
-    const queued = await value(t.api.outbox.send({ accountId: saved.id, to: ['ann@example.org'], subject: 'Frozen', text: 'x', attachments: [{ path: staged.path }], delaySeconds: 30 }));
+    const queued = await value(
+      t.api.outbox.send({ accountId: saved.id, to: ['ann@example.org'], subject: 'Frozen', text: 'x', attachments: [{ path: staged.path }], delaySeconds: 30 }),
+    );
     rmSync(staged.path);
     const before = server.messages.length;
     expect((await t.core.sender.sendNow(queued.id)).state).toBe('sent');

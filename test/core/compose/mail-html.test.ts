@@ -67,7 +67,11 @@ describe('the HTML part', () => {
 describe('the plain-text alternative', () => {
   it('gives headings a block of their own in the words as typed, and preformatted text as it is', async () => {
     const code = '  function greet() {\n    return "a line longer than the 78 columns the rest of the text is wrapped at, kept whole";\n  }';
-    const mail = (await send(`<h1>Größe matters</h1><p>Before <code>x = 1</code> and <s>struck</s>.</p><h2>Second level</h2><pre>${code}</pre><h3>Third level</h3><p>After.</p>`)).parsed;
+    const mail = (
+      await send(
+        `<h1>Größe matters</h1><p>Before <code>x = 1</code> and <s>struck</s>.</p><h2>Second level</h2><pre>${code}</pre><h3>Third level</h3><p>After.</p>`,
+      )
+    ).parsed;
     const text = (mail.text ?? '').replace(/\r\n/g, '\n');
     expect(text).toBe(`Größe matters\n\nBefore x = 1 and struck.\n\n\nSecond level\n\n${code}\n\n\nThird level\n\nAfter.`);
   });

@@ -11,10 +11,15 @@ describe('parseMailto', () => {
     ['MAILTO:infobot@example.com?subject=current-issue', { ...empty, to: ['infobot@example.com'], subject: 'current-issue' }],
     ['mailto:?to=joe@example.com&cc=bob@example.com&body=hello', { ...empty, to: ['joe@example.com'], cc: ['bob@example.com'], text: 'hello' }],
     // RFC 6068 §6.1 examples: several addresses, repeated and case-insensitive hfnames
-    ['mailto:joe@example.com,bob@example.com?To=ann@example.com&TO=zed@example.com&CC=c@example.com&bcc=d@example.com',
-      { ...empty, to: ['joe@example.com', 'bob@example.com', 'ann@example.com', 'zed@example.com'], cc: ['c@example.com'], bcc: ['d@example.com'] }],
+    [
+      'mailto:joe@example.com,bob@example.com?To=ann@example.com&TO=zed@example.com&CC=c@example.com&bcc=d@example.com',
+      { ...empty, to: ['joe@example.com', 'bob@example.com', 'ann@example.com', 'zed@example.com'], cc: ['c@example.com'], bcc: ['d@example.com'] },
+    ],
     ['mailto:%22not%40me%22@example.org', { ...empty, to: ['"not@me"@example.org'] }],
-    ['mailto:user@example.org?subject=caf%C3%A9%20%E2%9C%93&body=line%201%0D%0Aline%202%0D%0A', { ...empty, to: ['user@example.org'], subject: 'café ✓', text: 'line 1\nline 2\n' }],
+    [
+      'mailto:user@example.org?subject=caf%C3%A9%20%E2%9C%93&body=line%201%0D%0Aline%202%0D%0A',
+      { ...empty, to: ['user@example.org'], subject: 'café ✓', text: 'line 1\nline 2\n' },
+    ],
     ['mailto:a@example.org?subject=1+1%3D2', { ...empty, to: ['a@example.org'], subject: '1+1=2' }], // + is not a space
     ['mailto:%E7%B4%8D%E8%B1%86@example.jp', { ...empty, to: ['納豆@example.jp'] }],
     ['mailto:Ann%20Example%20%3Cann@example.org%3E', { ...empty, to: ['"Ann Example" <ann@example.org>'] }],
@@ -24,8 +29,11 @@ describe('parseMailto', () => {
   });
 
   it('ignores unknown and dangerous header fields, and cannot put a line break into the subject or an address', () => {
-    expect(parseMailto('mailto:a@example.org?from=evil@example.org&reply-to=evil@example.org&In-Reply-To=%3Cx%3E&X-Injected=1&Subject=hi%0D%0ABcc:%20evil@example.org&cc=c@example.org%0D%0ABcc:%20evil@example.org'))
-      .toMatchObject({ to: ['a@example.org'], bcc: [], subject: 'hi Bcc: evil@example.org', text: '' });
+    expect(
+      parseMailto(
+        'mailto:a@example.org?from=evil@example.org&reply-to=evil@example.org&In-Reply-To=%3Cx%3E&X-Injected=1&Subject=hi%0D%0ABcc:%20evil@example.org&cc=c@example.org%0D%0ABcc:%20evil@example.org',
+      ),
+    ).toMatchObject({ to: ['a@example.org'], bcc: [], subject: 'hi Bcc: evil@example.org', text: '' });
     const { cc, bcc } = parseMailto('mailto:a@example.org?cc=c@example.org%0D%0ABcc:%20evil@example.org');
     // Whatever the address parser makes of it, the smuggled address stays visible in Cc, on one line.
     expect(cc).toContain('evil@example.org');

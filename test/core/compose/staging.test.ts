@@ -15,13 +15,17 @@ const age = (path: string, hours: number) => {
 describe('staged uploads', () => {
   it('are removed once old and unused, never while a draft or a queued message refers to them', async () => {
     const { core, api } = testCore(undefined);
-    const account = await value(api.accounts.save(accountFor({ host: 'smtp.example.org', port: 587 }, { security: 'none', username: '', passwordCommand: '' })));
+    const account = await value(
+      api.accounts.save(accountFor({ host: 'smtp.example.org', port: 587 }, { security: 'none', username: '', passwordCommand: '' })),
+    );
     const inDraft = await value(api.attachments.stage('kept.txt', base64('draft')));
     const inQueue = await value(api.attachments.stage('queued.txt', base64('queued')));
     const unused = await value(api.attachments.stage('dropped.txt', base64('nobody')));
     const fresh = await value(api.attachments.stage('fresh.txt', base64('just now')));
     await value(api.drafts.save({ accountId: account.id, to: [], subject: 'draft', text: '', attachments: [{ path: inDraft.path }] }));
-    await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'waits', text: 't', attachments: [{ path: inQueue.path }], delaySeconds: 30 }));
+    await value(
+      api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'waits', text: 't', attachments: [{ path: inQueue.path }], delaySeconds: 30 }),
+    );
     for (const file of [inDraft, inQueue, unused]) age(file.path, 48);
 
     await removeUnusedStaging(core.home, core.db);
@@ -36,10 +40,14 @@ describe('staged uploads', () => {
     const largest = await value(api.attachments.stage('largest.bin', Buffer.alloc(STAGE_LIMIT_BYTES).toString('base64')));
     expect(largest.size).toBe(STAGE_LIMIT_BYTES);
     // One byte more has base64 as long as the limit's own: the core refuses it once decoded.
-    expect(await api.attachments.stage('larger.bin', Buffer.alloc(STAGE_LIMIT_BYTES + 1).toString('base64')))
-      .toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'attachments', message: '"larger.bin" is 1 byte over the 20 MB limit for files added this way.' } });
-    expect(await api.attachments.stage('longer.bin', 'A'.repeat(base64Length(STAGE_LIMIT_BYTES) + 4)))
-      .toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'attachments', message: '"longer.bin" is over the 20 MB limit for files added this way.' } });
+    expect(await api.attachments.stage('larger.bin', Buffer.alloc(STAGE_LIMIT_BYTES + 1).toString('base64'))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'attachments', message: '"larger.bin" is 1 byte over the 20 MB limit for files added this way.' },
+    });
+    expect(await api.attachments.stage('longer.bin', 'A'.repeat(base64Length(STAGE_LIMIT_BYTES) + 4))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'attachments', message: '"longer.bin" is over the 20 MB limit for files added this way.' },
+    });
     expect(readdirSync(stagingDir(core.home))).toEqual([basename(dirname(largest.path))]);
   });
 });

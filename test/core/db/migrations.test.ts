@@ -34,8 +34,14 @@ describe('database', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(tables(db)).toEqual(['accounts', 'attempts', 'messages', 'recipients']);
     // The schema enforces what the code assumes.
-    expect(() => db.prepare(`INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
-      VALUES ('a', 'a@b.c', 'h', 70000, 'tls', 'none', 'r', 0, 0)`).run()).toThrow(/CHECK constraint/);
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
+      VALUES ('a', 'a@b.c', 'h', 70000, 'tls', 'none', 'r', 0, 0)`,
+        )
+        .run(),
+    ).toThrow(/CHECK constraint/);
     db.close();
   });
 
@@ -43,8 +49,12 @@ describe('database', () => {
     const db = databaseAt(1, [{ name: 'a' }]);
     migrate(db, migrations.slice(0, 2));
     expect(db.pragma('user_version', { simple: true })).toBe(2);
-    expect(db.prepare('SELECT paused_reason, max_per_minute, max_connections, retry_days FROM accounts').get())
-      .toEqual({ paused_reason: null, max_per_minute: 30, max_connections: 2, retry_days: 5 });
+    expect(db.prepare('SELECT paused_reason, max_per_minute, max_connections, retry_days FROM accounts').get()).toEqual({
+      paused_reason: null,
+      max_per_minute: 30,
+      max_connections: 2,
+      retry_days: 5,
+    });
     const columns = (table: string) => (db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[]).map((c) => c.name);
     expect(columns('messages')).toEqual(expect.arrayContaining(['hold', 'draft', 'waiting_for_network']));
     expect(columns('accounts')).toEqual(expect.arrayContaining(['rate_window_start', 'rate_window_count']));
@@ -74,14 +84,18 @@ describe('database', () => {
     const db = databaseAt(3, [{ name: 'old', secretSource: 'keychain' }]);
     migrate(db, migrations.slice(0, 4));
     expect(db.pragma('user_version', { simple: true })).toBe(4);
-    expect(db.prepare('SELECT auth_method, oauth_provider, oauth_client_id FROM accounts').get()).toEqual({ auth_method: 'password', oauth_provider: null, oauth_client_id: null });
+    expect(db.prepare('SELECT auth_method, oauth_provider, oauth_client_id FROM accounts').get()).toEqual({
+      auth_method: 'password',
+      oauth_provider: null,
+      oauth_client_id: null,
+    });
     db.prepare(`UPDATE accounts SET auth_method = 'oauth2', oauth_provider = 'microsoft', oauth_client_id = 'client-1'`).run();
     expect(() => db.prepare(`UPDATE accounts SET auth_method = 'kerberos'`).run()).toThrow(/CHECK constraint/);
     expect(() => db.prepare(`UPDATE accounts SET oauth_provider = 'yahoo'`).run()).toThrow(/CHECK constraint/);
     db.close();
   });
 
-  it('migration 5 adds drafts and the servers\' announced limits (removed with their account)', () => {
+  it("migration 5 adds drafts and the servers' announced limits (removed with their account)", () => {
     const db = databaseAt(4, [{ name: 'a' }]);
     migrate(db, migrations.slice(0, 5));
     expect(db.pragma('user_version', { simple: true })).toBe(5);
@@ -91,11 +105,14 @@ describe('database', () => {
     expect(() => db.prepare('UPDATE server_capabilities SET smtp_utf8 = 2').run()).toThrow(/CHECK constraint/);
     db.pragma('foreign_keys = ON');
     db.prepare('DELETE FROM accounts').run();
-    expect(db.prepare('SELECT (SELECT count(*) FROM drafts) AS drafts, (SELECT count(*) FROM server_capabilities) AS limits').get()).toEqual({ drafts: 1, limits: 0 });
+    expect(db.prepare('SELECT (SELECT count(*) FROM drafts) AS drafts, (SELECT count(*) FROM server_capabilities) AS limits').get()).toEqual({
+      drafts: 1,
+      limits: 0,
+    });
     db.close();
   });
 
-  it('migration 6 moves each queued message\'s draft beside it, keeping it for take-back', () => {
+  it("migration 6 moves each queued message's draft beside it, keeping it for take-back", () => {
     const db = databaseAt(5, [{ name: 'a' }]);
     const insert = db.prepare(`INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state,
       not_before, draft, created_at, updated_at) VALUES (1, 'a', ?, 'a@b.c', 'a@b.c', 's', ?, 1, 'queued', 0, ?, 0, 0)`);
@@ -111,12 +128,13 @@ describe('database', () => {
     db.close();
   });
 
-  it('migration 7 replaces the state indexes with partial ones, which the outbox\'s queries use', () => {
+  it("migration 7 replaces the state indexes with partial ones, which the outbox's queries use", () => {
     const db = databaseAt(6, [{ name: 'a' }]);
     migrate(db, migrations.slice(0, 7));
     expect(db.pragma('user_version', { simple: true })).toBe(7);
-    const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL ORDER BY name`)
-      .all() as { name: string }[]).map((i) => i.name);
+    const indexes = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL ORDER BY name`).all() as { name: string }[]
+    ).map((i) => i.name);
     expect(indexes).toEqual(['messages_queued', 'messages_sending', 'messages_unsent']);
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
     expect(plan(`SELECT count(*) FROM messages WHERE account_id = 1 AND ${UNSENT}`)).toContain('messages_unsent');
@@ -135,7 +153,10 @@ describe('database', () => {
 
   it('runs all pending migrations in one transaction: a failing one leaves the database as it was', () => {
     const db = new Database(join(tempHome(), 'db.sqlite'));
-    const broken = [...migrations, { version: migrations.length + 1, up: (d: Database.Database) => d.exec('CREATE TABLE half (x); SELECT nope FROM nowhere;') }];
+    const broken = [
+      ...migrations,
+      { version: migrations.length + 1, up: (d: Database.Database) => d.exec('CREATE TABLE half (x); SELECT nope FROM nowhere;') },
+    ];
     expect(() => migrate(db, broken)).toThrow(/no such table: nowhere/);
     expect(db.pragma('user_version', { simple: true })).toBe(0);
     expect(tables(db)).toEqual([]);

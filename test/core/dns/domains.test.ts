@@ -14,16 +14,19 @@ const mx = (name: string, exchange = `mx.${name}`) => ({ type: 'MX' as const, na
 
 let dns: TestDnsServer;
 beforeAll(async () => {
-  dns = await startDnsServer([
-    mx('mail.example'),
-    mx('outbound.test'), // the accounts' own domain: the control
-    { type: 'A', name: 'smtp.hosted.example', ttl: 60, data: '192.0.2.25' },
-    { type: 'A', name: 'bare.example', ttl: 60, data: '192.0.2.1' },
-    { type: 'AAAA', name: 'six.example', ttl: 60, data: '2001:db8::1' },
-    mx('nullmx.example', '.'),
-    { type: 'TXT', name: 'textonly.example', ttl: 60, data: 'v=spf1 -all' },
-    mx('xn--bcher-kva.example', 'mx.example'),
-  ], { silent: ['slow.example'] });
+  dns = await startDnsServer(
+    [
+      mx('mail.example'),
+      mx('outbound.test'), // the accounts' own domain: the control
+      { type: 'A', name: 'smtp.hosted.example', ttl: 60, data: '192.0.2.25' },
+      { type: 'A', name: 'bare.example', ttl: 60, data: '192.0.2.1' },
+      { type: 'AAAA', name: 'six.example', ttl: 60, data: '2001:db8::1' },
+      mx('nullmx.example', '.'),
+      { type: 'TXT', name: 'textonly.example', ttl: 60, data: 'v=spf1 -all' },
+      mx('xn--bcher-kva.example', 'mx.example'),
+    ],
+    { silent: ['slow.example'] },
+  );
 });
 afterAll(() => dns?.close());
 
@@ -37,7 +40,17 @@ async function checkerFor(server: string, account: { email?: string; host?: stri
 describe('compose.checkDomains', () => {
   it('says ok, no_mail, nxdomain or unknown for each domain', async () => {
     const check = await checkerFor(dns.server);
-    const domains = ['mail.example', 'BARE.example.', 'six.example', 'nullmx.example', 'textonly.example', 'gmial.example', 'bücher.example', '[192.0.2.7]', 'slow.example'];
+    const domains = [
+      'mail.example',
+      'BARE.example.',
+      'six.example',
+      'nullmx.example',
+      'textonly.example',
+      'gmial.example',
+      'bücher.example',
+      '[192.0.2.7]',
+      'slow.example',
+    ];
     expect(await check(domains)).toEqual([
       { domain: 'mail.example', status: 'ok' },
       { domain: 'BARE.example.', status: 'ok' }, // no MX: the A record takes mail

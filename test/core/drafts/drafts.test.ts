@@ -16,9 +16,15 @@ describe('drafts', () => {
     const [picked] = await first.core.compose.gate.approve([attached]);
 
     const a = await value(first.api.drafts.save({ accountId: account.id, to: ['half typed@'], subject: 'First', text: 'hello' }));
-    const b = await value(first.api.drafts.save({
-      accountId: account.id, subject: 'Second', html: '<p onclick="x()">Hi <b>there</b></p>', replyTo: 'desk@outbound.test', attachments: [{ path: picked!.path }],
-    }));
+    const b = await value(
+      first.api.drafts.save({
+        accountId: account.id,
+        subject: 'Second',
+        html: '<p onclick="x()">Hi <b>there</b></p>',
+        replyTo: 'desk@outbound.test',
+        attachments: [{ path: picked!.path }],
+      }),
+    );
     expect(a).toMatchObject({ accountId: account.id, identityId: null, to: ['half typed@'], subject: 'First', html: null, attachments: [], inline: [] });
     expect(b.html).toBe('<p>Hi <b>there</b></p>');
     expect(b.attachments).toEqual([{ path: picked!.path, name: 'notes.txt', size: 5 }]);
@@ -44,13 +50,31 @@ describe('drafts', () => {
     const t = testCore(undefined);
     const account = await value(t.api.accounts.save(accountFor(server, { username: '', passwordCommand: '', identities: [{ email: 'alias@outbound.test' }] })));
     const staged = await value(t.api.attachments.stage('a.txt', Buffer.from('abc').toString('base64')));
-    const queued = await value(t.api.outbox.send({
-      accountId: account.id, identityId: account.identities[0]!.id, to: ['ann@example.org'], bcc: ['b@example.org'], subject: 'S', html: '<p>x</p>',
-      replyTo: 'r@example.org', attachments: [{ path: staged.path }], delaySeconds: 10,
-    }));
+    const queued = await value(
+      t.api.outbox.send({
+        accountId: account.id,
+        identityId: account.identities[0]!.id,
+        to: ['ann@example.org'],
+        bcc: ['b@example.org'],
+        subject: 'S',
+        html: '<p>x</p>',
+        replyTo: 'r@example.org',
+        attachments: [{ path: staged.path }],
+        delaySeconds: 10,
+      }),
+    );
     expect(await value(t.api.outbox.takeBack(queued.id))).toEqual({
-      accountId: account.id, identityId: account.identities[0]!.id, to: ['ann@example.org'], cc: [], bcc: ['b@example.org'], subject: 'S', text: '',
-      html: '<p>x</p>', replyTo: 'r@example.org', attachments: [{ path: staged.path, name: 'a.txt', size: 3 }], inline: [],
+      accountId: account.id,
+      identityId: account.identities[0]!.id,
+      to: ['ann@example.org'],
+      cc: [],
+      bcc: ['b@example.org'],
+      subject: 'S',
+      text: '',
+      html: '<p>x</p>',
+      replyTo: 'r@example.org',
+      attachments: [{ path: staged.path, name: 'a.txt', size: 3 }],
+      inline: [],
     });
   });
 
@@ -58,10 +82,21 @@ describe('drafts', () => {
     const t = testCore(undefined);
     const account = await value(t.api.accounts.save(accountFor(server, { username: '', passwordCommand: '' })));
     const queued = await value(t.api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'Old', delaySeconds: 10 }));
-    t.core.db.prepare('UPDATE message_drafts SET content = ? WHERE message_id = ?')
+    t.core.db
+      .prepare('UPDATE message_drafts SET content = ? WHERE message_id = ?')
       .run(JSON.stringify({ accountId: account.id, to: ['ann@example.org'], cc: [], bcc: [], subject: 'Old', text: 't' }), queued.id);
     expect(await value(t.api.outbox.takeBack(queued.id))).toEqual({
-      accountId: account.id, identityId: null, to: ['ann@example.org'], cc: [], bcc: [], subject: 'Old', text: 't', html: null, replyTo: null, attachments: [], inline: [],
+      accountId: account.id,
+      identityId: null,
+      to: ['ann@example.org'],
+      cc: [],
+      bcc: [],
+      subject: 'Old',
+      text: 't',
+      html: null,
+      replyTo: null,
+      attachments: [],
+      inline: [],
     });
   });
 });

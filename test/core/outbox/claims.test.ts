@@ -33,7 +33,7 @@ describe('claiming', () => {
     expect(core.outbox.claim('host:1:a/1', now, now + LEASE, { limit: 3 }).map((c) => c.row.id)).toEqual(ids.slice(3));
   });
 
-  it('claims no more than the minute\'s quota, and the next minute opens a new window', async () => {
+  it("claims no more than the minute's quota, and the next minute opens a new window", async () => {
     const { core, ids } = await queue({ maxPerMinute: 3 }, 5);
     const now = Date.now();
     expect(core.outbox.claim('host:1:a/0', now, now + LEASE, { limit: 16 })).toHaveLength(3);
@@ -49,10 +49,17 @@ describe('claiming', () => {
     expect(core.outbox.claim('host:1:a/1', now, now + LEASE, { limit: 2 })).toEqual([]);
     // The same connection finishing its messages frees the account for the next claim.
     const sent = first.map(({ row }) => ({
-      row, startedAt: now, outcome: { state: 'sent' as const, stage: 'final' as const, reply: '250 ok', error: null, transcript: '', recipients: [] },
+      row,
+      startedAt: now,
+      outcome: { state: 'sent' as const, stage: 'final' as const, reply: '250 ok', error: null, transcript: '', recipients: [] },
     }));
     expect(core.outbox.claim('host:1:a/1', now, now + LEASE, { limit: 2, finishing: sent })).toHaveLength(2);
-    expect(core.outbox.list('sent').map((m) => m.id).sort()).toEqual(first.map((c) => c.row.id).sort());
+    expect(
+      core.outbox
+        .list('sent')
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(first.map((c) => c.row.id).sort());
   });
 
   it('a message waiting its turn keeps its lease, and goes back to the queue as it was when released', async () => {
@@ -77,7 +84,8 @@ describe('claiming', () => {
     onTestFinished(() => server.close());
     const t = testCore(server);
     const account = await value(t.api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '', maxPerMinute: 100_000 })));
-    for (let i = 0; i < 150; i += 1) await value(t.api.outbox.send({ accountId: account.id, to: ['r@example.org'], subject: `m${i}`, text: 't', delaySeconds: 0 }));
+    for (let i = 0; i < 150; i += 1)
+      await value(t.api.outbox.send({ accountId: account.id, to: ['r@example.org'], subject: `m${i}`, text: 't', delaySeconds: 0 }));
     t.core.sender.start();
     await vi.waitFor(() => expect(server.messages.length).toBeGreaterThanOrEqual(40), { timeout: 10_000, interval: 5 });
     await t.core.sender.stop();
@@ -89,6 +97,11 @@ describe('claiming', () => {
     expect(queued.filter((m) => m.attempts !== 0)).toEqual([]);
     const received = server.messages.map((m) => m.parsed.messageId);
     expect(new Set(received).size).toBe(received.length);
-    expect(messages.filter((m) => m.state === 'sent').map((m) => m.messageId).sort()).toEqual([...received].sort());
+    expect(
+      messages
+        .filter((m) => m.state === 'sent')
+        .map((m) => m.messageId)
+        .sort(),
+    ).toEqual([...received].sort());
   });
 });

@@ -34,7 +34,12 @@ describe('holds and choices', () => {
     expect(server!.messages).toHaveLength(0);
 
     expect(await value(api.outbox.takeBack(message.id))).toEqual({
-      ...draft, identityId: null, html: null, replyTo: null, attachments: [], inline: [],
+      ...draft,
+      identityId: null,
+      html: null,
+      replyTo: null,
+      attachments: [],
+      inline: [],
     });
     expect(await value(api.outbox.list())).toEqual([]);
     expect(readdirSync(messagesDir(core.home))).toEqual([]);
@@ -75,7 +80,13 @@ describe('holds and choices', () => {
     expect(core.outbox.view(message.id)).toMatchObject({ state: 'sent', sentAt: sendAt });
     expect(server!.messages).toHaveLength(1);
 
-    const past = await api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'past', text: 't', sendAt: new Date(clock.now() - 1).toISOString() });
+    const past = await api.outbox.send({
+      accountId: account.id,
+      to: ['ann@example.org'],
+      subject: 'past',
+      text: 't',
+      sendAt: new Date(clock.now() - 1).toISOString(),
+    });
     expect(past).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'sendAt', message: expect.stringMatching(/already passed/) } });
   });
 

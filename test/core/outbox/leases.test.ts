@@ -17,7 +17,9 @@ async function queue(t: TestCore, server: { host: string; port: number }, count:
   const account = await value(t.api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '', maxPerMinute: 1000 })));
   const ids: number[] = [];
   for (let i = 0; i < count; i += 1) {
-    ids.push((await value(t.api.outbox.send({ accountId: account.id, to: [`r${i}@example.org`], subject: `secret subject ${i}`, text: 't', delaySeconds: 0 }))).id);
+    ids.push(
+      (await value(t.api.outbox.send({ accountId: account.id, to: [`r${i}@example.org`], subject: `secret subject ${i}`, text: 't', delaySeconds: 0 }))).id,
+    );
   }
   return ids;
 }
@@ -29,14 +31,16 @@ function changes(t: TestCore): OutboxChange[] {
 }
 
 const ended = (row: MessageRow, state: AttemptOutcome['state'], reply: string): FinishedAttempt => ({
-  row, startedAt: row.updated_at, outcome: { state, stage: 'final', reply, error: null, transcript: '', recipients: [] },
+  row,
+  startedAt: row.updated_at,
+  outcome: { state, stage: 'final', reply, error: null, transcript: '', recipients: [] },
 });
 
 /** A's lease runs out and another process's recovery takes the message back (queued, or uncertain past its body mark). */
 const expireLeases = (t: TestCore, now: number) => t.core.outbox.recoverExpiredLeases(now + 2 * LEASE);
 
 describe('an attempt whose lease was taken over', () => {
-  it('records neither its body mark nor its outcome over the new owner\'s; the message ends as the new owner\'s attempt says', async () => {
+  it("records neither its body mark nor its outcome over the new owner's; the message ends as the new owner's attempt says", async () => {
     const t = testCore(undefined);
     const [id] = await queue(t, { host: '127.0.0.1', port: 2525 }, 1);
     const now = Date.now();
@@ -87,7 +91,7 @@ describe('an attempt whose lease was taken over', () => {
 });
 
 describe('a sender that loses a lease in the middle of an attempt', () => {
-  it('sends no end of data, records nothing, says so without the message\'s content, and leaves the message to the new owner', async () => {
+  it("sends no end of data, records nothing, says so without the message's content, and leaves the message to the new owner", async () => {
     let takeOver = (): void => undefined;
     const server = await startSmtpServer({
       rcpt: () => {

@@ -16,8 +16,13 @@ describe('offline', () => {
     for (const n of [1, 2, 3]) {
       sent.push(await value(api.outbox.send({ accountId: account.id, to: [`r${n}@example.org`], subject: `offline ${n}`, text: 't', delaySeconds: 0 })));
     }
-    await expect.poll(async () => (await value(api.outbox.list())).map((m) => [m.state, m.attempts]), { timeout: 10_000 })
-      .toEqual([['queued', 1], ['queued', 1], ['queued', 1]]);
+    await expect
+      .poll(async () => (await value(api.outbox.list())).map((m) => [m.state, m.attempts]), { timeout: 10_000 })
+      .toEqual([
+        ['queued', 1],
+        ['queued', 1],
+        ['queued', 1],
+      ]);
     expect(await value(api.outbox.connectivity())).toEqual({ online: false });
     for (const m of await value(api.outbox.list())) {
       expect([m.state, m.lastError]).toEqual(['queued', expect.stringMatching(/as soon as the server can be reached/)]);

@@ -7,7 +7,9 @@ import { accountFor, testCore, value } from '../../helpers/core.ts';
 describe('orphaned frozen files', () => {
   it('removes old files no row points at, keeps fresh ones and every queued message', async () => {
     const { core, api } = testCore(undefined);
-    const account = await value(api.accounts.save(accountFor({ host: 'smtp.example.org', port: 587 }, { security: 'none', username: '', passwordCommand: '' })));
+    const account = await value(
+      api.accounts.save(accountFor({ host: 'smtp.example.org', port: 587 }, { security: 'none', username: '', passwordCommand: '' })),
+    );
     const queued = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'kept', text: 't' }));
     const file = (name: string) => join(core.outbox.dir, name);
     writeFileSync(file('crashed.eml'), 'From: x\r\n\r\nbody\r\n');

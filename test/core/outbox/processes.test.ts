@@ -30,9 +30,17 @@ async function queued(count: number): Promise<{ home: string; messageIds: string
   const home = tempHome();
   const core = openCore({ home, autoSend: false });
   const api = inProcessApi(core);
-  const account = await value(api.accounts.save(accountFor(server!, {
-    security: 'none', username: '', passwordCommand: '', maxPerMinute: 100_000, maxConnections: 4,
-  })));
+  const account = await value(
+    api.accounts.save(
+      accountFor(server!, {
+        security: 'none',
+        username: '',
+        passwordCommand: '',
+        maxPerMinute: 100_000,
+        maxConnections: 4,
+      }),
+    ),
+  );
   const messageIds: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const message = await value(api.outbox.send({ accountId: account.id, to: [`r${i}@example.org`], subject: `m${i}`, text: `message ${i}`, delaySeconds: 0 }));
@@ -128,9 +136,18 @@ async function expectNothingLostOrDoubled(home: string, messageIds: string[], cu
       expect(['sent', 'uncertain'], `${id} is ${state}`).toContain(state);
       if (state === 'sent') expect(counts.get(id), `${id} sent`).toBe(1);
     }
-    expect([...counts].filter(([, n]) => n > 1), 'received more than once').toEqual([]);
-    expect([...counts.keys()].filter((id) => !messageIds.includes(id)), 'received, never queued').toEqual([]);
-    expect(cutMidSend.filter((id) => states.get(id) !== 'uncertain'), 'cut mid-send, yet not uncertain').toEqual([]);
+    expect(
+      [...counts].filter(([, n]) => n > 1),
+      'received more than once',
+    ).toEqual([]);
+    expect(
+      [...counts.keys()].filter((id) => !messageIds.includes(id)),
+      'received, never queued',
+    ).toEqual([]);
+    expect(
+      cutMidSend.filter((id) => states.get(id) !== 'uncertain'),
+      'cut mid-send, yet not uncertain',
+    ).toEqual([]);
     return messageIds.filter((id) => states.get(id) === 'uncertain');
   } finally {
     await core.close();
@@ -159,10 +176,16 @@ describe('several Outbound processes on one data directory', () => {
     await flushProcess(home, 4).exited;
     const uncertain = await expectNothingLostOrDoubled(home, messageIds, cut.flat());
     const cutRounds = cut.filter((ids) => ids.length > 0).length;
-    console.log(`cut mid-send: ${cutRounds} of ${points.length} rounds (${cut.flat().length} messages); uncertain: ${uncertain.length} of ${messageIds.length}`);
+    console.log(
+      `cut mid-send: ${cutRounds} of ${points.length} rounds (${cut.flat().length} messages); uncertain: ${uncertain.length} of ${messageIds.length}`,
+    );
     const perRound = points.map((p, i) => `${p.afterMessages}+${p.thenMs}ms:${cut[i]!.length}`).join(' ');
     expect(cutRounds / points.length, `rounds cut mid-send (kill point: messages cut) ${perRound}`).toBeGreaterThanOrEqual(share);
-    if (atOnceCuts) expect(points.filter((p, i) => p.thenMs === 0 && cut[i]!.length === 0), 'killed at once, not cut').toEqual([]);
+    if (atOnceCuts)
+      expect(
+        points.filter((p, i) => p.thenMs === 0 && cut[i]!.length === 0),
+        'killed at once, not cut',
+      ).toEqual([]);
   }
 
   it('survives SIGKILL in every stage of sending, 30 rounds: nothing lost, nothing sent twice, what was cut mid-send uncertain', async () => {

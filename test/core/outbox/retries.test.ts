@@ -24,9 +24,16 @@ async function setUp(serverOptions: SmtpServerOptions, retryDays?: number) {
   server = await startSmtpServer(serverOptions);
   const clock = new TestClock();
   const t = testCore(server, { autoSend: true, clock });
-  const account = await value(t.api.accounts.save(accountFor(server, {
-    security: 'none', username: '', passwordCommand: '', ...(retryDays === undefined ? {} : { retryDays }),
-  })));
+  const account = await value(
+    t.api.accounts.save(
+      accountFor(server, {
+        security: 'none',
+        username: '',
+        passwordCommand: '',
+        ...(retryDays === undefined ? {} : { retryDays }),
+      }),
+    ),
+  );
   return { ...t, account, clock };
 }
 
@@ -41,7 +48,11 @@ describe('retrying a temporary failure', () => {
     for (let attempt = 1; attempt <= 9; attempt += 1) {
       const due = clock.now() + delayAfter(attempt);
       expect(core.outbox.view(message.id), `after attempt ${attempt}`).toMatchObject({
-        state: 'queued', attempts: attempt, hold: null, notBefore: iso(due), lastError: expect.stringMatching(/451 4\.3\.0 Try again later\. Will retry\.$/),
+        state: 'queued',
+        attempts: attempt,
+        hold: null,
+        notBefore: iso(due),
+        lastError: expect.stringMatching(/451 4\.3\.0 Try again later\. Will retry\.$/),
       });
       clock.advance(due - clock.now() - 1);
       core.sender.kick();
@@ -61,31 +72,46 @@ describe('retrying a temporary failure', () => {
   it.each([
     { retryDays: 1, said: '1 day', lastAttempt: 13, atMinutes: 27 * 60 + 51 },
     { retryDays: 0.25, said: '6 hours', lastAttempt: 8, atMinutes: 7 * 60 + 51 },
-  ])('gives up after the account\'s retryDays ($retryDays): attempt $lastAttempt, the first past them, fails the deferred recipient', async ({
-    retryDays, said, lastAttempt, atMinutes,
-  }) => {
-    const { core, api, account, clock } = await setUp({ rcpt: (to) => (to === 'bob@example.org' ? { code: 450, message: '4.2.1 Mailbox busy' } : undefined) }, retryDays);
-    expect(account.retryDays).toBe(retryDays);
-    const queuedAt = clock.now();
-    const message = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org', 'bob@example.org'], subject: 's', text: 't', delaySeconds: 0 }));
-    await core.sender.settled();
-    let attempts = 1;
-    while (clock.now() - queuedAt < retryDays * 24 * 60 * MINUTE) {
-      expect(core.outbox.view(message.id), `after ${(clock.now() - queuedAt) / MINUTE} min`).toMatchObject({
-        state: 'queued', attempts, recipients: [{ address: 'ann@example.org', state: 'accepted' }, { address: 'bob@example.org', state: 'deferred' }],
-      });
-      clock.advance(delayAfter(attempts));
-      core.sender.kick();
+  ])(
+    "gives up after the account's retryDays ($retryDays): attempt $lastAttempt, the first past them, fails the deferred recipient",
+    async ({ retryDays, said, lastAttempt, atMinutes }) => {
+      const { core, api, account, clock } = await setUp(
+        { rcpt: (to) => (to === 'bob@example.org' ? { code: 450, message: '4.2.1 Mailbox busy' } : undefined) },
+        retryDays,
+      );
+      expect(account.retryDays).toBe(retryDays);
+      const queuedAt = clock.now();
+      const message = await value(
+        api.outbox.send({ accountId: account.id, to: ['ann@example.org', 'bob@example.org'], subject: 's', text: 't', delaySeconds: 0 }),
+      );
       await core.sender.settled();
-      attempts += 1;
-    }
-    expect(core.outbox.view(message.id)).toMatchObject({
-      state: 'failed', attempts: lastAttempt,
-      lastError: `Gave up after ${said}: The server answered RCPT TO with: 450 4.2.1 Mailbox busy.`,
-      recipients: [{ address: 'ann@example.org', state: 'accepted' }, { address: 'bob@example.org', state: 'rejected', reply: expect.stringMatching(/^450 /) }],
-    });
-    expect((clock.now() - queuedAt) / MINUTE).toBe(atMinutes);
-    // Ann got it once, from the first attempt; Bob never.
-    expect(server!.messages.map((m) => m.envelope.to)).toEqual([['ann@example.org']]);
-  });
+      let attempts = 1;
+      while (clock.now() - queuedAt < retryDays * 24 * 60 * MINUTE) {
+        expect(core.outbox.view(message.id), `after ${(clock.now() - queuedAt) / MINUTE} min`).toMatchObject({
+          state: 'queued',
+          attempts,
+          recipients: [
+            { address: 'ann@example.org', state: 'accepted' },
+            { address: 'bob@example.org', state: 'deferred' },
+          ],
+        });
+        clock.advance(delayAfter(attempts));
+        core.sender.kick();
+        await core.sender.settled();
+        attempts += 1;
+      }
+      expect(core.outbox.view(message.id)).toMatchObject({
+        state: 'failed',
+        attempts: lastAttempt,
+        lastError: `Gave up after ${said}: The server answered RCPT TO with: 450 4.2.1 Mailbox busy.`,
+        recipients: [
+          { address: 'ann@example.org', state: 'accepted' },
+          { address: 'bob@example.org', state: 'rejected', reply: expect.stringMatching(/^450 /) },
+        ],
+      });
+      expect((clock.now() - queuedAt) / MINUTE).toBe(atMinutes);
+      // Ann got it once, from the first attempt; Bob never.
+      expect(server!.messages.map((m) => m.envelope.to)).toEqual([['ann@example.org']]);
+    },
+  );
 });

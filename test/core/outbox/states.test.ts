@@ -23,7 +23,9 @@ const SENT_AT = Date.UTC(2999, 0, 1, 4, 0);
 
 /** The fixture puts the message in `state` directly, past the guard, as only a test may (a sent one with its time). */
 function putIn(t: TestCore, id: number, state: MessageState) {
-  t.core.db.prepare(`UPDATE messages SET state = @state, sent_at = CASE @state WHEN 'sent' THEN @sentAt END WHERE id = @id`).run({ state, id, sentAt: SENT_AT });
+  t.core.db
+    .prepare(`UPDATE messages SET state = @state, sent_at = CASE @state WHEN 'sent' THEN @sentAt END WHERE id = @id`)
+    .run({ state, id, sentAt: SENT_AT });
   return snapshot(t, id);
 }
 
@@ -40,10 +42,18 @@ describe('the states of a message', () => {
     expect(Object.keys(TRANSITIONS).sort()).toEqual([...MESSAGE_STATES].sort());
     // What the outbox does (ARCHITECTURE.md, "The outbox"); a new move is a decision, made here too.
     expect(moves.filter(([from, to]) => allowed(from, to)).map(([from, to]) => `${from} → ${to}`)).toEqual([
-      'queued → queued', 'queued → sending', 'queued → cancelled',
-      'sending → queued', 'sending → sent', 'sending → failed', 'sending → uncertain',
-      'failed → queued', 'failed → cancelled',
-      'uncertain → queued', 'uncertain → sent', 'uncertain → cancelled',
+      'queued → queued',
+      'queued → sending',
+      'queued → cancelled',
+      'sending → queued',
+      'sending → sent',
+      'sending → failed',
+      'sending → uncertain',
+      'failed → queued',
+      'failed → cancelled',
+      'uncertain → queued',
+      'uncertain → sent',
+      'uncertain → cancelled',
     ]);
     const t = testCore(undefined);
     const unsent = t.core.db.prepare(`SELECT ${UNSENT} AS unsent FROM (SELECT ? AS state)`);
@@ -101,13 +111,16 @@ describe('the states of a message', () => {
     }
   });
 
-  it('no UPDATE but the guard\'s sets a message\'s state', () => {
+  it("no UPDATE but the guard's sets a message's state", () => {
     const main = path.resolve(import.meta.dirname, '..', '..', '..', 'main');
     const guard = path.join('core', 'outbox', 'store', 'states.ts');
     const writers = readdirSync(main, { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.ts') && file !== guard)
-      .filter((file) => [...readFileSync(path.join(main, file), 'utf8').matchAll(/UPDATE\s+messages\s+SET\s((?:(?!WHERE)[\s\S])*)/gi)]
-        .some(([, set]) => /(^|[\s,(])state\s*=/.test(set!)));
+      .filter((file) =>
+        [...readFileSync(path.join(main, file), 'utf8').matchAll(/UPDATE\s+messages\s+SET\s((?:(?!WHERE)[\s\S])*)/gi)].some(([, set]) =>
+          /(^|[\s,(])state\s*=/.test(set!),
+        ),
+      );
     expect(writers).toEqual([]);
   });
 });

@@ -23,14 +23,16 @@ describe('sending through a real SMTP server', () => {
     server = await startSmtpServer({ auth: AUTH });
     const { core, api } = testCore(server, { home: keptHome() });
     const account = await value(api.accounts.save(accountFor(server, { passwordCommand: PASSWORD_COMMAND })));
-    const queued = await value(api.outbox.send({
-      accountId: account.id,
-      to: ['Ann Example <ann@example.org>, bob@example.net'],
-      cc: ['carol@example.com'],
-      bcc: ['dave@example.org'],
-      subject: 'Grüße — quarterly numbers',
-      text: 'Hello Ann,\r\n.\r\nA line with a lone dot above.\n',
-    }));
+    const queued = await value(
+      api.outbox.send({
+        accountId: account.id,
+        to: ['Ann Example <ann@example.org>, bob@example.net'],
+        cc: ['carol@example.com'],
+        bcc: ['dave@example.org'],
+        subject: 'Grüße — quarterly numbers',
+        text: 'Hello Ann,\r\n.\r\nA line with a lone dot above.\n',
+      }),
+    );
     expect(queued.state).toBe('queued');
     expect(queued.messageId).toMatch(/^<[0-9a-f-]+@outbound\.test>$/);
 
@@ -38,8 +40,10 @@ describe('sending through a real SMTP server', () => {
     expect(sent.state).toBe('sent');
     expect(sent.lastReply).toMatch(/^250 2\.0\.0 Ok: queued as T1/);
     expect(sent.recipients.map((r) => [r.address, r.kind, r.state])).toEqual([
-      ['ann@example.org', 'to', 'accepted'], ['bob@example.net', 'to', 'accepted'],
-      ['carol@example.com', 'cc', 'accepted'], ['dave@example.org', 'bcc', 'accepted'],
+      ['ann@example.org', 'to', 'accepted'],
+      ['bob@example.net', 'to', 'accepted'],
+      ['carol@example.com', 'cc', 'accepted'],
+      ['dave@example.org', 'bcc', 'accepted'],
     ]);
 
     const [received] = await server.waitForMessages(1);
@@ -133,13 +137,20 @@ describe('sending through a real SMTP server', () => {
     });
     const { core, api } = testCore(server, { home: keptHome() });
     const account = await value(api.accounts.save(accountFor(server, { passwordCommand: PASSWORD_COMMAND })));
-    const queued = await value(api.outbox.send({
-      accountId: account.id, to: ['ann@example.org', 'nobody@example.org', 'bob@example.org'], subject: 'partial', text: 't',
-    }));
+    const queued = await value(
+      api.outbox.send({
+        accountId: account.id,
+        to: ['ann@example.org', 'nobody@example.org', 'bob@example.org'],
+        subject: 'partial',
+        text: 't',
+      }),
+    );
     const first = await core.sender.sendNow(queued.id);
     expect(first.state).toBe('queued');
     expect(first.recipients.map((r) => [r.address, r.state])).toEqual([
-      ['ann@example.org', 'accepted'], ['nobody@example.org', 'rejected'], ['bob@example.org', 'deferred'],
+      ['ann@example.org', 'accepted'],
+      ['nobody@example.org', 'rejected'],
+      ['bob@example.org', 'deferred'],
     ]);
     expect(first.recipients[1]!.reply).toMatch(/^550 5\.1\.1 No such user/);
     expect(first.lastError).toMatch(/Not delivered to nobody@example.org/);

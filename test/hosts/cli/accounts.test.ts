@@ -15,7 +15,19 @@ afterEach(async () => {
 });
 
 const account = (port: number, extra: string[] = []) => [
-  'account', 'add', '--name', 'work', '--email', 'me@outbound.test', '--host', '127.0.0.1', '--port', String(port), '--security', 'starttls', ...extra,
+  'account',
+  'add',
+  '--name',
+  'work',
+  '--email',
+  'me@outbound.test',
+  '--host',
+  '127.0.0.1',
+  '--port',
+  String(port),
+  '--security',
+  'starttls',
+  ...extra,
 ];
 
 describe('outbound account', () => {
@@ -66,7 +78,24 @@ describe('outbound account', () => {
   it('does not remove an account with queued mail unless told what to do with it', async () => {
     const home = tempHome();
     expect((await outbound(home, account(await closedPort(), ['--security', 'none']))).stderr).toMatch(/warning: this account sends without encryption/);
-    expect((await outbound(home, ['account', 'add', '--name', 'other', '--email', 'o@outbound.test', '--host', 'mail.outbound.test', '--port', '465', '--security', 'tls'])).code).toBe(0);
+    expect(
+      (
+        await outbound(home, [
+          'account',
+          'add',
+          '--name',
+          'other',
+          '--email',
+          'o@outbound.test',
+          '--host',
+          'mail.outbound.test',
+          '--port',
+          '465',
+          '--security',
+          'tls',
+        ])
+      ).code,
+    ).toBe(0);
     expect((await outbound(home, ['send', '--account', 'work', '--to', 'ann@example.org', '--subject', 'later', '--text', 'x'])).code).toBe(75);
 
     const refused = await outbound(home, ['account', 'remove', 'work']);
@@ -83,19 +112,39 @@ describe('outbound account', () => {
 
   it('`account edit --default` alone makes the account the default and changes nothing else', async () => {
     const home = tempHome();
-    const add = (name: string) => outbound(home, ['account', 'add', '--name', name, '--email', `${name}@outbound.test`, '--host', 'mail.outbound.test', '--port', '465', '--security', 'tls']);
+    const add = (name: string) =>
+      outbound(home, [
+        'account',
+        'add',
+        '--name',
+        name,
+        '--email',
+        `${name}@outbound.test`,
+        '--host',
+        'mail.outbound.test',
+        '--port',
+        '465',
+        '--security',
+        'tls',
+      ]);
     expect((await add('work')).code).toBe(0);
     expect((await add('home')).code).toBe(0);
     const edit = await outbound(home, ['account', 'edit', 'home', '--default']);
     expect(edit).toMatchObject({ code: 0, stdout: 'Saved account "home" (id 2): home@outbound.test via mail.outbound.test:465 (tls, no AUTH).\n' });
     const accounts = JSON.parse((await outbound(home, ['account', 'list', '--json'])).stdout) as { name: string; isDefault: boolean }[];
-    expect(accounts.map((a) => [a.name, a.isDefault])).toEqual([['home', true], ['work', false]]);
+    expect(accounts.map((a) => [a.name, a.isDefault])).toEqual([
+      ['home', true],
+      ['work', false],
+    ]);
   });
 
   it('a full `account edit` keeps what it has no flag for: the limits another window set', async () => {
     const home = tempHome();
     const settings = { name: 'work', email: 'me@outbound.test', host: 'mail.outbound.test', port: 465, security: 'tls' } as const;
-    expect((await outbound(home, ['account', 'add', '--name', 'work', '--email', settings.email, '--host', settings.host, '--port', '465', '--security', 'tls'])).code).toBe(0);
+    expect(
+      (await outbound(home, ['account', 'add', '--name', 'work', '--email', settings.email, '--host', settings.host, '--port', '465', '--security', 'tls']))
+        .code,
+    ).toBe(0);
     const core = openCore({ home, autoSend: false });
     const [work] = core.accounts.list();
     await core.accounts.save(AccountInput.parse({ ...settings, id: work!.id, maxPerMinute: 7, maxConnections: 3, retryDays: 0.5 }));

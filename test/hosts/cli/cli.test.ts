@@ -19,8 +19,21 @@ afterEach(async () => {
 });
 
 const addArgs = (port: number, extra: string[] = []) => [
-  'account', 'add', '--name', 'work', '--email', 'me@outbound.test', '--display-name', 'Me', '--host', '127.0.0.1', '--port', String(port),
-  '--security', 'starttls', ...extra,
+  'account',
+  'add',
+  '--name',
+  'work',
+  '--email',
+  'me@outbound.test',
+  '--display-name',
+  'Me',
+  '--host',
+  '127.0.0.1',
+  '--port',
+  String(port),
+  '--security',
+  'starttls',
+  ...extra,
 ];
 
 describe('outbound CLI', () => {
@@ -34,8 +47,25 @@ describe('outbound CLI', () => {
     const list = await cli(home, ['account', 'list', '--json']);
     expect(JSON.parse(list.stdout)).toMatchObject([{ name: 'work', email: 'me@outbound.test', security: 'starttls', secretSource: 'command' }]);
 
-    const send = await cli(home, ['send', '--account', 'work', '--to', 'ann@example.org', '--to', 'Bob <bob@example.org>', '--bcc', 'c@example.org',
-      '--subject', 'From the CLI', '--text', 'Hello from a script.'], { ca: server.ca });
+    const send = await cli(
+      home,
+      [
+        'send',
+        '--account',
+        'work',
+        '--to',
+        'ann@example.org',
+        '--to',
+        'Bob <bob@example.org>',
+        '--bcc',
+        'c@example.org',
+        '--subject',
+        'From the CLI',
+        '--text',
+        'Hello from a script.',
+      ],
+      { ca: server.ca },
+    );
     expect(send.stderr).toBe('');
     expect(send.code).toBe(0);
     const messageId = /^Message-ID: (<[^>]+>)$/m.exec(send.stdout)?.[1];
@@ -74,7 +104,13 @@ describe('outbound CLI', () => {
     expect((await server.waitForMessages(1))[0]!.parsed.messageId).toBe(queued[0].messageId);
     // Both attempts, newest first, each with its dialogue.
     const shown = JSON.parse((await cli(home, ['outbox', 'show', String(queued[0].id), '--json'])).stdout);
-    expect(shown).toMatchObject({ state: 'sent', attemptHistory: [{ outcome: 'sent', stage: 'final' }, { outcome: 'queued', stage: 'connect' }] });
+    expect(shown).toMatchObject({
+      state: 'sent',
+      attemptHistory: [
+        { outcome: 'sent', stage: 'final' },
+        { outcome: 'queued', stage: 'connect' },
+      ],
+    });
     expect(shown.attemptHistory[0].transcript).toMatch(/^C: MAIL FROM:<me@outbound\.test>$/m);
   });
 
@@ -84,8 +120,33 @@ describe('outbound CLI', () => {
     [['send', '--account', 'work', '--subject', 's', '--text', 't'], 65, /Add at least one recipient/],
     [['send', '--account', 'work', '--to', 'a@example.org', '--text', 't'], 64, /--subject is required/],
     [['send', '--account', 'work', '--to', 'a@example.org', '--subject', 's', '--text-file', '/nonexistent/body.txt'], 65, /Cannot read --text-file .*ENOENT/],
-    [['account', 'add', '--name', 'x', '--email', 'x@example.org', '--host', 'h.example.org', '--port', '99999', '--security', 'tls'], 65, /Port must be at most 65535/],
-    [['account', 'add', '--name', 'x', '--email', 'x@example.org', '--host', 'h.example.org', '--port', '25', '--security', 'none', '--user', 'u', '--password-command', 'true'], 65, /never sent over an unencrypted connection/],
+    [
+      ['account', 'add', '--name', 'x', '--email', 'x@example.org', '--host', 'h.example.org', '--port', '99999', '--security', 'tls'],
+      65,
+      /Port must be at most 65535/,
+    ],
+    [
+      [
+        'account',
+        'add',
+        '--name',
+        'x',
+        '--email',
+        'x@example.org',
+        '--host',
+        'h.example.org',
+        '--port',
+        '25',
+        '--security',
+        'none',
+        '--user',
+        'u',
+        '--password-command',
+        'true',
+      ],
+      65,
+      /never sent over an unencrypted connection/,
+    ],
     [['frobnicate'], 64, /unknown command "frobnicate"/],
     [['outbox', 'show', '99'], 67, /There is no message with id 99 in the outbox/],
     [['outbox', 'show', 'first'], 64, /give the message to show as its number/],

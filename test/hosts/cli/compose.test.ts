@@ -24,9 +24,16 @@ describe('outbound send', () => {
   it('sends rich text, attachments, Reply-To and an identity', async () => {
     const home = tempHome();
     const setup = testCore(undefined, { home });
-    await value(setup.api.accounts.save(accountFor(server, {
-      security: 'none', username: '', passwordCommand: '', identities: [{ email: 'alias@outbound.test', displayName: 'Alias' }],
-    })));
+    await value(
+      setup.api.accounts.save(
+        accountFor(server, {
+          security: 'none',
+          username: '',
+          passwordCommand: '',
+          identities: [{ email: 'alias@outbound.test', displayName: 'Alias' }],
+        }),
+      ),
+    );
     await setup.core.close();
     const dir = tempHome();
     const binary = randomBytes(70_000);
@@ -35,8 +42,23 @@ describe('outbound send', () => {
     writeFileSync(join(dir, 'Grüße.txt'), 'hi');
 
     const sent = await cli(home, [
-      'send', '--account', 'Work', '--to', 'ann@example.org', '--subject', 'From the CLI', '--html-file', join(dir, 'body.html'),
-      '--attach', join(dir, 'a.bin'), '--attach', join(dir, 'Grüße.txt'), '--reply-to', 'desk@outbound.test', '--identity', 'ALIAS@outbound.test',
+      'send',
+      '--account',
+      'Work',
+      '--to',
+      'ann@example.org',
+      '--subject',
+      'From the CLI',
+      '--html-file',
+      join(dir, 'body.html'),
+      '--attach',
+      join(dir, 'a.bin'),
+      '--attach',
+      join(dir, 'Grüße.txt'),
+      '--reply-to',
+      'desk@outbound.test',
+      '--identity',
+      'ALIAS@outbound.test',
     ]);
     expect(sent.out).toMatch(/Sent: 250/);
     expect(sent.code).toBe(0);
@@ -48,7 +70,19 @@ describe('outbound send', () => {
     expect(parsed.attachments.map((a) => a.filename)).toEqual(['a.bin', 'Grüße.txt']);
     expect(parsed.attachments[0]!.content.equals(binary)).toBe(true);
 
-    const noIdentity = await cli(home, ['send', '--account', 'Work', '--to', 'a@example.org', '--subject', 'x', '--text', 'x', '--identity', 'who@example.org']);
+    const noIdentity = await cli(home, [
+      'send',
+      '--account',
+      'Work',
+      '--to',
+      'a@example.org',
+      '--subject',
+      'x',
+      '--text',
+      'x',
+      '--identity',
+      'who@example.org',
+    ]);
     expect(noIdentity).toMatchObject({ code: 64 });
     expect(noIdentity.out).toContain('--identity "who@example.org" is not an identity of Work (identities: alias@outbound.test)');
     const missing = await cli(home, ['send', '--account', 'Work', '--to', 'a@example.org', '--subject', 'x', '--text', 'x', '--attach', join(dir, 'nope.pdf')]);

@@ -37,7 +37,18 @@ async function setUp(options: SmtpServerOptions = SCRIPTED) {
   return { home, smtp, core, api, messages };
 }
 
-const send = (subject: string, extra: string[] = []) => ['send', '--account', 'work', '--to', 'ann@example.org', '--subject', subject, '--text', 'Hello.', ...extra];
+const send = (subject: string, extra: string[] = []) => [
+  'send',
+  '--account',
+  'work',
+  '--to',
+  'ann@example.org',
+  '--subject',
+  subject,
+  '--text',
+  'Hello.',
+  ...extra,
+];
 const subjects = (smtp: TestSmtpServer) => smtp.messages.map((m) => m.parsed.subject);
 
 describe('outbound send --delay', () => {
@@ -114,10 +125,16 @@ describe('outbound outbox resend and mark-sent', () => {
   it('exits 1 for an uncertain message; `resend` sends the same message again, `mark-sent` moves another to Sent', async () => {
     const { home, smtp, messages } = await setUp();
     const runs = [await cli(home, send(UNCERTAIN)), await cli(home, send(UNCERTAIN))];
-    expect(runs.map((run) => [run.code, /^Uncertain: /m.test(run.stderr)])).toEqual([[1, true], [1, true]]);
+    expect(runs.map((run) => [run.code, /^Uncertain: /m.test(run.stderr)])).toEqual([
+      [1, true],
+      [1, true],
+    ]);
     const [first, second] = smtp.messages.map((m) => m.parsed.messageId);
     expect(first).not.toBe(second);
-    expect((await messages()).map((m) => [m.id, m.state])).toEqual([[1, 'uncertain'], [2, 'uncertain']]);
+    expect((await messages()).map((m) => [m.id, m.state])).toEqual([
+      [1, 'uncertain'],
+      [2, 'uncertain'],
+    ]);
 
     // The server drops every copy of this subject: the resent one is uncertain again, and exits 1 again.
     const resend = await cli(home, ['outbox', 'resend', '1']);
@@ -127,7 +144,10 @@ describe('outbound outbox resend and mark-sent', () => {
 
     const marked = await cli(home, ['outbox', 'mark-sent', '2']);
     expect(marked).toMatchObject({ code: 0, stdout: 'Marked message 2 as sent.\n' });
-    expect((await messages()).map((m) => [m.id, m.state])).toEqual([[1, 'uncertain'], [2, 'sent']]);
+    expect((await messages()).map((m) => [m.id, m.state])).toEqual([
+      [1, 'uncertain'],
+      [2, 'sent'],
+    ]);
     expect(smtp.messages).toHaveLength(3);
   });
 

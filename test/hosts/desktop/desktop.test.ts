@@ -47,7 +47,7 @@ describe('who may call over IPC', () => {
   const webContents = { mainFrame: top };
   const window = { isDestroyed: () => false, webContents };
 
-  it('our window\'s top frame showing our page', () => {
+  it("our window's top frame showing our page", () => {
     expect(isOurPage({ sender: webContents, senderFrame: { ...top, url: 'app://outbound/index.html#outbox' } }, window)).toBe(true);
   });
 
@@ -69,7 +69,7 @@ describe('who may call over IPC', () => {
 });
 
 describe('mailto: links from the system', () => {
-  it('are found among a launch\'s arguments, in any case', () => {
+  it("are found among a launch's arguments, in any case", () => {
     expect(mailtoIn(['/opt/Outbound/outbound', '--flag', 'MailTo:ann@example.org', 'mailto:bob@example.org'])).toBe('MailTo:ann@example.org');
     expect(mailtoIn(['/opt/Outbound/outbound', 'https://example.org/', 'xmailto:ann@example.org'])).toBeUndefined();
   });
@@ -172,7 +172,10 @@ describe('the failure notice', () => {
   const message = (id: number, subject: string, lastError: string | null) => ({ id, subject, lastError }) as MessageView;
   function watch(focused: boolean) {
     const listeners: ((change: OutboxChange) => void)[] = [];
-    const messages = new Map([[1, message(1, 'Report', '550 No such user here')], [2, message(2, '', null)]]);
+    const messages = new Map([
+      [1, message(1, 'Report', '550 No such user here')],
+      [2, message(2, '', null)],
+    ]);
     const core = {
       events: {
         on: (_event: string, listener: (change: OutboxChange) => void) => {
@@ -189,7 +192,11 @@ describe('the failure notice', () => {
       },
     };
     const notices: Notice[] = [];
-    const stop = noticeWhenSendingFails(core as unknown as Parameters<typeof noticeWhenSendingFails>[0], () => focused, (notice) => notices.push(notice));
+    const stop = noticeWhenSendingFails(
+      core as unknown as Parameters<typeof noticeWhenSendingFails>[0],
+      () => focused,
+      (notice) => notices.push(notice),
+    );
     return { emit: (change: OutboxChange) => listeners.forEach((listener) => listener(change)), notices, stop };
   }
 
@@ -278,10 +285,30 @@ describe('the menu', () => {
 
   it('has the app menu on macOS only, and reload and the developer tools only while developing', () => {
     expect(roles(menuTemplate({ macOS: false, developing: false }))).toEqual([
-      'fileMenu', 'editMenu', 'View:', 'resetZoom', 'zoomIn', 'zoomOut', '-', 'togglefullscreen', 'windowMenu',
+      'fileMenu',
+      'editMenu',
+      'View:',
+      'resetZoom',
+      'zoomIn',
+      'zoomOut',
+      '-',
+      'togglefullscreen',
+      'windowMenu',
     ]);
     expect(roles(menuTemplate({ macOS: true, developing: true }))).toEqual([
-      'appMenu', 'fileMenu', 'editMenu', 'View:', 'reload', 'toggleDevTools', '-', 'resetZoom', 'zoomIn', 'zoomOut', '-', 'togglefullscreen', 'windowMenu',
+      'appMenu',
+      'fileMenu',
+      'editMenu',
+      'View:',
+      'reload',
+      'toggleDevTools',
+      '-',
+      'resetZoom',
+      'zoomIn',
+      'zoomOut',
+      '-',
+      'togglefullscreen',
+      'windowMenu',
     ]);
   });
 });

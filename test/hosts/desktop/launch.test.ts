@@ -59,7 +59,7 @@ function expectOneLine(run: Run, why: RegExp): void {
 }
 
 describe('npm start', () => {
-  it.skipIf(binaryInstalled)('without Electron\'s binary, and no way to fetch it, says so in one line and exits 1', async () => {
+  it.skipIf(binaryInstalled)("without Electron's binary, and no way to fetch it, says so in one line and exits 1", async () => {
     const port = await closedPort();
     const run = await launch({ ELECTRON_MIRROR: `http://127.0.0.1:${port}/`, electron_config_cache: mkdtempSync(path.join(scratch, 'cache-')) });
     expectOneLine(run, /^Outbound cannot start the desktop app: Electron's binary is missing and could not be downloaded\./);

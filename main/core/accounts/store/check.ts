@@ -45,7 +45,8 @@ export function check(h: AccountsDb, fields: AccountFields, existing: Account | 
     if (password && passwordCommand) throw invalid('passwordCommand', 'Give a password or a password command, not both.');
     if (passwordCommand) source = 'command';
     else if (password) source = 'keychain';
-    else if (existing?.secretSource === 'keychain') source = 'keychain'; // edit: keep the stored password
+    else if (existing?.secretSource === 'keychain')
+      source = 'keychain'; // edit: keep the stored password
     else throw invalid('password', 'Enter the password (it is kept in the system keychain) or a password command.');
   }
   return { email, replyTo, host, identities, username, passwordCommand, password, source, oauth };

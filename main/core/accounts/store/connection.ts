@@ -33,7 +33,10 @@ async function credentials(h: AccountsDb, account: Account): Promise<SmtpCredent
     case 'keychain': {
       const pass = await h.secrets.get(account.secretRef);
       if (pass === null) {
-        throw new AppError('keychain_unavailable', `The password for account "${account.name}" is not in the system keychain. Enter it again in the account's settings.`);
+        throw new AppError(
+          'keychain_unavailable',
+          `The password for account "${account.name}" is not in the system keychain. Enter it again in the account's settings.`,
+        );
       }
       return { kind: 'password', user: account.username, pass };
     }

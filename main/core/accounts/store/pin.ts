@@ -39,13 +39,18 @@ export async function pinFor(given: string, server: Pick<Account, 'host' | 'port
     presented = await fetchCertificate({ host, port, security });
   } catch (cause) {
     throw new AppError('smtp_unreachable', `Could not fetch the certificate of ${host}:${port} to pin it: ${(cause as Error).message}`, {
-      field: 'tlsFingerprint', cause,
+      field: 'tlsFingerprint',
+      cause,
     });
   }
   if (presented.fingerprint !== fingerprint) {
-    throw new AppError('smtp_tls', `${host}:${port} presents a certificate with SHA-256 fingerprint ${presented.fingerprint}, not ${fingerprint}. Nothing was pinned.`, {
-      field: 'tlsFingerprint',
-    });
+    throw new AppError(
+      'smtp_tls',
+      `${host}:${port} presents a certificate with SHA-256 fingerprint ${presented.fingerprint}, not ${fingerprint}. Nothing was pinned.`,
+      {
+        field: 'tlsFingerprint',
+      },
+    );
   }
   return { fingerprint, certificate: presented.pem };
 }

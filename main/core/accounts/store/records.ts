@@ -20,9 +20,7 @@ export function find(h: AccountsDb, nameOrId: string): Account {
   if (row) return toAccount(h, row);
   if (/^\d+$/.test(nameOrId)) return get(h, Number(nameOrId));
   const names = list(h).map((a) => a.name);
-  throw notFound(
-    `There is no account named "${nameOrId}". ${names.length ? `Accounts: ${names.join(', ')}.` : 'Add one first with `outbound account add`.'}`,
-  );
+  throw notFound(`There is no account named "${nameOrId}". ${names.length ? `Accounts: ${names.join(', ')}.` : 'Add one first with `outbound account add`.'}`);
 }
 
 const toIdentity = (row: IdentityRow): IdentityView => ({

@@ -17,34 +17,36 @@ export type RemoveOptions = z.output<typeof RemoveAccountOptions>;
 export async function remove(h: AccountsDb, id: number, options: RemoveOptions = { queued: 'refuse' }): Promise<void> {
   const account = get(h, id);
   // IMMEDIATE: no other process claims the account's mail between the checks and the deletion.
-  const changes = h.db.transaction((): OutboxChange[] => {
-    let changes: OutboxChange[] = [];
-    const { waiting } = h.sql(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(id) as { waiting: number };
-    if (waiting > 0) {
-      const them = waiting === 1 ? 'it' : 'them';
-      const sending = h.sql(`SELECT count(*) AS n FROM messages WHERE account_id = ? AND state = 'sending'`).get(id) as { n: number };
-      if (sending.n > 0) throw new AppError('conflict', `Account "${account.name}" is sending a message right now; try again in a moment.`);
-      switch (options.queued) {
-        case 'refuse':
-          throw new AppError(
-            'conflict',
-            `Account "${account.name}" still has ${waiting} message${waiting === 1 ? '' : 's'} in the outbox: cancel ${them}, or move ${them} to another account.`,
-          );
-        case 'cancel':
-          changes = h.outbox.leaveAccount(id, null);
-          break;
-        case 'move':
-          if (options.toAccountId === undefined || options.toAccountId === id) {
-            throw invalid('toAccountId', `Choose the account that sends ${them} instead of "${account.name}".`);
-          }
-          changes = h.outbox.leaveAccount(id, get(h, options.toAccountId));
-          break;
+  const changes = h.db
+    .transaction((): OutboxChange[] => {
+      let changes: OutboxChange[] = [];
+      const { waiting } = h.sql(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(id) as { waiting: number };
+      if (waiting > 0) {
+        const them = waiting === 1 ? 'it' : 'them';
+        const sending = h.sql(`SELECT count(*) AS n FROM messages WHERE account_id = ? AND state = 'sending'`).get(id) as { n: number };
+        if (sending.n > 0) throw new AppError('conflict', `Account "${account.name}" is sending a message right now; try again in a moment.`);
+        switch (options.queued) {
+          case 'refuse':
+            throw new AppError(
+              'conflict',
+              `Account "${account.name}" still has ${waiting} message${waiting === 1 ? '' : 's'} in the outbox: cancel ${them}, or move ${them} to another account.`,
+            );
+          case 'cancel':
+            changes = h.outbox.leaveAccount(id, null);
+            break;
+          case 'move':
+            if (options.toAccountId === undefined || options.toAccountId === id) {
+              throw invalid('toAccountId', `Choose the account that sends ${them} instead of "${account.name}".`);
+            }
+            changes = h.outbox.leaveAccount(id, get(h, options.toAccountId));
+            break;
+        }
       }
-    }
-    h.sql('DELETE FROM accounts WHERE id = ?').run(id);
-    ensureDefault(h);
-    return changes;
-  }).immediate();
+      h.sql('DELETE FROM accounts WHERE id = ?').run(id);
+      ensureDefault(h);
+      return changes;
+    })
+    .immediate();
   h.outbox.announce(changes);
   if (account.secretSource === 'keychain') await h.secrets.delete(account.secretRef);
   if (account.oauth) await h.oauth.forget(account.secretRef);

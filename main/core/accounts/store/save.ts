@@ -18,7 +18,8 @@ export async function signIn(h: AccountsDb, input: SignInFields): Promise<Accoun
   const same = existing?.oauth?.provider === input.provider ? existing : undefined;
   let client = h.oauth.client(input.provider, input, same?.oauth?.clientId);
   // Signing in again with the same app: its stored secret still applies (the form never shows it).
-  if (same && !client.clientSecret && client.clientId === same.oauth?.clientId) client = { ...client, clientSecret: await h.oauth.clientSecret(same.secretRef) };
+  if (same && !client.clientSecret && client.clientId === same.oauth?.clientId)
+    client = { ...client, clientSecret: await h.oauth.clientSecret(same.secretRef) };
   const { email } = check(h, fields, existing, client);
   const grant = await h.oauth.authorize(client, email);
   return save(h, fields, { client, grant });
@@ -63,15 +64,13 @@ export async function save(h: AccountsDb, fields: AccountFields, signedIn?: Sign
   const id = h.db.transaction(() => {
     let accountId: number;
     if (existing) {
-      h
-        .sql(
-          `UPDATE accounts SET name=@name, email=@email, display_name=@display_name, host=@host, port=@port, security=@security,
+      h.sql(
+        `UPDATE accounts SET name=@name, email=@email, display_name=@display_name, host=@host, port=@port, security=@security,
              username=@username, secret_source=@secret_source, password_command=@password_command, auth_method=@auth_method,
              oauth_provider=@oauth_provider, oauth_client_id=@oauth_client_id, max_per_minute=@max_per_minute,
              max_connections=@max_connections, retry_days=@retry_days, tls_fingerprint=@tls_fingerprint, tls_certificate=@tls_certificate,
              reply_to=@reply_to, signature=@signature, paused_reason=NULL, updated_at=@now WHERE id=@id`,
-        )
-        .run({ ...values, id: existing.id });
+      ).run({ ...values, id: existing.id });
       accountId = existing.id;
     } else {
       const result = h
@@ -101,8 +100,12 @@ export async function save(h: AccountsDb, fields: AccountFields, signedIn?: Sign
 function saveIdentities(h: AccountsDb, accountId: number, identities: IdentityValues[]): void {
   const kept = identities.flatMap((i) => (i.id === null ? [] : [i.id]));
   h.sql(`DELETE FROM identities WHERE account_id = ? AND id NOT IN (SELECT value FROM json_each(?))`).run(accountId, JSON.stringify(kept));
-  const update = h.sql('UPDATE identities SET email=@email, display_name=@display_name, reply_to=@reply_to, signature=@signature WHERE id=@id AND account_id=@account_id');
-  const insert = h.sql('INSERT INTO identities (account_id, email, display_name, reply_to, signature) VALUES (@account_id, @email, @display_name, @reply_to, @signature)');
+  const update = h.sql(
+    'UPDATE identities SET email=@email, display_name=@display_name, reply_to=@reply_to, signature=@signature WHERE id=@id AND account_id=@account_id',
+  );
+  const insert = h.sql(
+    'INSERT INTO identities (account_id, email, display_name, reply_to, signature) VALUES (@account_id, @email, @display_name, @reply_to, @signature)',
+  );
   for (const identity of identities) {
     const row = { ...identity, account_id: accountId };
     if (identity.id === null || update.run(row).changes === 0) insert.run(row);

@@ -19,8 +19,9 @@ export function view(h: AccountsDb, account: Account): AccountView {
 
 export function views(h: AccountsDb): AccountView[] {
   const counts = new Map(
-    (h.sql(`SELECT account_id AS id, count(*) AS waiting FROM messages WHERE ${UNSENT} GROUP BY account_id`).all() as { id: number; waiting: number }[])
-      .map((r) => [r.id, r.waiting]),
+    (h.sql(`SELECT account_id AS id, count(*) AS waiting FROM messages WHERE ${UNSENT} GROUP BY account_id`).all() as { id: number; waiting: number }[]).map(
+      (r) => [r.id, r.waiting],
+    ),
   );
   return list(h).map((account) => ({ ...withoutSecrets(account), waiting: counts.get(account.id) ?? 0 }));
 }

@@ -33,7 +33,10 @@ const CHOICES = {
   resend: { from: ['uncertain'], to: 'queued', refused: 'only a message whose delivery is uncertain can be sent again this way' },
   /** The user judged an uncertain message delivered: the recipients not yet decided are taken as accepted. */
   markSent: {
-    from: ['uncertain'], to: 'sent', set: 'sent_at = @now', refused: 'only a message whose delivery is uncertain can be marked as sent',
+    from: ['uncertain'],
+    to: 'sent',
+    set: 'sent_at = @now',
+    refused: 'only a message whose delivery is uncertain can be marked as sent',
     also: `UPDATE recipients SET state = 'accepted', reply = 'Marked as sent by you' WHERE message_id = @id AND state IN ('pending', 'deferred')`,
   },
 } as const satisfies Record<string, Choice>;
@@ -52,7 +55,13 @@ function decide(h: OutboxDb, choice: Choice, id: number, now: number): MessageVi
 
 function choose(h: OutboxDb, { from, to, set, also, refused }: Choice, id: number, now: number): void {
   const { changes } = h
-    .sql(changeState({ to, set: `not_before = min(not_before, @now), hold = NULL, updated_at = @now${set ? `, ${set}` : ''}`, where: `id = @id AND ${stateIn(from)}` }))
+    .sql(
+      changeState({
+        to,
+        set: `not_before = min(not_before, @now), hold = NULL, updated_at = @now${set ? `, ${set}` : ''}`,
+        where: `id = @id AND ${stateIn(from)}`,
+      }),
+    )
     .run({ id, now });
   if (changes === 0) {
     const message = row(h, id);
@@ -87,7 +96,8 @@ function beyondChoice({ id, state, sent_at }: Pick<MessageRow, 'id' | 'state' | 
 function takeBackRow(h: OutboxDb, id: number): { raw_file: string; draft: string | undefined } | undefined {
   // Read before the delete, which cascades to it.
   const draft = h.sql('SELECT content FROM message_drafts WHERE message_id = ?').get(id) as { content: string } | undefined;
-  const row = h.sql(`DELETE FROM messages WHERE id = ? AND state IN ('queued', 'failed') RETURNING raw_file`).get(id) as Pick<MessageRow, 'raw_file'> | undefined;
+  const row = h.sql(`DELETE FROM messages WHERE id = ? AND state IN ('queued', 'failed') RETURNING raw_file`).get(id) as
+    Pick<MessageRow, 'raw_file'> | undefined;
   return row && { raw_file: row.raw_file, draft: draft?.content };
 }
 
@@ -102,8 +112,9 @@ const CANCEL_WITH_ACCOUNT = changeState({ to: 'cancelled', set: 'hold = NULL, up
  */
 export function leaveAccount(h: OutboxDb, accountId: number, to: { id: number; name: string; email: string } | null, now = h.clock.now()): OutboxChange[] {
   const changed = to
-    ? h.sql(`UPDATE messages SET account_id = ?, account_name = ?, envelope_from = ?, updated_at = ? WHERE account_id = ? AND ${UNSENT} RETURNING id, state`)
-      .all(to.id, to.name, to.email, now, accountId)
+    ? h
+        .sql(`UPDATE messages SET account_id = ?, account_name = ?, envelope_from = ?, updated_at = ? WHERE account_id = ? AND ${UNSENT} RETURNING id, state`)
+        .all(to.id, to.name, to.email, now, accountId)
     : h.sql(CANCEL_WITH_ACCOUNT).all(now, accountId);
   return changed as OutboxChange[];
 }

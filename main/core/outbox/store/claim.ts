@@ -119,8 +119,12 @@ function claimInTransaction(h: OutboxDb, owner: string, now: number, leaseUntil:
   const ids = JSON.stringify(chosen.map((c) => c.id));
   const rows = new Map((h.sql(TAKE).all({ ids, owner, now, leaseUntil }) as MessageRow[]).map((row) => [row.id, row]));
   const recipients = Map.groupBy(
-    h.sql(`SELECT message_id, address FROM recipients WHERE message_id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'deferred')
-      ORDER BY message_id, position`).all(ids) as { message_id: number; address: string }[],
+    h
+      .sql(
+        `SELECT message_id, address FROM recipients WHERE message_id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'deferred')
+      ORDER BY message_id, position`,
+      )
+      .all(ids) as { message_id: number; address: string }[],
     (r) => r.message_id,
   );
   return { claimed: chosen.map(({ id }) => ({ row: rows.get(id)!, recipients: (recipients.get(id) ?? []).map((r) => r.address) })), lost };

@@ -17,8 +17,20 @@ function insertRows(h: OutboxDb, message: NewMessage, now: number): number {
          hold, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
     )
-    .run(message.accountId, message.accountName, message.messageId, message.envelopeFrom, message.fromHeader, message.subject,
-      message.rawFile, message.size, message.notBefore, message.hold, now, now);
+    .run(
+      message.accountId,
+      message.accountName,
+      message.messageId,
+      message.envelopeFrom,
+      message.fromHeader,
+      message.subject,
+      message.rawFile,
+      message.size,
+      message.notBefore,
+      message.hold,
+      now,
+      now,
+    );
   h.sql('INSERT INTO message_drafts (message_id, content) VALUES (?, ?)').run(lastInsertRowid, JSON.stringify(message.draft));
   const insertRecipient = h.sql('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
   message.recipients.forEach((r, position) => insertRecipient.run(lastInsertRowid, position, r.kind, r.address));

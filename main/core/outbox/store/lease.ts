@@ -32,7 +32,8 @@ export function release(h: OutboxDb, owner: string, ids: number[]): void {
  */
 export async function markBodyStarted(h: OutboxDb, row: Pick<MessageRow, 'id' | 'lease_owner'>): Promise<boolean> {
   const { changes } = h.wal.unsynced(() =>
-    h.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ? AND lease_owner = ? AND state = 'sending'`).run(row.id, row.lease_owner));
+    h.sql(`UPDATE messages SET last_stage = 'body' WHERE id = ? AND lease_owner = ? AND state = 'sending'`).run(row.id, row.lease_owner),
+  );
   if (changes === 0) return false;
   await h.wal.sync();
   return true;

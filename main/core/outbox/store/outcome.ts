@@ -42,17 +42,29 @@ function recordAll(h: OutboxDb, attempts: readonly FinishedAttempt[], now: numbe
 
 /** False, with nothing written, when the attempt's lease has passed on. Inside the caller's transaction. */
 export function applyFinish(h: OutboxDb, { row, startedAt, outcome }: FinishedAttempt, now: number): boolean {
-  const { changes } = h
-    .sql(RECORD)
-    .run({ id: row.id, owner: row.lease_owner, state: outcome.state, stage: outcome.stage, reply: outcome.reply, error: outcome.error,
-      notBefore: outcome.notBefore ?? row.not_before, waiting: outcome.waitingForNetwork ? 1 : 0, now });
+  const { changes } = h.sql(RECORD).run({
+    id: row.id,
+    owner: row.lease_owner,
+    state: outcome.state,
+    stage: outcome.stage,
+    reply: outcome.reply,
+    error: outcome.error,
+    notBefore: outcome.notBefore ?? row.not_before,
+    waiting: outcome.waitingForNetwork ? 1 : 0,
+    now,
+  });
   if (changes === 0) return false;
-  h
-    .sql('INSERT INTO attempts (message_id, started_at, finished_at, stage, outcome, reply, error, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(row.id, startedAt, now, outcome.stage, outcome.state, outcome.reply, outcome.error, outcome.transcript);
-  const setRecipient = h.sql(
-    `UPDATE recipients SET state = ?, reply = ? WHERE message_id = ? AND address = ? AND state IN ('pending', 'deferred')`,
+  h.sql('INSERT INTO attempts (message_id, started_at, finished_at, stage, outcome, reply, error, transcript) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    row.id,
+    startedAt,
+    now,
+    outcome.stage,
+    outcome.state,
+    outcome.reply,
+    outcome.error,
+    outcome.transcript,
   );
+  const setRecipient = h.sql(`UPDATE recipients SET state = ?, reply = ? WHERE message_id = ? AND address = ? AND state IN ('pending', 'deferred')`);
   for (const r of outcome.recipients) setRecipient.run(r.state, r.reply, row.id, r.address);
   return true;
 }

@@ -41,8 +41,9 @@ export function networkBack(h: OutboxDb, now = h.clock.now()): void {
 
 /** The accounts of messages waiting for the network: what a reachability probe should try. */
 export function accountsWaitingForNetwork(h: OutboxDb): number[] {
-  return (h
-    .sql(`SELECT DISTINCT account_id AS id FROM messages WHERE state = 'queued' AND waiting_for_network = 1 AND account_id IS NOT NULL`)
-    .all() as { id: number }[]).map((r) => r.id);
+  return (
+    h.sql(`SELECT DISTINCT account_id AS id FROM messages WHERE state = 'queued' AND waiting_for_network = 1 AND account_id IS NOT NULL`).all() as {
+      id: number;
+    }[]
+  ).map((r) => r.id);
 }
-
