@@ -70,9 +70,9 @@ describe('no keychain on the system', () => {
   it('says so plainly, offers the password command, and saves nothing', async () => {
     const home = keptHome();
     const script = `
-      import { openCore } from '../main/core/index.ts';
-      import { createApi } from '../main/hosts/api.ts';
-      import { createDispatch } from '../main/hosts/dispatch.ts';
+      import { openCore } from './main/core/index.ts';
+      import { createApi } from './main/hosts/api.ts';
+      import { createDispatch } from './main/hosts/dispatch.ts';
       const core = openCore({ autoSend: false });
       const dispatch = createDispatch(createApi(core));
       const saved = await dispatch('accounts.save', [{ name: 'A', email: 'a@example.org', host: 'smtp.example.org', port: 587,
