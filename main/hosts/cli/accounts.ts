@@ -1,14 +1,13 @@
 /** `outbound account …` */
-import {
-  OAUTH_PROVIDERS,
-  SECURITY_MODES,
-  type AccountInput,
-  type AccountView,
-  type ConnectionTestView,
-  type OAuthProvider,
-  type OAuthProviderView,
-  type Result,
-  type Security,
+import { OAUTH_PROVIDERS, SECURITY_MODES } from '../../../preload/common/contract/choices.ts';
+import type {
+  AccountInput,
+  AccountView,
+  ConnectionTestView,
+  OAuthProvider,
+  OAuthProviderView,
+  Result,
+  Security,
 } from '../../../preload/common/contract/index.ts';
 import { EXIT, UsageError, optional, report, required, unwrap, type Command, type Context } from './common.ts';
 

@@ -4,7 +4,7 @@
  * disagree. Exit codes follow sysexits(3) (see common.ts).
  */
 import { parseArgs } from 'node:util';
-import { openInProcess, type InProcessCore } from '../in-process.ts';
+import type { InProcessCore } from '../in-process.ts';
 import { accountCommands } from './accounts.ts';
 import { EXIT, UsageError, list, type CliIo, type Command, type Context } from './common.ts';
 import { outboxCommands } from './outbox.ts';
@@ -42,6 +42,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let core: InProcessCore | undefined;
   try {
+    // Loaded here, not above: the usage and a mistyped flag are answered without opening the core.
+    const { openInProcess } = await import('../in-process.ts');
     core = openInProcess(
       {
         autoSend: false,

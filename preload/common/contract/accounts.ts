@@ -1,13 +1,11 @@
 /** `accounts`: the sending accounts, their servers, identities and sign-in. */
 import { z } from 'zod';
+import { OAUTH_PROVIDERS, SECURITY_MODES } from './choices.ts';
 import { id, line, method } from './method.ts';
 import type { SmtpStage } from './outbox.ts';
 
-export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
+export { OAUTH_PROVIDERS, SECURITY_MODES };
 export type Security = (typeof SECURITY_MODES)[number];
-
-/** The providers Outbound signs in to with OAuth2 (XOAUTH2) instead of a password. */
-export const OAUTH_PROVIDERS = ['google', 'microsoft'] as const;
 export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 
 /** What the renderer may know about an account: never a password. */

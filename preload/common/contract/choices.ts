@@ -1,0 +1,8 @@
+/**
+ * The contract's closed lists of choices, without zod: the CLI checks a flag against them (and prints
+ * them in its usage) before it loads the contract.
+ */
+export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
+
+/** The providers Outbound signs in to with OAuth2 (XOAUTH2) instead of a password. */
+export const OAUTH_PROVIDERS = ['google', 'microsoft'] as const;
