@@ -7,8 +7,10 @@ import type { OutboxStore } from '../outbox/store/index.ts';
 import { parseAddressList, parseMailbox, type Mailbox } from './address.ts';
 import type { AttachmentGate } from './attachments.ts';
 import { freezeMessage } from './freeze.ts';
-import { sanitiseHtml, textFromHtml } from './body-html.ts';
 import type { ServerLimitStore } from './limits.ts';
+
+/** The HTML sanitiser and its text alternative (sanitize-html, html-to-text) load only for a message with HTML. */
+const bodyHtml = () => import('./body-html.ts');
 
 export type ComposeFields = z.output<typeof ComposeInput>;
 export type DraftFields = z.output<typeof DraftInput>;
@@ -28,7 +30,7 @@ export async function draftOf(gate: AttachmentGate, fields: DraftFields): Promis
   for (const { path } of fields.attachments) attachments.push(await gate.check('attachments', path));
   const inline: InlineImageView[] = [];
   for (const { cid, path } of fields.inline) inline.push({ cid, ...(await gate.check('inline', path)) });
-  const html = fields.html?.trim() ? sanitiseHtml(fields.html) : null;
+  const html = fields.html?.trim() ? (await bodyHtml()).sanitiseHtml(fields.html) : null;
   return {
     accountId: fields.accountId,
     identityId: fields.identityId ?? null,
@@ -63,7 +65,7 @@ export async function enqueueMessage(
   if (to.length + cc.length + bcc.length === 0) throw invalid('to', 'Add at least one recipient.');
   const { from, replyTo } = sender(account, fields);
   const draft = await draftOf(context.gate, fields);
-  const text = draft.text || (draft.html ? textFromHtml(draft.html) : '');
+  const text = draft.text || (draft.html ? (await bodyHtml()).textFromHtml(draft.html) : '');
 
   const limits = context.limits.get(account.id);
   if (limits && !limits.smtpUtf8) {

@@ -10,7 +10,6 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Mailbox } from './address.ts';
 
 export interface Draft {
@@ -44,6 +43,8 @@ export function newMessageId(from: Mailbox): string {
 export async function freezeMessage(dir: string, draft: Draft, date = new Date()): Promise<FrozenMessage> {
   await mkdir(dir, { recursive: true });
   const messageId = newMessageId(draft.from);
+  // Loaded when a message is frozen, not when the core opens: a command that sends nothing never needs it.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: draft.from,
     ...(draft.replyTo ? { replyTo: draft.replyTo } : {}),

@@ -6,9 +6,17 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { CertificateView, ConnectionTestView, SmtpCapabilities } from '../../../preload/common/contract/index.ts';
-import { connectionOptions, describeFailure, loginWith, type NodemailerError, type MessageHooks, type SubmitOptions, type SubmitTarget } from './submit.ts';
+import {
+  connectionOptions,
+  describeFailure,
+  loadSmtp,
+  loginWith,
+  type NodemailerError,
+  type MessageHooks,
+  type SubmitOptions,
+  type SubmitTarget,
+} from './submit.ts';
 import { describeCertificate, fetchCertificate } from './tls.ts';
 import { SmtpTranscript } from './transcript.ts';
 
@@ -28,7 +36,8 @@ export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, k
   let presented: PeerCertificate | undefined;
   const base = connectionOptions(target, { timeouts: PROBE_TIMEOUTS, ...options }, transcript);
   const verify = base.tls?.checkServerIdentity ?? checkServerIdentity;
-  const connection = new SMTPConnection({
+  const smtp = await loadSmtp();
+  const connection = new smtp.SMTPConnection({
     ...base,
     // Remember the certificate that passed, to show it; the check itself is unchanged.
     tls: { ...base.tls, checkServerIdentity: (host, cert) => ((presented = cert), verify(host, cert)) },
@@ -61,7 +70,7 @@ export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, k
         raw._sendCommand('NOOP');
       };
       if (!target.credentials) return afterLogin();
-      return connection.login(loginWith(target.credentials), (error) => (error ? finish({ error: error as NodemailerError }) : afterLogin()));
+      return connection.login(loginWith(smtp, target.credentials), (error) => (error ? finish({ error: error as NodemailerError }) : afterLogin()));
     });
   });
   connection.close();

@@ -6,11 +6,25 @@
  */
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import XOAuth2 from 'nodemailer/lib/xoauth2';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type XOAuth2 from 'nodemailer/lib/xoauth2';
 import type { Security, SmtpStage } from '../../../preload/common/contract/index.ts';
 import { tlsOptions, type Pin } from './tls.ts';
 import { SmtpTranscript } from './transcript.ts';
+
+/** nodemailer's SMTP client, loaded by the first connection: a command that connects to no server never loads it. */
+export interface Smtp {
+  SMTPConnection: typeof SMTPConnection;
+  XOAuth2: typeof XOAuth2;
+}
+let smtp: Promise<Smtp> | undefined;
+export function loadSmtp(): Promise<Smtp> {
+  smtp ??= Promise.all([import('nodemailer/lib/smtp-connection'), import('nodemailer/lib/xoauth2')]).then(([connection, xoauth2]) => ({
+    SMTPConnection: connection.default,
+    XOAuth2: xoauth2.default,
+  }));
+  return smtp;
+}
 
 /** A password (the server's best of PLAIN / LOGIN / CRAM-MD5), or an OAuth2 access token (XOAUTH2). */
 export type SmtpCredentials = { kind: 'password'; user: string; pass: string } | { kind: 'oauth2'; user: string; accessToken: string };
@@ -129,11 +143,12 @@ export class SmtpSession {
   }
 
   async send(envelope: { from: string; to: string[] }, file: string, hooks: MessageHooks = {}): Promise<SubmitResult> {
-    if (!this.open) return this.attempt(envelope, file, hooks, false);
-    const result = await this.attempt(envelope, file, hooks, true);
+    const smtp = await loadSmtp();
+    if (!this.open) return this.attempt(smtp, envelope, file, hooks, false);
+    const result = await this.attempt(smtp, envelope, file, hooks, true);
     // The server had closed the idle connection before this message reached it: try once on a fresh one.
     const untouched = result.failure?.kind === 'network' && !result.transcript.split('\n').some((line) => line.startsWith('S: '));
-    return untouched ? this.attempt(envelope, file, hooks, false) : result;
+    return untouched ? this.attempt(smtp, envelope, file, hooks, false) : result;
   }
 
   close(): void {
@@ -144,10 +159,10 @@ export class SmtpSession {
     else connection.quit();
   }
 
-  private attempt(envelope: { from: string; to: string[] }, file: string, hooks: MessageHooks, reuse: boolean): Promise<SubmitResult> {
+  private attempt(smtp: Smtp, envelope: { from: string; to: string[] }, file: string, hooks: MessageHooks, reuse: boolean): Promise<SubmitResult> {
     const transcript = (this.transcript = new SmtpTranscript(reuse ? 'mail' : 'connect', hooks.afterBody));
     if (reuse) transcript.note('Reusing the open connection');
-    else this.connect();
+    else this.connect(smtp);
     const connection = this.connection!;
     return new Promise<SubmitResult>((resolve) => {
       const finish = (partial: Omit<SubmitResult, 'stage' | 'transcript' | 'bodyWritten'>) => {
@@ -175,12 +190,12 @@ export class SmtpSession {
       if (reuse) return send();
       connection.connect(() => {
         if (!this.target.credentials) return send();
-        return connection.login(loginWith(this.target.credentials), (error) => (error ? fail(error as NodemailerError) : send()));
+        return connection.login(loginWith(smtp, this.target.credentials), (error) => (error ? fail(error as NodemailerError) : send()));
       });
     });
   }
 
-  private connect(): void {
+  private connect({ SMTPConnection }: Smtp): void {
     // The connection's log goes to the transcript of whichever message is on it now.
     const logger = Object.fromEntries(
       (['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const).map((level) => [
@@ -241,7 +256,7 @@ export function connectionOptions(
 }
 
 /** SMTPConnection's login data: user and password, or an access token sent as XOAUTH2 (as Gmail and Microsoft 365 expect). */
-export function loginWith(credentials: SmtpCredentials): Parameters<SMTPConnection['login']>[0] {
+export function loginWith({ XOAuth2 }: Smtp, credentials: SmtpCredentials): Parameters<SMTPConnection['login']>[0] {
   if (credentials.kind === 'password') return { user: credentials.user, pass: credentials.pass };
   // The token is fresh (accounts/oauth.ts refreshes it before it expires); XOAuth2 only formats it.
   return { user: credentials.user, oauth2: new XOAuth2({ user: credentials.user, accessToken: credentials.accessToken }) };
