@@ -35,6 +35,8 @@ export function openDatabase(file: string, migrations: readonly Migration[] = de
 /** Run every migration newer than `user_version`, all in one transaction. */
 export function migrate(db: Db, migrations: readonly Migration[]): void {
   const latest = migrations.at(-1)?.version ?? 0;
+  // Up to date, as on every start but the first after an update: no write lock to wait for (the app may be sending).
+  if (db.pragma('user_version', { simple: true }) === latest) return;
   const run = db.transaction(() => {
     // Read inside the (immediate) transaction so two processes cannot both migrate.
     const current = db.pragma('user_version', { simple: true }) as number;
