@@ -1,0 +1,109 @@
+/**
+ * `npm run bench:cli`: how fast `outbound` starts, against native tools measured in the same run (the
+ * machine's load moves both alike). Each command runs as scripts run it: a child process on its own
+ * data directory; wall time is the median of the runs, peak RSS the largest (GNU time's %M).
+ * Goals: `--help` and `account list` at most 3× `node -e 0`; `send` of a small message to a local
+ * sink at most msmtp's time + 150 ms and 60 MiB. Needs msmtp and /usr/bin/time
+ * (`apt-get install msmtp time`).
+ *
+ *   node bench/cli.ts [--runs 15]
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { SMTPServer } from 'smtp-server';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+const RUNS = Number(values.runs);
+/** What `outbound` runs: the package's bin. */
+const BIN = join(import.meta.dirname, '..', 'main', 'hosts', 'cli', 'outbound.js');
+const run = promisify(execFile);
+const home = mkdtempSync(join(tmpdir(), 'outbound-bench-cli-'));
+const env = { ...process.env, OUTBOUND_HOME: home };
+
+interface Figure {
+  ms: number;
+  mib: number;
+}
+
+/** One command, RUNS times (after one untimed run that fills Node's compile cache): median wall, peak RSS. */
+async function measure(command: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<Figure> {
+  const rssFile = join(home, 'rss');
+  const once = async (): Promise<number> => {
+    const started = performance.now();
+    const child = run('/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args], { env });
+    if (stdin !== undefined) child.child.stdin!.end(stdin);
+    await child;
+    return performance.now() - started;
+  };
+  await once();
+  const times: number[] = [];
+  let peakKb = 0;
+  for (let i = 0; i < RUNS; i++) {
+    times.push(await once());
+    peakKb = Math.max(peakKb, Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)));
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)]!, mib: peakKb / 1024 };
+}
+
+let received = 0;
+const sink = new SMTPServer({
+  authOptional: true,
+  disableReverseLookup: true,
+  disabledCommands: ['STARTTLS'],
+  onData(stream, _session, callback) {
+    stream.resume();
+    stream.on('end', () => {
+      received++;
+      callback();
+    });
+  },
+});
+await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+const port = (sink.server.address() as { port: number }).port;
+const node = process.execPath;
+const outbound = (...args: string[]) => [BIN, ...args];
+
+try {
+  await run(
+    node,
+    outbound('account', 'add', '--name', 'bench', '--email', 'bench@outbound.test', '--host', '127.0.0.1', '--port', String(port), '--security', 'none'),
+    { env },
+  );
+  const message = 'From: bench@outbound.test\r\nTo: sink@outbound.test\r\nSubject: bench\r\n\r\nA small message.\r\n';
+  const figures = {
+    node: await measure(node, ['-e', '0'], env),
+    help: await measure(node, outbound('--help'), env),
+    list: await measure(node, outbound('account', 'list'), env),
+    msmtp: await measure(
+      'msmtp',
+      ['--host=127.0.0.1', `--port=${port}`, '--auth=off', '--tls=off', '--from=bench@outbound.test', 'sink@outbound.test'],
+      env,
+      message,
+    ),
+    send: await measure(node, outbound('send', '--account', 'bench', '--to', 'sink@outbound.test', '--subject', 'bench', '--text', 'A small message.'), env),
+  };
+  const row = (name: string, { ms, mib }: Figure, verdict = '') =>
+    console.log(`${name.padEnd(22)} ${ms.toFixed(0).padStart(6)} ms ${mib.toFixed(0).padStart(5)} MiB  ${verdict}`);
+  const ratio = (figure: Figure) => {
+    const times = figure.ms / figures.node.ms;
+    return `${times.toFixed(1)}× node -e 0 (goal ≤ 3×: ${times <= 3 ? 'met' : 'NOT met'})`;
+  };
+  const over = figures.send.ms - figures.msmtp.ms;
+  console.log(`median of ${RUNS} runs; ${received} messages reached the sink`);
+  row('node -e 0', figures.node);
+  row('outbound --help', figures.help, ratio(figures.help));
+  row('outbound account list', figures.list, ratio(figures.list));
+  row('msmtp', figures.msmtp);
+  row(
+    'outbound send',
+    figures.send,
+    `msmtp + ${over.toFixed(0)} ms (goal ≤ 150: ${over <= 150 ? 'met' : 'NOT met'}), ${figures.send.mib <= 60 ? 'within' : 'OVER'} 60 MiB`,
+  );
+} finally {
+  sink.close();
+  rmSync(home, { recursive: true, force: true });
+}
