@@ -3,7 +3,8 @@
  * machine's load moves both alike). Each command runs as scripts run it: a child process on its own
  * data directory; wall time is the median of the runs, peak RSS the largest (GNU time's %M).
  * Goals: `--help` and `account list` at most 3× `node -e 0`; `send` of a small message to a local
- * sink at most msmtp's time + 150 ms and 60 MiB. Needs msmtp and /usr/bin/time
+ * sink at most msmtp's time + 150 ms and 60 MiB. The sink (smtp-server) holds its greeting 100 ms to catch
+ * early talkers: both senders' times include it. Needs msmtp and /usr/bin/time
  * (`apt-get install msmtp time`).
  *
  *   node bench/cli.ts [--runs 15]
