@@ -8,6 +8,7 @@ import { oauthProviders } from '../core/accounts/oauth.ts';
 import { AppError } from '../core/app-error.ts';
 import { draftOf, enqueueMessage } from '../core/compose/enqueue.ts';
 import { parseMailto } from '../core/compose/mailto.ts';
+import { submitRawMessage } from '../core/compose/raw.ts';
 import { controlNames } from '../core/dns/check.ts';
 import type { Core } from '../core/index.ts';
 
@@ -59,6 +60,7 @@ export function createApi(core: Core): ApiImplementation {
         }
         return core.outbox.view(id);
       },
+      submitRaw: async (input) => kicked(core.outbox.view(await submitRawMessage(core.outbox, core.accounts.list(), input, core.compose))),
       list: () => core.outbox.list('outbox'),
       get: (id) => core.outbox.view(id),
       cancel: (id) => core.outbox.cancel(id),

@@ -39,6 +39,7 @@ describe('dispatch', () => {
       'outbox.retry',
       'outbox.send',
       'outbox.sendNow',
+      'outbox.submitRaw',
       'outbox.takeBack',
       'sent.list',
       'settings.get',

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Mailbox } from './address.ts';
 
@@ -41,7 +41,6 @@ export function newMessageId(from: Mailbox): string {
 }
 
 export async function freezeMessage(dir: string, draft: Draft, date = new Date()): Promise<FrozenMessage> {
-  await mkdir(dir, { recursive: true });
   const messageId = newMessageId(draft.from);
   // Loaded when a message is frozen, not when the core opens: a command that sends nothing never needs it.
   const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
@@ -62,6 +61,15 @@ export async function freezeMessage(dir: string, draft: Draft, date = new Date()
     messageId,
     date,
   });
+  return { messageId, date, ...(await writeFrozen(dir, composer.compile().createReadStream())) };
+}
+
+/**
+ * Write a message's bytes, with canonical CRLF line endings, to a new file in the messages directory
+ * and make the file and its directory entry durable before resolving.
+ */
+export async function writeFrozen(dir: string, source: Readable): Promise<{ file: string; size: number }> {
+  await mkdir(dir, { recursive: true });
   const name = `${randomUUID()}.eml`;
   const file = join(dir, name);
   // `flush`: fsync'd before the stream closes. The new directory entry is fsync'd at the same time, as
@@ -69,12 +77,12 @@ export async function freezeMessage(dir: string, draft: Draft, date = new Date()
   // a file without a row, which removeOrphanFiles deletes.
   const out = createWriteStream(file, { flags: 'wx', flush: true });
   try {
-    await Promise.all([pipeline(composer.compile().createReadStream(), canonicalLineEndings(), out), once(out, 'open').then(() => fsync(dir))]);
+    await Promise.all([pipeline(source, canonicalLineEndings(), out), once(out, 'open').then(() => fsync(dir))]);
   } catch (error) {
     await rm(file, { force: true });
     throw error;
   }
-  return { messageId, file: name, size: out.bytesWritten, date };
+  return { file: name, size: out.bytesWritten };
 }
 
 /**

@@ -1,6 +1,7 @@
 /** What every `outbound` command shares: its context, exit codes, argument helpers and error reporting. */
 import type { parseArgs } from 'node:util';
 import type { ApiError, OutboundApi, Result } from '../../../preload/common/contract/index.ts';
+import type { openInProcess } from '../in-process.ts';
 
 /** sysexits(3), as sendmail's: scripts already know them. */
 export const EXIT = { ok: 0, failed: 1, usage: 64, dataError: 65, noUser: 67, tempFail: 75, config: 78 } as const;
@@ -26,8 +27,12 @@ export interface Command {
   /** One line for the usage text (after the command's name). */
   usage: string;
   options: NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-  /** How many operands the command takes (default none). */
+  /** How many operands the command takes (default none); ignored when the command parses its own arguments. */
   operands?: number;
+  /** Its own argument parser, for a syntax parseArgs cannot read (sendmail's `-oi`, `-f addr`); throws UsageError. */
+  parse?: (args: string[]) => Pick<Context, 'values' | 'positionals'>;
+  /** What the command needs of the core beyond the CLI's defaults (e.g. shorter SMTP timeouts). */
+  core?: (values: Context['values']) => Pick<Parameters<typeof openInProcess>[0], 'sender'>;
   run: (ctx: Context) => Promise<number>;
 }
 

@@ -8,8 +8,9 @@ import type { InProcessCore } from '../in-process.ts';
 import { accountCommands } from './accounts.ts';
 import { EXIT, UsageError, list, type CliIo, type Command, type Context } from './common.ts';
 import { outboxCommands } from './outbox.ts';
+import { sendmailCommands } from './sendmail.ts';
 
-const COMMANDS: Record<string, Command> = { ...accountCommands, ...outboxCommands };
+const COMMANDS: Record<string, Command> = { ...accountCommands, ...outboxCommands, ...sendmailCommands };
 
 const USAGE = `Usage: outbound <command> [options]
 
@@ -33,8 +34,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let values: Context['values'];
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: argv.slice(name.split(' ').length), options: command.options, strict: true, allowPositionals: true }));
-    if (positionals.length !== (command.operands ?? 0))
+    const args = argv.slice(name.split(' ').length);
+    ({ values, positionals } = command.parse ? command.parse(args) : parseArgs({ args, options: command.options, strict: true, allowPositionals: true }));
+    if (!command.parse && positionals.length !== (command.operands ?? 0))
       throw new UsageError(`takes ${command.operands ?? 'no'} operand(s), got: ${positionals.join(' ') || 'none'}.`);
   } catch (error) {
     io.stderr(`outbound ${name}: ${(error as Error).message}\nUsage: outbound ${name} ${command.usage}`);
@@ -46,6 +48,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const { openInProcess } = await import('../in-process.ts');
     core = openInProcess(
       {
+        ...command.core?.(values),
         autoSend: false,
         // Sign-in (`account add --oauth`): the person opens the address in a browser on this machine; the loopback redirect comes back here.
         oauth: { openExternal: (url) => io.stdout(`Open this address in a browser on this machine to sign in; Outbound waits for it:\n${url}`) },

@@ -180,7 +180,7 @@ async function outboxFlush({ io, api }: Context): Promise<number> {
 
 const HELD: Record<Hold, string> = { scheduled: 'Scheduled for', undo: 'In its undo window until' };
 
-function reportOutcome(io: CliIo, m: MessageView, prefix = ''): number {
+export function reportOutcome(io: CliIo, m: MessageView, prefix = ''): number {
   switch (m.state) {
     case 'sent':
       io.stdout(`${prefix}Sent: ${m.lastReply ?? ''}${m.lastError ? `\n${prefix}${m.lastError}` : ''}`);

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { messageFields } from './compose.ts';
 import type { DraftView } from './drafts.ts';
-import { id, method } from './method.ts';
+import { id, line, method } from './method.ts';
 
 export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'uncertain', 'cancelled'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
@@ -93,9 +93,33 @@ export const ComposeInput = z.object({
 });
 export type ComposeInput = z.input<typeof ComposeInput>;
 
+/** A whole message as programs hand it to sendmail (`outbound sendmail`), and how to read its envelope. */
+export const SubmitRawInput = z.object({
+  /** Headers and body, LF or CRLF line endings. */
+  raw: z.string().max(64 * 1024 * 1024),
+  /** Recipients besides those of the headers (sendmail's operands). */
+  recipients: z.array(line(2000)).max(1000),
+  /** Also read To, Cc and Bcc (or those of the first Resent- block) from the headers (sendmail -t). */
+  readRecipients: z.boolean(),
+  /** The envelope sender (sendmail -f): it picks the account whose address or identity it is. */
+  envelopeFrom: line(320).optional(),
+  /** Take the envelope sender from the From header instead. */
+  readEnvelopeFrom: z.boolean(),
+  /** The account to send from; by default the one the envelope sender names, else the default account. */
+  accountId: id.optional(),
+  /** The name in a From header Outbound adds (sendmail -F). */
+  fromName: line(200).optional(),
+});
+export type SubmitRawInput = z.input<typeof SubmitRawInput>;
+
 export const outboxMethods = {
   /** Freeze the message durably, queue it and start sending; resolves once it is on disk. */
   send: method(z.tuple([ComposeInput])).returns<MessageView>(),
+  /**
+   * Queue a complete message as it is (sendmail): line endings made CRLF, Bcc removed from the
+   * headers, From, Date and Message-ID added when missing; resolves once it is on disk.
+   */
+  submitRaw: method(z.tuple([SubmitRawInput])).returns<MessageView>(),
   /** Everything not yet sent: queued, sending, failed, uncertain. */
   list: method(z.tuple([])).returns<MessageView[]>(),
   /** One message, in the outbox or in Sent. */
