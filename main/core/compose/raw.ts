@@ -19,7 +19,7 @@ type Kind = 'to' | 'cc' | 'bcc';
 interface Field {
   /** Lower case. */
   name: string;
-  /** Unfolded, without the name. */
+  /** Unfolded, without the name; one character per byte. */
   value: string;
   /** As given, continuation lines included, CRLF between them. */
   text: string;
@@ -27,7 +27,10 @@ interface Field {
 
 const FIELD_NAME = /^([\x21-\x39\x3b-\x7e]+):/;
 
-/** The header fields and the body (from the blank line on) of a message whose line endings are CRLF. */
+/** Bytes held in a string one character per byte (latin1), read as the UTF-8 they are in a modern message. */
+const utf8 = (bytes: string): string => Buffer.from(bytes, 'latin1').toString('utf8');
+
+/** The header fields and the body (from the blank line on) of a message, one character per byte, whose line endings are CRLF. */
 export function splitMessage(message: string): { fields: Field[]; body: string } {
   const end = message.startsWith('\r\n') ? 0 : message.indexOf('\r\n\r\n');
   const head = end === -1 ? message.replace(/\r\n$/, '') : message.slice(0, end);
@@ -42,7 +45,7 @@ export function splitMessage(message: string): { fields: Field[]; body: string }
     }
     const name = FIELD_NAME.exec(line);
     if (!name)
-      throw invalid('raw', `Line ${index + 1} of the message is not a header field ("${line.slice(0, 60)}"): the headers end at the first empty line.`);
+      throw invalid('raw', `Line ${index + 1} of the message is not a header field ("${utf8(line.slice(0, 60))}"): the headers end at the first empty line.`);
     fields.push({ name: name[1]!.toLowerCase(), value: line.slice(name[0].length), text: line });
   }
   return { fields, body };
@@ -87,13 +90,20 @@ const rfc5322Date = (ms: number): string => new Date(ms).toUTCString().replace(/
 
 /** Validate and queue: when this resolves, the bytes and the row are durable and nothing has been sent. */
 export async function submitRawMessage(outbox: OutboxStore, accounts: readonly Account[], fields: RawFields, context: ComposeContext): Promise<number> {
-  const message = fields.raw.replace(/\r\n|\r|\n/g, '\r\n');
+  // One character per byte, so that the message's bytes are kept exactly, whatever their charset.
+  const message = Buffer.from(fields.raw, 'base64')
+    .toString('latin1')
+    .replace(/\r\n|\r|\n/g, '\r\n');
   if (!message.trim()) throw invalid('raw', 'The message is empty: give it on standard input, headers first.');
   const { fields: headers, body } = splitMessage(message);
   const header = (name: string) => headers.find((f) => f.name === name);
+  const valueOf = (name: string) => {
+    const field = header(name);
+    return field && utf8(field.value).trim();
+  };
 
   const fromField = header('from');
-  const from = fromField ? parseAddressList('from', [fromField.value])[0] : undefined;
+  const from = fromField ? parseAddressList('from', [utf8(fromField.value)])[0] : undefined;
   if (fields.readEnvelopeFrom && !from) throw invalid('from', 'The envelope sender is to be read from From, but the message has no From address.');
   const asked = fields.envelopeFrom === undefined ? undefined : parseMailbox('envelopeFrom', fields.envelopeFrom).address;
   const sender = fields.readEnvelopeFrom ? from!.address : asked;
@@ -104,7 +114,7 @@ export async function submitRawMessage(outbox: OutboxStore, accounts: readonly A
   // Each address once in the envelope, under the first header field it appears in; an operand named in no header is a blind copy.
   const kinds = new Map<string, Kind>();
   for (const { kind, field } of recipientFields(headers)) {
-    for (const m of parseAddressList(kind, [field.value])) if (!kinds.has(m.address.toLowerCase())) kinds.set(m.address.toLowerCase(), kind);
+    for (const m of parseAddressList(kind, [utf8(field.value)])) if (!kinds.has(m.address.toLowerCase())) kinds.set(m.address.toLowerCase(), kind);
   }
   const recipients: { kind: Kind; address: string }[] = [];
   const seen = new Set<string>();
@@ -118,7 +128,7 @@ export async function submitRawMessage(outbox: OutboxStore, accounts: readonly A
   if (recipients.length === 0) throw invalid('recipients', 'No recipient: name them after the options, or give -t to read To, Cc and Bcc from the headers.');
 
   const fromMailbox = from ?? { name: fields.fromName ?? (identity?.displayName || account.displayName), address: identity?.email ?? account.email };
-  const existingId = header('message-id')?.value.trim();
+  const existingId = valueOf('message-id');
   const messageId = existingId || newMessageId(fromMailbox);
   const added = [
     ...(fromField ? [] : [`From: ${await formatMailbox(fromMailbox)}`]),
@@ -126,19 +136,20 @@ export async function submitRawMessage(outbox: OutboxStore, accounts: readonly A
     ...(existingId ? [] : [`Message-ID: ${messageId}`]),
   ];
   const kept = headers.filter((f) => f.name !== 'bcc' && f.name !== 'resent-bcc').map((f) => f.text);
-  const bytes = Buffer.from(`${[...kept, ...added].join('\r\n')}\r\n${body}`, 'utf8');
+  const latin1 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+  const bytes = Buffer.from(`${[...kept, ...added.map(latin1)].join('\r\n')}\r\n${body}`, 'latin1');
 
   const tooLarge = context.limits.problem(account.id, account.host, bytes.length, []);
   if (tooLarge) throw invalid('raw', tooLarge);
   const frozen = await writeFrozen(outbox.dir, Readable.from([bytes]));
-  const subject = header('subject')?.value.trim() ?? '';
+  const subject = valueOf('subject') ?? '';
   const list = (kind: Kind) => recipients.filter((r) => r.kind === kind).map((r) => r.address);
   return outbox.insert({
     accountId: account.id,
     accountName: account.name,
     messageId,
     envelopeFrom: envelopeAddress(envelopeFrom),
-    fromHeader: fromField ? fromField.value.trim() : await formatMailbox(fromMailbox),
+    fromHeader: valueOf('from') ?? (await formatMailbox(fromMailbox)),
     subject,
     rawFile: frozen.file,
     size: frozen.size,
@@ -152,7 +163,7 @@ export async function submitRawMessage(outbox: OutboxStore, accounts: readonly A
       cc: list('cc'),
       bcc: list('bcc'),
       subject,
-      text: body.replace(/^\r\n/, ''),
+      text: utf8(body.replace(/^\r\n/, '')),
       html: null,
       replyTo: null,
       attachments: [],

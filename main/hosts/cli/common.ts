@@ -10,6 +10,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readStdin: () => Promise<string>;
+  /** Standard input as it is, bytes (a message in any charset). */
+  readStdinBytes: () => Promise<Buffer>;
 }
 
 export class UsageError extends Error {}

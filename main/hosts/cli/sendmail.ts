@@ -67,7 +67,7 @@ async function sendmail({ values, io, api }: Context): Promise<number> {
     accountId = found.value.id;
   }
   const queued = await api.outbox.submitRaw({
-    raw: await io.readStdin(),
+    raw: (await io.readStdinBytes()).toString('base64'),
     recipients: args.recipients,
     readRecipients: args.readRecipients,
     readEnvelopeFrom: args.readEnvelopeFrom,

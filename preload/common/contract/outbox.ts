@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { messageFields } from './compose.ts';
 import type { DraftView } from './drafts.ts';
+import { base64Length } from '../staging.ts';
 import { id, line, method } from './method.ts';
 
 export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'uncertain', 'cancelled'] as const;
@@ -93,10 +94,13 @@ export const ComposeInput = z.object({
 });
 export type ComposeInput = z.input<typeof ComposeInput>;
 
+/** The largest message `outbox.submitRaw` takes. */
+export const RAW_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** A whole message as programs hand it to sendmail (`outbound sendmail`), and how to read its envelope. */
 export const SubmitRawInput = z.object({
-  /** Headers and body, LF or CRLF line endings. */
-  raw: z.string().max(64 * 1024 * 1024),
+  /** The message's bytes, base64 (its charset is its own): headers and body, LF or CRLF line endings. */
+  raw: z.base64().max(base64Length(RAW_LIMIT_BYTES)),
   /** Recipients besides those of the headers (sendmail's operands). */
   recipients: z.array(line(2000)).max(1000),
   /** Also read To, Cc and Bcc (or those of the first Resent- block) from the headers (sendmail -t). */

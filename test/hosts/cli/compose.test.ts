@@ -16,7 +16,12 @@ afterAll(() => server?.close());
 async function cli(home: string, args: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   process.env.OUTBOUND_HOME = home;
-  const code = await runCli(args, { stdout: (s) => lines.push(s), stderr: (s) => lines.push(s), readStdin: async () => '' });
+  const code = await runCli(args, {
+    stdout: (s) => lines.push(s),
+    stderr: (s) => lines.push(s),
+    readStdin: async () => '',
+    readStdinBytes: async () => Buffer.alloc(0),
+  });
   return { code, out: lines.join('\n') };
 }
 

@@ -12,6 +12,7 @@ import { UsageError } from '../../../main/hosts/cli/common.ts';
 import { parseSendmailArgs } from '../../../main/hosts/cli/sendmail.ts';
 import { cli } from '../../helpers/cli.ts';
 import { tempHome, testCore, value } from '../../helpers/core.ts';
+import { recordTestOutput } from '../../helpers/secrets.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 const run = promisify(execFile);
@@ -38,6 +39,18 @@ async function setUp() {
   chmodSync(sendmail, 0o755);
   const messages = async () => [...(await value(api.outbox.list())), ...(await value(api.sent.list()))];
   return { home, smtp, api, sendmail, messages };
+}
+
+/** `outbound sendmail ARGS…` with these bytes on standard input (the helper's stdin is text). */
+function startCliBytes(home: string, args: string[], stdin: Buffer): Promise<{ code: number; stderr: string }> {
+  const env = { ...process.env, OUTBOUND_HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${home}/no-bus` };
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [OUTBOUND, 'sendmail', ...args], { env }, (error, stdout, stderr) => {
+      recordTestOutput(`${stdout}\n${stderr}`);
+      resolve({ code: error ? Number(error.code) : 0, stderr });
+    });
+    child.stdin?.end(stdin);
+  });
 }
 
 describe('parseSendmailArgs', () => {
@@ -162,6 +175,51 @@ describe('outbound sendmail', () => {
     expect(received!.envelope.from).toBe('alias@outbound.test');
     expect(received!.parsed.from?.text).toBe('"Not Used" <alias@outbound.test>');
     expect(await value(api.sent.list())).toMatchObject([{ accountName: 'lists' }]);
+  });
+
+  it('keeps the bytes of a message in another charset exactly', async () => {
+    const { home, smtp } = await setUp();
+    const raw = Buffer.concat([
+      Buffer.from('To: ann@example.org\r\nSubject: caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nD'),
+      Buffer.from([0xe9, 0x6a, 0xe0]),
+      Buffer.from('\r\n'),
+    ]);
+    const { code } = await startCliBytes(home, ['-t'], raw);
+    expect(code).toBe(0);
+    const [received] = await smtp.waitForMessages(1);
+    const body = received!.raw.subarray(received!.raw.indexOf('\r\n\r\n') + 4);
+    expect(body).toEqual(Buffer.from([0x44, 0xe9, 0x6a, 0xe0, 0x0d, 0x0a]));
+    expect(received!.raw.includes(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a]))).toBe(true);
+  });
+
+  it('--read-envelope-from takes the envelope sender, and so the account, from From', async () => {
+    const { home, smtp, api } = await setUp();
+    await value(api.accounts.save({ name: 'lists', email: 'lists@outbound.test', host: '127.0.0.1', port: smtp.port, security: 'none' }));
+    const run = await cli(home, ['sendmail', '--read-envelope-from', 'ann@example.org'], { stdin: 'From: Lists <lists@outbound.test>\nSubject: x\n\nHi\n' });
+    expect(run.code).toBe(0);
+    const [received] = await smtp.waitForMessages(1);
+    expect(received!.envelope.from).toBe('lists@outbound.test');
+    expect(await value(api.sent.list())).toMatchObject([{ accountName: 'lists' }]);
+  });
+
+  it('exits 0 with the message queued when the server cannot be reached; --wait exits 75 then, and 1 with the reply of a refusal', async () => {
+    const { home, smtp, api, messages } = await setUp();
+    await smtp.close();
+    server = undefined;
+    const queued = await cli(home, ['sendmail', 'ann@example.org'], { stdin: 'Subject: Later\n\nHi\n' });
+    expect(queued.code).toBe(0);
+    expect(queued.stderr).toMatch(/^outbound: message 1 is queued/m);
+    const waited = await cli(home, ['sendmail', '--wait', 'ann@example.org'], { stdin: 'Subject: Later too\n\nHi\n' });
+    expect(waited.code).toBe(75);
+    expect(await messages()).toMatchObject([{ state: 'queued' }, { state: 'queued' }]);
+    const refusing = (server = await startSmtpServer({ rcpt: () => ({ code: 550, message: '5.1.1 No such user' }) }));
+    const [account] = await value(api.accounts.list());
+    await value(api.accounts.save({ id: account!.id, name: 'work', email: 'me@outbound.test', host: '127.0.0.1', port: refusing.port, security: 'none' }));
+    const refused = await cli(home, ['sendmail', '--wait', 'nobody@example.org'], { stdin: 'Subject: Nobody\n\nHi\n' });
+    expect(refused.stderr).toMatch(/550 5\.1\.1 No such user/);
+    expect(refused.code).toBe(1);
   });
 
   it.each([
