@@ -47,6 +47,7 @@ function queued(hold: MessageView['hold']): MessageView {
     lastStage: null,
     lastError: null,
     size: 100,
+    submittedBy: null,
   };
 }
 

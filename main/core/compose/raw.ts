@@ -155,6 +155,7 @@ export async function submitRawMessage(outbox: OutboxStore, accounts: readonly A
     size: frozen.size,
     notBefore: outbox.clock.now(),
     hold: null,
+    submittedBy: 'sendmail',
     // Taken back into the composer, the message is its recipients, subject and body as written.
     draft: {
       accountId: account.id,

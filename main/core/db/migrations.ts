@@ -199,4 +199,11 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    up(db) {
+      // how a message came in when not from the composer: `outbound sendmail` (shown in the Outbox and Sent)
+      db.exec(`ALTER TABLE messages ADD COLUMN submitted_by TEXT CHECK (submitted_by IN ('sendmail'))`);
+    },
+  },
 ];

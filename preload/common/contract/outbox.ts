@@ -47,6 +47,8 @@ export interface MessageView {
   /** A sentence a person can act on, when the last attempt did not succeed. */
   lastError: string | null;
   size: number;
+  /** Queued by `outbound sendmail` (a program's mail), not written in the composer. */
+  submittedBy: 'sendmail' | null;
 }
 
 /** One attempt to submit a message: how far it got, what the server said, and the dialogue. */

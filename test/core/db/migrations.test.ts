@@ -143,6 +143,19 @@ describe('database', () => {
     db.close();
   });
 
+  it('migration 8 records which messages `outbound sendmail` queued: none of those already there', () => {
+    const db = databaseAt(7, [{ name: 'a' }]);
+    db.prepare(
+      `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state,
+      not_before, created_at, updated_at) VALUES (1, 'a', '<1@b.c>', 'a@b.c', 'a@b.c', 's', '1.eml', 1, 'queued', 0, 0, 0)`,
+    ).run();
+    migrate(db, migrations.slice(0, 8));
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    expect(db.prepare('SELECT submitted_by FROM messages').all()).toEqual([{ submitted_by: null }]);
+    expect(() => db.prepare(`UPDATE messages SET submitted_by = 'other'`).run()).toThrow(/CHECK constraint/);
+    db.close();
+  });
+
   it('is idempotent: reopening runs nothing twice', () => {
     const file = join(tempHome(), 'db.sqlite');
     openDatabase(file).close();

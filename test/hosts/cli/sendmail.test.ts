@@ -94,7 +94,7 @@ describe('outbound sendmail', () => {
     expect(received!.parsed.from?.text).toBe('"Me Myself" <me@outbound.test>');
     expect(received!.parsed.text).toBe('All good.\n.\nThe end.\n');
     expect(received!.raw.toString('utf8')).not.toMatch(/[^\r]\n/);
-    expect(await messages()).toMatchObject([{ state: 'sent', subject: 'Nightly report', messageId: received!.parsed.messageId }]);
+    expect(await messages()).toMatchObject([{ state: 'sent', subject: 'Nightly report', messageId: received!.parsed.messageId, submittedBy: 'sendmail' }]);
     expect(smtp.messages).toHaveLength(1);
   });
 

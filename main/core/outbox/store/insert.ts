@@ -14,8 +14,8 @@ function insertRows(h: OutboxDb, message: NewMessage, now: number): number {
   const { lastInsertRowid } = h
     .sql(
       `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state, not_before,
-         hold, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+         hold, submitted_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
     )
     .run(
       message.accountId,
@@ -28,6 +28,7 @@ function insertRows(h: OutboxDb, message: NewMessage, now: number): number {
       message.size,
       message.notBefore,
       message.hold,
+      message.submittedBy ?? null,
       now,
       now,
     );

@@ -24,6 +24,7 @@ export interface MessageRow {
   updated_at: number;
   hold: Hold | null;
   waiting_for_network: number;
+  submitted_by: 'sendmail' | null;
 }
 
 export interface RecipientRow {
@@ -58,6 +59,8 @@ export interface NewMessage {
   notBefore: number;
   hold: Hold | null;
   draft: DraftView;
+  /** Queued by `outbound sendmail` rather than composed. */
+  submittedBy?: 'sendmail';
   recipients: { kind: RecipientView['kind']; address: string }[];
 }
 

@@ -71,5 +71,6 @@ function views(h: OutboxDb, sql: string, params: unknown[]): MessageView[] {
     lastStage: row.last_stage,
     lastError: row.last_error,
     size: row.size,
+    submittedBy: row.submitted_by,
   }));
 }
