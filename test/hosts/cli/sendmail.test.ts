@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -221,6 +222,27 @@ describe('outbound sendmail', () => {
     expect(refused.stderr).toMatch(/550 5\.1\.1 No such user/);
     expect(refused.code).toBe(1);
   });
+
+  it('without --wait, gives a server that never greets a few seconds, then exits 0 with the message queued', async () => {
+    const { home, api, messages } = await setUp();
+    const silent = createServer(() => undefined);
+    const sockets = new Set<Socket>();
+    silent.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const [account] = await value(api.accounts.list());
+      const { port } = silent.address() as AddressInfo;
+      await value(api.accounts.save({ id: account!.id, name: 'work', email: 'me@outbound.test', host: '127.0.0.1', port, security: 'none' }));
+      const started = performance.now();
+      const run = await cli(home, ['sendmail', 'ann@example.org'], { stdin: 'Subject: Slow\n\nHi\n' });
+      expect(run.code).toBe(0);
+      expect(performance.now() - started).toBeLessThan(15_000);
+      expect(await messages()).toMatchObject([{ state: 'queued', lastStage: 'greeting' }]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 20_000);
 
   it.each([
     ['empty input', [], '', 65, /The message is empty/],
