@@ -12,6 +12,23 @@ import { recordTestOutput } from './secrets.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'main', 'hosts', 'cli', 'bin.ts');
 
+/** `outbound account add` for the test account "work" (me@outbound.test) on a loopback STARTTLS server; `extra` adds or overrides flags. */
+export const addAccountArgs = (port: number, extra: string[] = []): string[] => [
+  'account',
+  'add',
+  '--name',
+  'work',
+  '--email',
+  'me@outbound.test',
+  '--host',
+  '127.0.0.1',
+  '--port',
+  String(port),
+  '--security',
+  'starttls',
+  ...extra,
+];
+
 export interface CliRun {
   code: number;
   stdout: string;

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCore } from '../../../main/core/index.ts';
 import { AccountInput, type AccountView } from '../../../preload/common/contract/index.ts';
-import { cli as outbound } from '../../helpers/cli.ts';
+import { addAccountArgs, cli as outbound } from '../../helpers/cli.ts';
 import { tempHome } from '../../helpers/core.ts';
 import { closedPort } from '../../helpers/net.ts';
 import { selfSigned, startAccountsServer, type AccountsServer } from '../../core/accounts/servers.ts';
@@ -14,29 +14,13 @@ afterEach(async () => {
   server = undefined;
 });
 
-const account = (port: number, extra: string[] = []) => [
-  'account',
-  'add',
-  '--name',
-  'work',
-  '--email',
-  'me@outbound.test',
-  '--host',
-  '127.0.0.1',
-  '--port',
-  String(port),
-  '--security',
-  'starttls',
-  ...extra,
-];
-
 describe('outbound account', () => {
   it('pins a self-signed certificate with --tls-fingerprint; `account test` then passes and prints the verdict and the reply code', async () => {
     const certificate = await selfSigned('self.example.net');
     server = await startAccountsServer({ certificate, auth: { user: 'me', pass: 'pw' } });
     const home = tempHome();
     const fingerprint = new X509Certificate(certificate.cert).fingerprint256;
-    const add = await outbound(home, account(server.port, ['--user', 'me', '--password-command', 'printf pw', '--tls-fingerprint', fingerprint]));
+    const add = await outbound(home, addAccountArgs(server.port, ['--user', 'me', '--password-command', 'printf pw', '--tls-fingerprint', fingerprint]));
     expect(add.stderr).toBe('');
     expect(add.stdout).toMatch(/^Added account "work" \(id 1\): .*certificate pinned\)\.$/m);
 
@@ -54,7 +38,7 @@ describe('outbound account', () => {
   it('exits non-zero with the verdict and the reply code when the password is wrong or the certificate is not trusted', async () => {
     server = await startAccountsServer({ certificate: await selfSigned('self.example.net'), auth: { user: 'me', pass: 'pw' } });
     const home = tempHome();
-    expect((await outbound(home, account(server.port, ['--user', 'me', '--password-command', 'printf wrong']))).code).toBe(0);
+    expect((await outbound(home, addAccountArgs(server.port, ['--user', 'me', '--password-command', 'printf wrong']))).code).toBe(0);
     const untrusted = await outbound(home, ['account', 'test', '1']);
     expect(untrusted.code).toBe(1);
     expect(untrusted.stdout).toMatch(/^The certificate of 127\.0\.0\.1:\d+ is not signed by an authority this system trusts \(it is self-signed\)/);
@@ -77,7 +61,7 @@ describe('outbound account', () => {
 
   it('does not remove an account with queued mail unless told what to do with it', async () => {
     const home = tempHome();
-    expect((await outbound(home, account(await closedPort(), ['--security', 'none']))).stderr).toMatch(/warning: this account sends without encryption/);
+    expect((await outbound(home, addAccountArgs(await closedPort(), ['--security', 'none']))).stderr).toMatch(/warning: this account sends without encryption/);
     expect(
       (
         await outbound(home, [

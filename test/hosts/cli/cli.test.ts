@@ -1,7 +1,7 @@
 /** The `outbound` command as scripts use it: a child process on a data directory, against a real SMTP server. */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli } from '../../helpers/cli.ts';
+import { addAccountArgs, cli } from '../../helpers/cli.ts';
 import { tempHome } from '../../helpers/core.ts';
 import { hasPrivateKeyring } from '../../helpers/keychain.ts';
 import { closedPort } from '../../helpers/net.ts';
@@ -18,23 +18,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-const addArgs = (port: number, extra: string[] = []) => [
-  'account',
-  'add',
-  '--name',
-  'work',
-  '--email',
-  'me@outbound.test',
-  '--display-name',
-  'Me',
-  '--host',
-  '127.0.0.1',
-  '--port',
-  String(port),
-  '--security',
-  'starttls',
-  ...extra,
-];
+/** The test account, with a display name. */
+const addArgs = (port: number, extra: string[] = []) => addAccountArgs(port, ['--display-name', 'Me', ...extra]);
 
 describe('outbound CLI', () => {
   it('adds an account, sends, and prints the Message-ID and the server reply', async () => {
