@@ -5,24 +5,21 @@
  * certificate after seeing its fingerprint; they add a From alias with its own signature; they sign
  * in with Google against a local OAuth2 server (the test plays the system browser, which the host
  * cannot open). "Trust this certificate" and "Make default" keep what another window changed after
- * the page listed the account. Screenshots land in test-results/screenshots/.
+ * the page listed the account. Each test starts from nothing of another's: an app of its own (core,
+ * browser host, page), the accounts it needs saved before the page loads. Screenshots land in
+ * test-results/screenshots/.
  */
-import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserHostForCore, type BrowserHost } from '../../main/hosts/browser/server.ts';
-import { openCore, type Core } from '../../main/core/index.ts';
-import { inProcessApi } from '../../main/hosts/in-process.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountInput } from '../../preload/common/contract/index.ts';
 import { value } from '../helpers/core.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
-import { testCertificates } from '../helpers/tls.ts';
 import { follow, startOAuthServer, type TestOAuthServer } from '../core/accounts/oauth-server.ts';
 import { selfSigned, startAccountsServer, type AccountsServer } from '../core/accounts/servers.ts';
-import { launchBrowser, newTestPage } from './app-page.ts';
-import { builtApp, screenshotsDir } from './built-app.ts';
+import { launchBrowser, startE2eApp, type E2eApp } from './app-page.ts';
+import { screenshotsDir } from './built-app.ts';
 
 const USER = 'ann@example.test';
 const PASSWORD = registerTestSecret('correct horse battery staple', { user: USER });
@@ -34,13 +31,13 @@ let selfSignedSmtp: AccountsServer;
 let oauth: TestOAuthServer;
 let oauthSmtp: AccountsServer;
 let http: Server;
-let home: string;
-let core: Core;
-let host: BrowserHost;
+let autoconfig: string;
 let browser: Browser;
-let page: Page;
-let pageProblems: string[] = [];
 
+/**
+ * The servers an account can be set up against, and one browser, for the file. Each test has an app of
+ * its own; of the servers' records, only the OAuth test reads any (grants, tokens, logins).
+ */
 beforeAll(async () => {
   smtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD } });
   selfSignedSmtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD }, certificate: await selfSigned('self.example.test') });
@@ -56,27 +53,12 @@ beforeAll(async () => {
       <username>%EMAILADDRESS%</username></outgoingServer></emailProvider></clientConfig>`);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const autoconfig = `http://127.0.0.1:${(http.address() as { port: number }).port}/mail/config-v1.1.xml`;
-  home = keptHome();
-  core = openCore({
-    home,
-    autoSend: false,
-    extraCaCertificates: [(await testCertificates()).ca],
-    discovery: { autoconfigUrls: () => [autoconfig], dnsServers: [] },
-    oauth: { openExternal: follow, endpoints: { google: oauth.endpoints } },
-  });
-  host = await startBrowserHostForCore(core, builtApp());
-  await mkdir(screenshotsDir, { recursive: true });
+  autoconfig = `http://127.0.0.1:${(http.address() as { port: number }).port}/mail/config-v1.1.xml`;
   browser = await launchBrowser();
-  ({ page, problems: pageProblems } = await newTestPage(browser, { width: 1100, height: 900 }));
-  await page.goto(`${host.url}#token=${host.token}`);
-  page.setDefaultTimeout(8000);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await host?.close();
-  await core?.close();
   await smtp?.close();
   await selfSignedSmtp?.close();
   await oauthSmtp?.close();
@@ -84,16 +66,63 @@ afterAll(async () => {
   await new Promise((resolve) => (http ? http.close(resolve) : resolve(null)));
 });
 
+let app: E2eApp | undefined;
+let page: Page;
+// Fails the test whose page had a script error or a CSP violation.
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+/** The example.test account as the autoconfig test below sets it up (signing in with the password). */
+const exampleTest = (): AccountInput => ({
+  name: 'example.test',
+  email: USER,
+  displayName: '',
+  host: '127.0.0.1',
+  port: smtp.port,
+  security: 'starttls',
+  username: USER,
+  password: PASSWORD,
+});
+/** The Home server account as the self-signed test below adds it, before its certificate is trusted. */
+const homeServer = (): AccountInput => ({ ...exampleTest(), name: 'Home server', port: selfSignedSmtp.port });
+
+/**
+ * The test's own app: a core on a data directory kept for the secrets scan, which finds servers
+ * through the autoconfig file and signs in with Google at the local OAuth server, not sending by
+ * itself; `accounts` saved before the page first loads.
+ */
+async function start(accounts: AccountInput[] = []): Promise<void> {
+  app = await startE2eApp(
+    {},
+    {
+      home: keptHome(),
+      autoSend: false,
+      discovery: { autoconfigUrls: () => [autoconfig], dnsServers: [] },
+      oauth: { openExternal: follow, endpoints: { google: oauth.endpoints } },
+    },
+    {
+      browser,
+      prepare: async ({ api }) => {
+        // One after the other: the first saved is the default.
+        for (const account of accounts) await value(api.accounts.save(account));
+      },
+    },
+  );
+  ({ page } = app);
+  registerTestSecret(app.host.token);
+}
+
 const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
 const shot = (name: string) => page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage: true });
 const card = (name: string) => page.getByTestId('account').filter({ hasText: name });
 
 /** Another window (or the CLI) saves the account through the same contract, after the page listed it. */
 async function changeBehindThePage(name: string, changes: Partial<AccountInput>): Promise<void> {
-  const api = inProcessApi(core);
-  const account = core.accounts.find(name);
+  const account = app!.core.accounts.find(name);
   await value(
-    api.accounts.save({
+    app!.api.accounts.save({
       id: account.id,
       name: account.name,
       email: account.email,
@@ -108,8 +137,16 @@ async function changeBehindThePage(name: string, changes: Partial<AccountInput>)
   );
 }
 
+/** The form for a new account: already open on the Accounts screen while there is none, opened otherwise. */
+async function openNewAccountForm(): Promise<void> {
+  await nav('Accounts').click();
+  await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+  if (!(await page.getByLabel('Account name').isVisible())) await page.getByRole('button', { name: 'Add account' }).click();
+}
+
 describe('setting up an account from an address', () => {
   it('finds the server from the address alone, and the connection test shows the verdict and the transcript', async () => {
+    await start();
     await nav('Accounts').click();
     await page.getByLabel('Email address').fill(USER);
     await page.getByRole('button', { name: 'Find settings' }).click();
@@ -140,7 +177,8 @@ describe('setting up an account from an address', () => {
   });
 
   it('refuses a self-signed server until the person trusts the certificate whose fingerprint they see', async () => {
-    await page.getByRole('button', { name: 'Add account' }).click();
+    await start();
+    await openNewAccountForm();
     await page.getByLabel('Account name').fill('Home server');
     await page.getByLabel('Email address').fill(USER);
     await page.getByLabel('Server').fill('127.0.0.1');
@@ -160,25 +198,30 @@ describe('setting up an account from an address', () => {
     await report.getByRole('button', { name: 'Trust this certificate' }).click();
     await expect.poll(() => card('Home server').getByTestId('test-report').locator('.verdict').textContent(), { timeout: 15_000 }).toMatch(/^Everything works/);
     expect(await card('Home server').textContent()).toContain('certificate pinned');
-    expect(core.accounts.find('Home server')).toMatchObject({ signature: 'Written in another window', pin: { fingerprint: expect.any(String) } });
+    expect(app!.core.accounts.find('Home server')).toMatchObject({ signature: 'Written in another window', pin: { fingerprint: expect.any(String) } });
     await shot('accounts-self-signed-pinned');
-    expect(pageProblems).toEqual([]);
   });
 
   it('makes an account the default without undoing what another window changed after the page listed it', async () => {
+    await start([exampleTest(), homeServer()]);
+    await nav('Accounts').click();
+    await card('Home server').waitFor();
+    expect(app!.core.accounts.find('example.test').isDefault).toBe(true);
     expect(await card('Home server').textContent()).not.toContain('Default');
     await changeBehindThePage('Home server', { displayName: 'Ann at home', signature: 'Written in another window' });
     await card('Home server').getByRole('button', { name: 'Make default' }).click();
     await expect.poll(() => page.getByTestId('status-banner').textContent()).toBe('Home server is now the default account.');
     await expect.poll(() => card('Home server').locator('.badge').textContent()).toBe('Default');
-    expect(core.accounts.find('Home server')).toMatchObject({ isDefault: true, displayName: 'Ann at home', signature: 'Written in another window' });
-    expect(core.accounts.find('example.test').isDefault).toBe(false);
-    expect(pageProblems).toEqual([]);
+    expect(app!.core.accounts.find('Home server')).toMatchObject({ isDefault: true, displayName: 'Ann at home', signature: 'Written in another window' });
+    expect(app!.core.accounts.find('example.test').isDefault).toBe(false);
   });
 });
 
 describe('identities and OAuth2 sign-in', () => {
   it("adds a From alias with its own name, Reply-To and signature, and the account's own signature; the limits the form does not show stay", async () => {
+    await start([exampleTest()]);
+    await nav('Accounts').click();
+    await card('example.test').waitFor();
     await changeBehindThePage('example.test', { maxPerMinute: 7, maxConnections: 3, retryDays: 2 });
     await card('example.test').getByRole('button', { name: 'Edit example.test' }).click();
     await page.getByLabel('Signature', { exact: true }).first().fill('Ann\nexample.test');
@@ -191,7 +234,7 @@ describe('identities and OAuth2 sign-in', () => {
     await shot('accounts-identity-editor');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => card('example.test').getByTestId('identities').textContent()).toBe('Also sends as Ann at Sales <sales@example.test>');
-    const [saved] = core.accounts.list().filter((a) => a.name === 'example.test');
+    const [saved] = app!.core.accounts.list().filter((a) => a.name === 'example.test');
     expect(saved).toMatchObject({
       signature: 'Ann\nexample.test',
       maxPerMinute: 7,
@@ -209,7 +252,8 @@ describe('identities and OAuth2 sign-in', () => {
   });
 
   it('signs in with Google in the browser, then the connection test signs in over XOAUTH2', async () => {
-    await page.getByRole('button', { name: 'Add account' }).click();
+    await start();
+    await openNewAccountForm();
     await page.getByLabel('Account name').fill('Gmail');
     await page.getByLabel('Email address').fill(GMAIL_USER);
     await page.getByRole('radio', { name: 'Sign in with Google' }).check();
@@ -235,6 +279,5 @@ describe('identities and OAuth2 sign-in', () => {
     await shot('accounts-oauth-signed-in');
     const content = await page.content();
     for (const token of [...oauth.accessTokens, ...oauth.refreshTokens]) expect(content).not.toContain(token);
-    expect(pageProblems).toEqual([]);
   });
 });
