@@ -97,6 +97,10 @@ export function openCore(options: CoreOptions = {}): Core {
       ...(options.extraCaCertificates ? { extraCaCertificates: options.extraCaCertificates } : {}),
     },
   });
+  const settings = new SettingsStore(db, (changed) => {
+    emit('settingsChanged', changed);
+    sender.kick(); // sending may have been resumed
+  });
   // Housekeeping, never worth failing a start over.
   void outbox.removeOrphanFiles().catch(() => undefined);
   void removeUnusedStaging(home, db).catch(() => undefined);
@@ -109,7 +113,7 @@ export function openCore(options: CoreOptions = {}): Core {
     accounts,
     outbox,
     sender,
-    settings: new SettingsStore(db),
+    settings,
     drafts: new DraftStore(db),
     compose: {
       gate: new AttachmentGate(home),

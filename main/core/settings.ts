@@ -2,13 +2,19 @@
 import type { Settings } from '../../preload/common/contract/index.ts';
 import type { Db } from './db/index.ts';
 
-const DEFAULTS: Settings = { undoSeconds: 5 };
+const DEFAULTS: Settings = { undoSeconds: 5, sendingPaused: false };
+/** The outbox's claim reads this row itself (outbox/store/claim.ts): a pause holds every sender on the data directory. */
+export const SENDING_PAUSED_KEY = 'sendingPaused';
+/** Questions asked once per data directory live beside the settings, under this prefix (never in `get`). */
+const ASKED_PREFIX = 'asked:';
 
 export class SettingsStore {
   private readonly db: Db;
+  private readonly changed: (settings: Settings) => void;
 
-  constructor(db: Db) {
+  constructor(db: Db, changed: (settings: Settings) => void = () => undefined) {
     this.db = db;
+    this.changed = changed;
   }
 
   get(): Settings {
@@ -22,6 +28,13 @@ export class SettingsStore {
     this.db.transaction(() => {
       for (const [key, value] of Object.entries(changes)) if (value !== undefined) upsert.run(key, JSON.stringify(value));
     })();
-    return this.get();
+    const settings = this.get();
+    this.changed(settings);
+    return settings;
+  }
+
+  /** True the first time `question` is asked on this data directory, false ever after: for what the app asks only once. */
+  firstTime(question: string): boolean {
+    return this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(ASKED_PREFIX + question, 'true').changes === 1;
   }
 }

@@ -1,29 +1,44 @@
 /**
- * The Electron app: one instance, one core on Electron's userData directory, one locked-down window.
- * main/electron/ only wires Electron to the decisions made in main/hosts/desktop/ (Electron-free,
- * tested there); test/electron/ drives this wiring against a stand-in `electron`.
+ * The Electron app: one instance, one core on Electron's userData directory, one locked-down window,
+ * and with no window a tray while mail waits. main/electron/ only wires Electron to the decisions
+ * made in main/hosts/desktop/ (Electron-free, tested there); test/electron/ drives this wiring
+ * against a stand-in `electron`.
  */
-import { app, BrowserWindow, dialog, Menu, net, Notification, powerMonitor, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, net, powerMonitor, powerSaveBlocker, session } from 'electron';
 import path from 'node:path';
+import { eventChannelOf, type MenuCommand } from '../../preload/common/contract/index.ts';
 import { openCore } from '../core/index.ts';
 import { createApi } from '../hosts/api.ts';
-import { APP_ENTRY_URL } from '../hosts/desktop/app-scheme.ts';
-import { noticeWhenSendingFails } from '../hosts/desktop/failure-notice.ts';
 import { signInPageOf } from '../hosts/desktop/links.ts';
-import { isMailtoUrl, mailtoIn, openMailtoLink } from '../hosts/desktop/mailto.ts';
-import { menuTemplate } from '../hosts/desktop/menu.ts';
+import { startedAtLogin } from '../hosts/desktop/login-item.ts';
+import { MailtoArrivals, mailtoIn, openMailtoLink } from '../hosts/desktop/mailto.ts';
+import { menuTemplate, type Command } from '../hosts/desktop/menu.ts';
 import { whenBackOnline } from '../hosts/desktop/online.ts';
+import { holdWhileSending } from '../hosts/desktop/power.ts';
 import { quitAfterClosing } from '../hosts/desktop/quit.ts';
+import { askToBeDefaultOnce, desktopApi } from '../hosts/desktop/system.ts';
 import { WindowKeeper } from '../hosts/desktop/window-keeper.ts';
 import { createDispatch } from '../hosts/dispatch.ts';
+import { keepSendingInBackground } from './background.ts';
 import { bindIpc } from './ipc.ts';
 import { registerAppScheme, serveRenderer } from './protocol.ts';
+import { ask, systemPorts } from './system.ts';
 import { createMainWindow, denyAllPermissions, openInBrowser } from './window.ts';
 
 /** dist/, holding main/ (this file, built, is dist/main/electron/index.js), preload/ and renderer/. */
 const distDir = path.resolve(import.meta.dirname, '..', '..');
+const macOS = process.platform === 'darwin';
 
 registerAppScheme();
+// mailto: links from every entrance, kept until the app can open them: macOS sends 'open-url' before ready.
+const mailto = new MailtoArrivals();
+mailto.arrive(mailtoIn(process.argv));
+app.on('will-finish-launching', () =>
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    mailto.arrive(url);
+  }),
+);
 
 if (app.requestSingleInstanceLock()) {
   start().catch((error: unknown) => {
@@ -46,61 +61,47 @@ async function start(): Promise<void> {
   });
   denyAllPermissions(session.defaultSession);
   serveRenderer(path.join(distDir, 'renderer'));
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ macOS: process.platform === 'darwin', developing: !app.isPackaged })));
+  const system = systemPorts();
 
   const windows = new WindowKeeper(() => createMainWindow(distDir));
-  const unbindIpc = bindIpc({ dispatch: createDispatch(createApi(core)), core, window: () => windows.current() });
-  windows.show();
-  // The page opens the screen named in the fragment (renderer/src/App.tsx); a fragment change does not reload it.
-  const showOutbox = (): void =>
-    windows.showThen(
-      (window) => void window.loadURL(`${APP_ENTRY_URL}#outbox`).catch((error: unknown) => console.error('outbound: cannot open the Outbox:', error)),
-    );
-  if (Notification.isSupported()) {
-    // A notification that is garbage-collected loses its click handler: hold each until it is done with.
-    const shown = new Set<Notification>();
-    noticeWhenSendingFails(
-      core,
-      () => windows.current()?.isFocused() ?? false,
-      (notice) => {
-        const notification = new Notification(notice);
-        shown.add(notification);
-        notification.on('click', () => {
-          shown.delete(notification);
-          showOutbox();
-        });
-        notification.on('close', () => shown.delete(notification));
-        notification.show();
-      },
-    );
+  const unbindIpc = bindIpc({ dispatch: createDispatch(createApi(core, desktopApi(core.settings, system))), core, window: () => windows.current() });
+  const toPage = (command: MenuCommand): void => windows.showThen((window) => window.webContents.send(eventChannelOf('menuCommand'), command));
+  const run = (command: Command): void => {
+    if (command === 'quit') app.quit();
+    else if (command === 'togglePause') core.settings.save({ sendingPaused: !core.settings.get().sendingPaused });
+    else toPage(command);
+  };
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ macOS, developing: !app.isPackaged }, run)));
+  const background = keepSendingInBackground({ core, windows, run, loginItem: system.loginItem });
+
+  const hidden = startedAtLogin(process.argv, macOS && app.getLoginItemSettings().wasOpenedAtLogin);
+  if (hidden) background.startedHidden();
+  else {
+    windows.show();
+    void askToBeDefaultOnce(core.settings, system.mailApp, async (question) => (await ask(question, windows.current())) === 0);
   }
 
-  // mailto: links open a prefilled composer: at launch, from a second launch, or on macOS by 'open-url'.
-  app.setAsDefaultProtocolClient('mailto'); // eng-disable PROTOCOL_HANDLER_JS_CHECK reviewed a link only prefills the composer with recipients subject and plain text body and sends nothing
-  const openMailto = (url: string): void => windows.showThen(() => openMailtoLink(core.compose, url));
-  app.on('open-url', (event, url) => {
-    event.preventDefault();
-    if (isMailtoUrl(url)) openMailto(url);
-  });
-  const launchedWith = mailtoIn(process.argv);
-  if (launchedWith) openMailto(launchedWith);
+  mailto.openWith((url) => windows.showThen(() => openMailtoLink(core.compose, url)));
   app.on('second-instance', (_event, argv) => {
     const url = mailtoIn(argv);
-    if (url) openMailto(url);
+    if (url) mailto.arrive(url);
     else windows.show();
   });
   app.on('activate', () => windows.show()); // macOS: clicking the dock icon with no window open
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
 
   // The network may be back: on resume from sleep, and when Electron's online flag turns true.
   const kick = (): void => core.sender.kick();
   powerMonitor.on('resume', kick);
   const stopPolling = whenBackOnline(() => net.online, kick);
+  const stopHolding = holdWhileSending(core.events, {
+    start: () => powerSaveBlocker.start('prevent-app-suspension'),
+    stop: (id) => powerSaveBlocker.stop(id),
+  });
   const stop = (): void => {
     unbindIpc();
     stopPolling();
+    stopHolding();
+    background.stop();
   };
   const quit = quitAfterClosing({ stop, core, exit: (code) => app.exit(code) });
   app.on('will-quit', (event) => {

@@ -12,7 +12,20 @@ import { submitRawMessage } from '../core/compose/raw.ts';
 import { controlNames } from '../core/dns/check.ts';
 import type { Core } from '../core/index.ts';
 
-export function createApi(core: Core): ApiImplementation {
+/** The browser host and the CLI: what the desktop app is to the system is none of theirs. */
+const NOT_THE_DESKTOP_APP: ApiImplementation['desktop'] = {
+  get: () => ({ startAtLogin: null, defaultMailApp: null }),
+  setStartAtLogin: () => {
+    throw new AppError('unavailable', 'Only the desktop app can start when you log in.');
+  },
+  makeDefaultMailApp: () => {
+    throw new AppError('unavailable', 'Only the desktop app can be the default mail app.');
+  },
+  offerStartAtLogin: () => false,
+};
+
+/** `desktop`: the desktop app's own (main/hosts/desktop/system.ts); others cannot tell or change it. */
+export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NOT_THE_DESKTOP_APP): ApiImplementation {
   /** After a change that makes a message due, let the sender look now. */
   const kicked = <T>(value: T): T => {
     core.sender.kick();
@@ -117,5 +130,6 @@ export function createApi(core: Core): ApiImplementation {
       get: () => core.settings.get(),
       save: (changes) => core.settings.save(changes),
     },
+    desktop,
   };
 }

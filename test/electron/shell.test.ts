@@ -8,73 +8,14 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { eventChannelOf, methodChannels, type MailtoView, type MessageView, type OutboxChange, type Result } from '../../preload/common/contract/index.ts';
+import { eventChannelOf, methodChannels, type MessageView } from '../../preload/common/contract/index.ts';
 import { databaseFile } from '../../main/core/paths.ts';
 import { accountFor } from '../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
-import { createStandInElectron, type StandInWebContents } from './stand-in-electron.ts';
+import type { StandInWebContents } from './stand-in-electron.ts';
+import { APP_PAGE, fromTopFrame, mailtoOpened, menuCommands, outboxChange, root, startShell, valueOf, type Shell } from './start-shell.ts';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
-const APP_PAGE = 'app://outbound/index.html';
 const FORBIDDEN = { ok: false, error: { code: 'forbidden', message: 'This request did not come from the Outbound window; nothing was done.' } };
-
-/** A call as Electron delivers it from the top frame of `page`, showing what it shows now. */
-const fromTopFrame = (page: StandInWebContents) => ({ sender: page, senderFrame: { ...page.mainFrame } });
-
-interface StartOptions {
-  /** The command line after the executable (a mailto: URL at launch). */
-  argv?: string[];
-  /** Another Outbound already holds the single-instance lock. */
-  secondInstance?: boolean;
-  /** OUTBOUND_HOME; default a fresh directory; null: not set, so the core lives in userData. */
-  home?: string | null;
-}
-
-async function startShell({ argv = [], secondInstance = false, home: givenHome }: StartOptions = {}) {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'outbound-shell-'));
-  const home = givenHome === undefined ? path.join(scratch, 'home') : givenHome;
-  const electron = createStandInElectron(path.join(scratch, 'userData'));
-  electron.app.singleInstance = !secondInstance;
-  const saved = { argv: process.argv, home: process.env.OUTBOUND_HOME };
-  process.argv = [process.argv[0]!, root, ...argv];
-  if (home === null) delete process.env.OUTBOUND_HOME;
-  else process.env.OUTBOUND_HOME = home;
-  try {
-    // A fresh shell on a fresh stand-in (vi.mock, not hoisted): the shell keeps its state in module scope.
-    vi.resetModules();
-    vi.doMock('electron', () => electron);
-    await import('../../main/electron/index.ts');
-    electron.app.becomeReady();
-    await new Promise(setImmediate); // start() runs to its end once the app is ready
-  } finally {
-    process.argv = saved.argv;
-    if (saved.home === undefined) delete process.env.OUTBOUND_HOME;
-    else process.env.OUTBOUND_HOME = saved.home;
-  }
-  onTestFinished(async () => {
-    if (electron.app.exitCode === undefined) electron.app.quit();
-    await electron.app.exited;
-    rmSync(scratch, { recursive: true, force: true });
-  });
-  const page = (): StandInWebContents => electron.windows.at(-1)!.webContents;
-  return {
-    electron,
-    home: home ?? path.join(scratch, 'userData'),
-    page,
-    /** The page calls the API. */
-    call: (channel: string, ...args: unknown[]) => electron.ipcMain.invoke(channel, fromTopFrame(page()), ...args) as Promise<Result<unknown>>,
-  };
-}
-
-async function valueOf<T>(result: Promise<Result<unknown>>): Promise<T> {
-  const answer = await result;
-  if (!answer.ok) throw new Error(`expected ok, got ${answer.error.code}: ${answer.error.message}`);
-  return answer.value as T;
-}
-
-const mailtoOpened = (page: StandInWebContents) => page.sentOn(eventChannelOf('mailtoOpened')) as MailtoView[];
-const outboxChange = (id: number, state: OutboxChange['state']) => (payload: unknown) =>
-  (payload as OutboxChange).id === id && (payload as OutboxChange).state === state;
 
 describe('starting', () => {
   it('registers app:// before the app is ready, as standard and secure only', async () => {
@@ -116,10 +57,9 @@ describe('starting', () => {
     expect(electron.calls.indexOf('session.setPermissionCheckHandler')).toBeLessThan(made);
   });
 
-  it('keeps its data in OUTBOUND_HOME, else in userData, and claims mailto: from the system', async () => {
+  it('keeps its data in OUTBOUND_HOME, else in userData', async () => {
     const given = await startShell();
     expect(existsSync(databaseFile(given.home))).toBe(true);
-    expect(given.electron.app.protocolClients).toEqual(['mailto']);
     given.electron.app.quit(); // one shell at a time
     await given.electron.app.exited;
     const fromElectron = await startShell({ home: null });
@@ -160,7 +100,7 @@ describe('IPC', () => {
 
   it('answers our page through the contract', async () => {
     const { call } = await startShell();
-    expect(await call('settings.get')).toEqual({ ok: true, value: { undoSeconds: 5 } });
+    expect(await call('settings.get')).toEqual({ ok: true, value: { undoSeconds: 5, sendingPaused: false } });
   });
 
   it.each([
@@ -174,11 +114,11 @@ describe('IPC', () => {
   ])('refuses a call from %s with forbidden, and does nothing', async (_case, from) => {
     const { electron, call, page } = await startShell();
     expect(await electron.ipcMain.invoke('settings.save', from(page()), { undoSeconds: 9 })).toEqual(FORBIDDEN);
-    expect(await call('settings.get')).toEqual({ ok: true, value: { undoSeconds: 5 } });
+    expect(await call('settings.get')).toEqual({ ok: true, value: { undoSeconds: 5, sendingPaused: false } });
   });
 
   it('refuses the page of a window that was closed', async () => {
-    const { electron, page } = await startShell();
+    const { electron, page } = await startShell({ platform: 'darwin' }); // the app runs on with no window
     const closed = page();
     electron.windows[0]!.destroy();
     expect(await electron.ipcMain.invoke('settings.get', fromTopFrame(closed))).toEqual(FORBIDDEN);
@@ -222,7 +162,7 @@ describe('mailto: links', () => {
   });
 
   it('links that come before the page is ready are kept and opened in order; an unreadable one is skipped', async () => {
-    const { electron, page } = await startShell();
+    const { electron, page } = await startShell({ platform: 'darwin' });
     page().finishLoad();
     electron.windows[0]!.destroy(); // the user closed the window; the app runs on (macOS)
     electron.app.emit('second-instance', {}, ['outbound', 'mailto:first@example.org'], root);
@@ -286,7 +226,7 @@ describe('sending', () => {
     server = undefined;
   });
 
-  async function sendOne(shell: Awaited<ReturnType<typeof startShell>>, subject: string): Promise<MessageView> {
+  async function sendOne(shell: Shell, subject: string): Promise<MessageView> {
     const account = await valueOf<{ id: number }>(shell.call('accounts.save', accountFor(server!, { security: 'none', username: '', passwordCommand: '' })));
     await valueOf(shell.call('settings.save', { undoSeconds: 0 }));
     return valueOf<MessageView>(shell.call('outbox.send', { accountId: account.id, to: ['ann@example.org'], subject, text: 'Hello.' }));
@@ -325,7 +265,7 @@ describe('sending', () => {
     expect(electron.notifications.map((n) => [n.options.title, n.shown])).toEqual([['A message could not be sent', true]]);
     expect(electron.notifications[0]!.options.body).toMatch(/^“Doomed”: .*No such user here/);
     electron.notifications[0]!.emit('click');
-    expect(page().loaded.at(-1)).toBe(`${APP_PAGE}#outbox`);
+    expect(menuCommands(page())).toEqual(['outbox']);
     expect(electron.windows[0]!.isFocused()).toBe(true);
 
     const again = await valueOf<MessageView>(shell.call('outbox.send', { accountId: message.accountId, to: ['ann@example.org'], subject: 'Seen', text: 'x' }));

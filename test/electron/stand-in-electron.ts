@@ -10,20 +10,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
+import { electronEvent, StandInIpcMain, StandInIpcRenderer, type Frame } from './stand-in-ipc.ts';
 
-type IpcHandler = Parameters<Electron.IpcMain['handle']>[1];
 type ProtocolHandler = Parameters<Electron.Protocol['handle']>[1];
 type PermissionRequestHandler = NonNullable<Parameters<Electron.Session['setPermissionRequestHandler']>[0]>;
 type PermissionCheckHandler = NonNullable<Parameters<Electron.Session['setPermissionCheckHandler']>[0]>;
-/** A frame as Electron's WebFrameMain names it; the stand-in page's URL changes as it navigates. */
-type Frame = { -readonly [K in 'processId' | 'routingId' | 'url']: Electron.WebFrameMain[K] };
-
-/** Electron's event object: what listeners get first, with preventDefault. */
-export function electronEvent<P extends object>(params: P): Electron.Event<P> {
-  let prevented = false;
-  const event = { ...params, preventDefault: () => void (prevented = true) };
-  return Object.defineProperty(event, 'defaultPrevented', { get: () => prevented, enumerable: true }) as Electron.Event<P>;
-}
 
 /** What one stand-in Electron knows. Windows and notifications belong to the one made last: one shell runs at a time. */
 interface World {
@@ -35,19 +26,51 @@ interface World {
   userData: string;
   windows: StandInBrowserWindow[];
   notifications: StandInNotification[];
+  trays: StandInTray[];
+  /** Whether Electron emitted 'will-finish-launching' yet. */
+  launched: boolean;
   nextProcessId: number;
+  app?: StandInApp;
 }
 let world: World;
 
 export class StandInApp
   extends EventEmitter
-  implements Pick<Electron.App, 'whenReady' | 'requestSingleInstanceLock' | 'quit' | 'exit' | 'getPath' | 'setAsDefaultProtocolClient' | 'isPackaged'>
+  implements
+    Pick<
+      Electron.App,
+      | 'whenReady'
+      | 'requestSingleInstanceLock'
+      | 'quit'
+      | 'exit'
+      | 'getPath'
+      | 'getAppPath'
+      | 'getLocale'
+      | 'setAsDefaultProtocolClient'
+      | 'isDefaultProtocolClient'
+      | 'getLoginItemSettings'
+      | 'setLoginItemSettings'
+      | 'setBadgeCount'
+      | 'isPackaged'
+    >
 {
   private readonly world = world;
   isPackaged = false;
   /** What requestSingleInstanceLock answers: false when another Outbound runs. */
   singleInstance = true;
+  /** Schemes Outbound was made the default client of (setAsDefaultProtocolClient). */
   readonly protocolClients: string[] = [];
+  /** Electron's login item (macOS and Windows; the shell writes an XDG entry on Linux). */
+  loginItem: Electron.Settings = { openAtLogin: false };
+  openedAtLogin = false;
+  badgeCount = 0;
+  /** The Dock's menu (macOS): its template. */
+  dock = { menu: undefined as unknown, setMenu: (menu: unknown) => void (this.dock.menu = menu) };
+
+  constructor() {
+    super();
+    this.world.app = this;
+  }
   exitCode: number | undefined;
   /** Resolves with the exit code once the shell exits. */
   readonly exited = this.world.exited.promise;
@@ -56,10 +79,23 @@ export class StandInApp
     this.world.calls.push('app.whenReady');
     return this.world.whenReady.promise;
   }
+  /** The system: Electron has started launching (macOS may deliver 'open-url' from now on, before ready). */
+  finishLaunching(): void {
+    if (this.world.launched) return;
+    this.world.launched = true;
+    this.emit('will-finish-launching');
+  }
   /** The system: Electron is ready. */
   becomeReady(): void {
+    this.finishLaunching();
     this.world.ready = true;
     this.world.whenReady.resolve();
+  }
+  getAppPath(): string {
+    return '/stand-in/app';
+  }
+  getLocale(): string {
+    return 'en-US';
   }
   requestSingleInstanceLock(): boolean {
     return this.singleInstance;
@@ -72,8 +108,24 @@ export class StandInApp
     this.protocolClients.push(protocol);
     return true;
   }
-  /** As Electron: 'will-quit', whose default (exiting) a listener may prevent. */
+  isDefaultProtocolClient(protocol: string): boolean {
+    return this.protocolClients.includes(protocol);
+  }
+  getLoginItemSettings(): Electron.LoginItemSettings {
+    return { ...this.loginItem, wasOpenedAtLogin: this.openedAtLogin } as Electron.LoginItemSettings;
+  }
+  setLoginItemSettings(settings: Electron.Settings): void {
+    this.loginItem = settings;
+  }
+  setBadgeCount(count = 0): boolean {
+    this.badgeCount = count;
+    return true;
+  }
+  /** As Electron: 'before-quit', then 'will-quit'; a listener of either may prevent the default (going on, exiting). */
   quit(): void {
+    const before = electronEvent({});
+    this.emit('before-quit', before);
+    if (before.defaultPrevented) return;
     const event = electronEvent({});
     this.emit('will-quit', event);
     if (!event.defaultPrevented) this.exit(0);
@@ -170,14 +222,17 @@ export class StandInBrowserWindow
     world.calls.push('new BrowserWindow');
     this.options = options;
     world.windows.push(this);
+    world.app?.emit('browser-window-created', electronEvent({}), this);
   }
   isDestroyed(): boolean {
     return this.destroyed;
   }
-  /** The user closes the window. */
+  /** The window is gone (the user closed it, or the shell destroyed it): the app hears 'window-all-closed' when it was the last. */
   destroy(): void {
+    if (this.destroyed) return;
     this.destroyed = true;
     this.focused = false;
+    if (world.windows.every((window) => window.isDestroyed())) world.app?.emit('window-all-closed');
   }
   isMinimized(): boolean {
     return this.minimized;
@@ -203,25 +258,6 @@ export class StandInBrowserWindow
   }
 }
 
-export class StandInIpcMain extends EventEmitter implements Pick<Electron.IpcMain, 'handle' | 'removeHandler'> {
-  readonly handlers = new Map<string, IpcHandler>();
-
-  handle(channel: string, listener: IpcHandler): void {
-    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
-    this.handlers.set(channel, listener);
-  }
-  removeHandler(channel: string): void {
-    this.handlers.delete(channel);
-  }
-  /** A page calls `ipcRenderer.invoke(channel, ...args)`: the event names its webContents and frame, as Electron's does. */
-  async invoke(channel: string, from: { sender: StandInWebContents | object; senderFrame: Frame | null }, ...args: unknown[]): Promise<unknown> {
-    const handler = this.handlers.get(channel);
-    if (!handler) throw new Error(`No handler registered for '${channel}'`);
-    // Only the two fields the shell reads are there; the rest of IpcMainInvokeEvent is not.
-    return handler({ ...electronEvent({}), ...from } as unknown as Electron.IpcMainInvokeEvent, ...structuredClone(args));
-  }
-}
-
 export class StandInNotification extends EventEmitter implements Pick<Electron.Notification, 'show'> {
   static supported = true;
   readonly options: Electron.NotificationConstructorOptions;
@@ -240,9 +276,30 @@ export class StandInNotification extends EventEmitter implements Pick<Electron.N
   }
 }
 
-/** The preload's side: calls to the main process are recorded; on, removeListener and emit are EventEmitter's. */
-export class StandInIpcRenderer extends EventEmitter implements Pick<Electron.IpcRenderer, 'invoke'> {
-  readonly invoke = vi.fn<Electron.IpcRenderer['invoke']>(async () => undefined);
+export class StandInTray extends EventEmitter implements Pick<Electron.Tray, 'setContextMenu' | 'setToolTip' | 'destroy' | 'isDestroyed'> {
+  readonly image: unknown;
+  /** The context menu's template (the stand-in's Menu.buildFromTemplate returns it). */
+  menu: unknown;
+  toolTip = '';
+  private destroyed = false;
+
+  constructor(image: unknown) {
+    super();
+    this.image = image;
+    world.trays.push(this);
+  }
+  setContextMenu(menu: unknown): void {
+    this.menu = menu;
+  }
+  setToolTip(toolTip: string): void {
+    this.toolTip = toolTip;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
 }
 
 /** One stand-in Electron, fresh for each test (the shell keeps its state in module scope). `userData` is app.getPath's answer. */
@@ -255,6 +312,8 @@ export function createStandInElectron(userData: string) {
     userData,
     windows: [],
     notifications: [],
+    trays: [],
+    launched: false,
     nextProcessId: 1,
   };
   StandInNotification.supported = true;
@@ -308,7 +367,24 @@ export function createStandInElectron(userData: string) {
     Notification: StandInNotification,
     powerMonitor: new EventEmitter(),
     net: { online: true as boolean } satisfies Pick<Electron.Net, 'online'>,
+    Tray: StandInTray,
+    nativeImage: { createFromPath: (path: string) => ({ path }) },
+    powerSaveBlocker: {
+      /** The ids started and not stopped, with their type. */
+      held: new Map<number, string>(),
+      nextId: 1,
+      start(type: Parameters<Electron.PowerSaveBlocker['start']>[0]): number {
+        const id = electron.powerSaveBlocker.nextId++;
+        electron.powerSaveBlocker.held.set(id, type);
+        return id;
+      },
+      stop(id: number): boolean {
+        return electron.powerSaveBlocker.held.delete(id);
+      },
+    },
     dialog: {
+      /** Answers with the second button (Quit Anyway, Not Now) unless a test says otherwise. */
+      showMessageBox: vi.fn(async (..._args: unknown[]): Promise<Electron.MessageBoxReturnValue> => ({ response: 1, checkboxChecked: false })),
       showErrorBox: vi.fn<Electron.Dialog['showErrorBox']>(),
       showOpenDialog: vi.fn(async (): Promise<Electron.OpenDialogReturnValue> => ({ canceled: true, filePaths: [] })),
     },
@@ -317,7 +393,7 @@ export function createStandInElectron(userData: string) {
     ipcRenderer: new StandInIpcRenderer(),
   } satisfies Partial<Record<keyof typeof Electron.CrossProcessExports, unknown>>;
 
-  return { ...electron, calls: world.calls, windows: world.windows, notifications: world.notifications };
+  return { ...electron, calls: world.calls, windows: world.windows, notifications: world.notifications, trays: world.trays };
 }
 
 export type StandInElectron = ReturnType<typeof createStandInElectron>;

@@ -33,7 +33,7 @@ const EXPECTED_FUSES: ReadonlyArray<[FuseV1Options, boolean]> = [
 ];
 
 /** Inside app.asar, as listed by @electron/asar. */
-const REQUIRED_IN_ASAR = ['/package.json', '/dist/main/electron/index.js', '/dist/preload/index.cjs', '/dist/renderer/index.html'];
+const REQUIRED_IN_ASAR = ['/package.json', '/dist/main/electron/index.js', '/dist/preload/index.cjs', '/dist/renderer/index.html', '/dist/renderer/tray.png'];
 /** Sources, tests, source maps and the development-only browser host stay out of the package. */
 const FORBIDDEN_IN_ASAR = [/^\/(main|preload|renderer|test|bench|build|\.ci)\//, /^\/dist\/browser\//, /\.map$/, /^\/tsconfig/];
 /** Native modules, which Electron can only load from outside the archive: this target's binaries, no others. */

@@ -20,8 +20,12 @@ const read = (file: string): string => readFileSync(path.join(root, file), 'utf8
 /** The folders whose files may import 'electron' (eslint.config.js: the electron-main and electron-preload layers). */
 const SHELL_FOLDERS = ['main/electron/', 'preload/electron/'];
 const inShell = (file: string): boolean => SHELL_FOLDERS.some((folder) => file.startsWith(folder));
-/** Issue 11: the shell stays thin; everything that can be is Electron-free, in main/hosts/desktop/. */
-const MAX_SHELL_LINES = 250;
+/**
+ * Issue 11: the shell stays thin; everything that can be is Electron-free, in main/hosts/desktop/.
+ * 250 held the window, IPC and menu; issue 15 added the tray, the Dock, login items, the two native
+ * questions and the power blocker, each only wiring (about 130 lines): 400 holds that, not more.
+ */
+const MAX_SHELL_LINES = 400;
 /**
  * Electron gives security fixes to its latest three stable majors
  * (https://www.electronjs.org/docs/latest/tutorial/electron-timelines): 43–45 when last looked up

@@ -1,7 +1,7 @@
 /**
  * THE contract between the renderer and the main process: the only place where the API's methods,
  * their argument schemas, their result types and the events are defined. Each namespace has a file
- * of its own (accounts.ts, outbox.ts, drafts.ts, compose.ts, attachments.ts, sent.ts, settings.ts)
+ * of its own (accounts.ts, outbox.ts, drafts.ts, compose.ts, attachments.ts, sent.ts, settings.ts, desktop.ts)
  * with its view types, input schemas and methods; this file assembles them.
  *
  * - main/hosts/dispatch.ts validates every call against `contract` and wraps results in `Result`.
@@ -15,16 +15,18 @@ import type { z } from 'zod';
 import { accountMethods } from './accounts.ts';
 import { attachmentMethods } from './attachments.ts';
 import { composeMethods, type MailtoView } from './compose.ts';
+import { desktopMethods, type MenuCommand } from './desktop.ts';
 import { draftMethods } from './drafts.ts';
 import type { Method } from './method.ts';
 import { outboxMethods, type Connectivity, type OutboxChange, type SendProgress } from './outbox.ts';
 import type { Result } from './result.ts';
 import { sentMethods } from './sent.ts';
-import { settingsMethods } from './settings.ts';
+import { settingsMethods, type Settings } from './settings.ts';
 
 export * from './accounts.ts';
 export * from './attachments.ts';
 export * from './compose.ts';
+export * from './desktop.ts';
 export * from './drafts.ts';
 export * from './outbox.ts';
 export * from './result.ts';
@@ -43,6 +45,7 @@ export const contract = {
   attachments: attachmentMethods,
   sent: sentMethods,
   settings: settingsMethods,
+  desktop: desktopMethods,
 } as const;
 
 /** Events main pushes to the renderer; the value is the payload's type (phantom). */
@@ -53,6 +56,10 @@ export const events = {
   sendProgress: undefined as unknown as SendProgress,
   /** The system opened a mailto: link with Outbound: a composer prefilled with it. */
   mailtoOpened: undefined as unknown as MailtoView,
+  /** A menu item or its shortcut (desktop app only). */
+  menuCommand: undefined as unknown as MenuCommand,
+  /** The settings changed (sending paused or resumed from the tray, another window). */
+  settingsChanged: undefined as unknown as Settings,
 } as const;
 
 // Types derived from the table

@@ -5,10 +5,13 @@ import { method } from './method.ts';
 export interface Settings {
   /** Seconds during which Send can be undone (0–30). */
   undoSeconds: number;
+  /** Nothing is sent, by this app or any other Outbound on the data directory, until resumed. */
+  sendingPaused: boolean;
 }
 
 export const SettingsInput = z.object({
   undoSeconds: z.number().int().min(0).max(30).optional(),
+  sendingPaused: z.boolean().optional(),
 });
 
 export const settingsMethods = {

@@ -26,7 +26,7 @@ async function setUp(options: Parameters<typeof startSmtpServer>[0] = {}) {
 describe('holds and choices', () => {
   it('undo send: within the window the message comes back to the composer and nothing is sent', async () => {
     const { core, api, account } = await setUp();
-    expect(await value(api.settings.get())).toEqual({ undoSeconds: 5 });
+    expect(await value(api.settings.get())).toEqual({ undoSeconds: 5, sendingPaused: false });
     const draft = { accountId: account.id, to: ['Ann <ann@example.org>'], cc: [], bcc: ['b@example.org'], subject: 'Oops', text: 'Not yet.' };
     const message = await value(api.outbox.send(draft));
     expect(message).toMatchObject({ state: 'queued', hold: 'undo' });
@@ -49,7 +49,7 @@ describe('holds and choices', () => {
   it('the undo window is a setting (0–30 s) and the message goes when it ends', async () => {
     const { core, api, account, clock } = await setUp();
     expect(await api.settings.save({ undoSeconds: 31 })).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'undoSeconds' } });
-    expect(await value(api.settings.save({ undoSeconds: 1 }))).toEqual({ undoSeconds: 1 });
+    expect(await value(api.settings.save({ undoSeconds: 1 }))).toMatchObject({ undoSeconds: 1 });
     const message = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'after a second', text: 't' }));
     await core.sender.settled(); // the enqueue's pass found nothing due
     clock.advance(999);

@@ -280,13 +280,32 @@ describe('quitting', () => {
 });
 
 describe('the menu', () => {
-  const roles = (items: MenuItem[]): string[] =>
-    items.flatMap((item) => ('role' in item ? [item.role] : 'submenu' in item ? [`${item.label}:`, ...roles(item.submenu)] : ['-']));
+  /** Roles by name, labels with their shortcut, `-` for a separator. */
+  const shape = (items: MenuItem[]): string[] =>
+    items.flatMap((item) =>
+      'role' in item
+        ? [item.role]
+        : 'submenu' in item
+          ? [`${item.label}:`, ...shape(item.submenu)]
+          : 'label' in item
+            ? [item.accelerator ? `${item.label} ${item.accelerator}` : item.label]
+            : ['-'],
+    );
 
-  it('has the app menu on macOS only, and reload and the developer tools only while developing', () => {
-    expect(roles(menuTemplate({ macOS: false, developing: false }))).toEqual([
-      'fileMenu',
+  it('has New Message, Send, Send Later, Outbox, Sent and Settings; the app menu on macOS only; reload and the developer tools only while developing', () => {
+    expect(shape(menuTemplate({ macOS: false, developing: false }, () => undefined))).toEqual([
+      'File:',
+      'New Message CmdOrCtrl+N',
+      'Send CmdOrCtrl+Enter',
+      'Send Later… CmdOrCtrl+Shift+Enter',
+      '-',
+      'Settings CmdOrCtrl+,',
+      '-',
+      'quit',
       'editMenu',
+      'Go:',
+      'Outbox',
+      'Sent',
       'View:',
       'resetZoom',
       'zoomIn',
@@ -295,20 +314,36 @@ describe('the menu', () => {
       'togglefullscreen',
       'windowMenu',
     ]);
-    expect(roles(menuTemplate({ macOS: true, developing: true }))).toEqual([
-      'appMenu',
-      'fileMenu',
+    const mac = shape(menuTemplate({ macOS: true, developing: true }, () => undefined));
+    expect(mac.slice(0, 17)).toEqual([
+      'Outbound:',
+      'about',
+      '-',
+      'Settings… CmdOrCtrl+,',
+      '-',
+      'services',
+      '-',
+      'hide',
+      'hideOthers',
+      'unhide',
+      '-',
+      'quit',
+      'File:',
+      'New Message CmdOrCtrl+N',
+      'Send CmdOrCtrl+Enter',
+      'Send Later… CmdOrCtrl+Shift+Enter',
       'editMenu',
-      'View:',
-      'reload',
-      'toggleDevTools',
-      '-',
-      'resetZoom',
-      'zoomIn',
-      'zoomOut',
-      '-',
-      'togglefullscreen',
-      'windowMenu',
     ]);
+    expect(mac).toContain('toggleDevTools');
+  });
+
+  it('each item runs its command; Send and Send Later only show their keys, which the composer handles itself', () => {
+    const run = vi.fn();
+    const clickable = (items: MenuItem[]): Extract<MenuItem, { click: () => void }>[] =>
+      items.flatMap((item) => ('submenu' in item ? clickable(item.submenu) : 'click' in item ? [item] : []));
+    const items = clickable(menuTemplate({ macOS: false, developing: false }, run));
+    for (const item of items) item.click();
+    expect(run.mock.calls.map(([command]) => command)).toEqual(['newMessage', 'send', 'sendLater', 'settings', 'outbox', 'sent']);
+    expect(items.filter((item) => item.registerAccelerator === false).map((item) => item.label)).toEqual(['Send', 'Send Later…']);
   });
 });

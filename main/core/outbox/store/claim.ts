@@ -2,6 +2,7 @@
  * Claiming: the next due messages, under a lease, within their account's limits. Atomic across
  * processes, so the app and the CLI on the same data directory never submit the same message at once.
  */
+import { SENDING_PAUSED_KEY } from '../../settings.ts';
 import type { OutboxDb } from './handle.ts';
 import { announceRecorded, applyFinish } from './outcome.ts';
 import type { Claimed, FinishedAttempt, MessageRow } from './rows.ts';
@@ -22,6 +23,9 @@ export interface ClaimBy {
   leaseLost?: (lost: FinishedAttempt[]) => void;
 }
 
+/** The user's pause of all sending (settings.ts), shared by every sender on the data directory. */
+const NOT_PAUSED_BY_USER = `NOT EXISTS (SELECT 1 FROM settings WHERE key = '${SENDING_PAUSED_KEY}' AND value = 'true')`;
+
 /**
  * Accounts under every limit they have (small tables and indexed counts): not paused, fewer
  * connections in use (distinct lease owners: each sender connection is one) than max_connections,
@@ -30,7 +34,7 @@ export interface ClaimBy {
 const ELIGIBLE_ACCOUNTS = `
   SELECT a.id, CASE WHEN a.rate_window_start <= @now - 60000 THEN a.max_per_minute ELSE a.max_per_minute - a.rate_window_count END AS quota
   FROM accounts a
-  WHERE a.paused_reason IS NULL
+  WHERE a.paused_reason IS NULL AND ${NOT_PAUSED_BY_USER}
     AND (SELECT count(DISTINCT s.lease_owner) FROM messages s WHERE s.account_id = a.id AND s.state = 'sending') < a.max_connections
     AND (a.rate_window_start <= @now - 60000 OR a.rate_window_count < a.max_per_minute)`;
 /** The next due messages of the given accounts; a flush also takes messages waiting out a backoff, never ones held on purpose. */
@@ -133,7 +137,9 @@ function claimInTransaction(h: OutboxDb, owner: string, now: number, leaseUntil:
 /** When the next queued message falls due, for the sender's timer. */
 export function nextDue(h: OutboxDb): number | undefined {
   const row = h
-    .sql(`SELECT min(m.not_before) AS due FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.state = 'queued' AND a.paused_reason IS NULL`)
+    .sql(
+      `SELECT min(m.not_before) AS due FROM messages m JOIN accounts a ON a.id = m.account_id WHERE m.state = 'queued' AND a.paused_reason IS NULL AND ${NOT_PAUSED_BY_USER}`,
+    )
     .get() as { due: number | null };
   return row.due ?? undefined;
 }

@@ -76,6 +76,9 @@ export class OutboxStore {
   list(which: views.MessageList, limit?: number): MessageView[] {
     return views.list(this.h, which, limit);
   }
+  waiting(): views.Waiting {
+    return views.waiting(this.h);
+  }
 
   // The sender's work: claims (claim.ts), leases (lease.ts), outcomes (outcome.ts), recovery (recovery.ts).
   claim(owner: string, now: number, leaseUntil: number, by?: claims.ClaimBy): Claimed[] {

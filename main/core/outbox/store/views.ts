@@ -29,6 +29,21 @@ export function list(h: OutboxDb, which: MessageList, limit = 1000): MessageView
   return views(h, `SELECT * FROM messages WHERE ${where} ORDER BY ${order} LIMIT ?`, [limit]);
 }
 
+/** Messages still to go out (queued, held or sending): how many, and the earliest time one may go. */
+export interface Waiting {
+  count: number;
+  /** Epoch ms; undefined when nothing waits. */
+  firstDue: number | undefined;
+}
+
+export function waiting(h: OutboxDb): Waiting {
+  const row = h.sql(`SELECT count(*) AS count, min(not_before) AS due FROM messages WHERE state IN ('queued', 'sending')`).get() as {
+    count: number;
+    due: number | null;
+  };
+  return { count: row.count, firstDue: row.due ?? undefined };
+}
+
 /** Newest first. */
 export function attempts(h: OutboxDb, id: number): AttemptView[] {
   row(h, id); // an unknown id is an error, not an empty history
