@@ -24,7 +24,7 @@ const LAYERS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'reports/**', '.stryker-tmp/**', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The quickest files first (vitest runs the slowest first): Stryker stops a mutant's run at its first
+ * failing test, and the unit tests of the transcript and the judge fail in milliseconds where the
+ * fault-injection rounds take seconds.
+ */
+class QuickestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return (await super.sort(files)).reverse();
+  }
+}
+
+/**
+ * The tests StrykerJS runs against each mutant (stryker.config.js): those of the outbox, the SMTP
+ * submission and compose/freeze. Left out: the SIGKILL rounds (test/core/outbox/processes.test.ts),
+ * whose child processes never see the mutant Stryker switches on in the test process (and which take
+ * a minute); and whatever needs gnome-keyring (test/run.ts), which none of these folders does.
+ */
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    // One module graph for all the files: Stryker switches mutants on at run time, so a fresh import
+    // per test file per mutant (the default) would only add seconds to each.
+    isolate: false,
+    sequence: { sequencer: QuickestFirst },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    globalSetup: ['test/security/secrets-run.ts'],
+    setupFiles: ['test/helpers/no-host-dns.ts'],
+    // The connection test and the certificate checks of the SMTP code are tested with the accounts.
+    include: ['test/core/outbox/**/*.test.ts', 'test/core/smtp/**/*.test.ts', 'test/core/compose/**/*.test.ts', 'test/core/accounts/security.test.ts'],
+    exclude: ['test/core/outbox/processes.test.ts'],
+  },
+});
