@@ -1,31 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DraftView, MailtoView, MessageView } from '../../preload/common/contract/index.ts';
 import { useConnectivity } from './live.ts';
-import { isScreen, SCREENS, TITLES, type Screen } from './navigation.ts';
+import { SCREENS, TITLES, type Screen } from './navigation.ts';
 import { Accounts } from './screens/Accounts.tsx';
 import { Compose } from './screens/Compose.tsx';
 import { Drafts } from './screens/Drafts.tsx';
 import { Outbox } from './screens/Outbox.tsx';
 import { Sent } from './screens/Sent.tsx';
 import { Settings } from './screens/Settings.tsx';
-
-/**
- * `#outbox` and the like open that screen: the shell uses it when a notification is clicked. The
- * fragment is cleared at once so the next one is a change again.
- */
-function useScreenFromAddress(goTo: (screen: Screen) => void): void {
-  useEffect(() => {
-    const follow = () => {
-      const name = location.hash.slice(1);
-      if (!isScreen(name)) return;
-      goTo(name);
-      history.replaceState(history.state, '', location.pathname + location.search);
-    };
-    follow();
-    window.addEventListener('hashchange', follow);
-    return () => window.removeEventListener('hashchange', follow);
-  }, [goTo]);
-}
 
 /** Messages that failed for good since the app opened, until dismissed or dealt with. */
 function useFailures() {
@@ -49,18 +31,57 @@ function useFailures() {
   return { failures, dismiss };
 }
 
-/** A mailto: link the system opened with Outbound: a fresh composer, from the default account, prefilled with it. */
-function useMailtoLinks(open: (draft: DraftView) => void): void {
+/** A fresh composer, from the default account: empty (New Message) or prefilled by a mailto: link the system opened with Outbound. */
+function newMessage(open: (draft: DraftView) => void, link: MailtoView = { to: [], cc: [], bcc: [], subject: '', text: '' }): void {
+  void window.outbound.accounts.list().then((accounts) => {
+    const from = accounts.ok ? (accounts.value.find((a) => a.isDefault) ?? accounts.value[0]) : undefined;
+    open({ ...link, accountId: from?.id ?? 0, identityId: null, html: null, replyTo: null, attachments: [], inline: [] });
+  });
+}
+
+/** The desktop app's menu and its shortcuts: screens here; Send and Send Later are the composer's (Compose.tsx). */
+function useMenuCommands(goTo: (screen: Screen) => void, open: (draft: DraftView) => void): void {
   useEffect(
     () =>
-      window.outbound.onMailtoOpened((link: MailtoView) => {
-        void window.outbound.accounts.list().then((accounts) => {
-          const from = accounts.ok ? (accounts.value.find((a) => a.isDefault) ?? accounts.value[0]) : undefined;
-          open({ ...link, accountId: from?.id ?? 0, identityId: null, html: null, replyTo: null, attachments: [], inline: [] });
-        });
+      window.outbound.onMenuCommand((command) => {
+        if (command === 'newMessage') newMessage(open);
+        else if (command === 'outbox' || command === 'sent' || command === 'settings') goTo(command);
       }),
-    [open],
+    [goTo, open],
   );
+}
+
+/**
+ * After the first scheduled message, the desktop app offers once to start at login: scheduled mail
+ * goes only while Outbound runs.
+ */
+function useStartAtLoginOffer() {
+  const [offered, setOffered] = useState(false);
+  const [answer, setAnswer] = useState<string | null>(null);
+  const scheduled = useCallback(() => {
+    void window.outbound.desktop.offerStartAtLogin().then((result) => setOffered(result.ok && result.value));
+  }, []);
+  async function accept() {
+    const result = await window.outbound.desktop.setStartAtLogin(true);
+    setAnswer(result.ok ? null : result.error.message);
+    if (result.ok) setOffered(false);
+  }
+  const offer = offered && (
+    <div className="alert notice" role="status" data-testid="start-at-login-offer">
+      <p>
+        <strong>Scheduled mail goes only while Outbound runs.</strong> Start Outbound when you log in, so it sends on time after a restart? {answer}
+      </p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={() => void accept()}>
+          Start at login
+        </button>
+        <button type="button" onClick={() => setOffered(false)}>
+          Not now
+        </button>
+      </div>
+    </div>
+  );
+  return { scheduled, offer };
 }
 
 export function App() {
@@ -74,13 +95,14 @@ export function App() {
     setRestored(null);
     setScreen(next);
   }, []);
-  useScreenFromAddress(goTo);
 
   const edit = useCallback((draft: DraftView) => {
     setRestored((r) => ({ draft, count: (r?.count ?? 0) + 1 }));
     setScreen('compose');
   }, []);
-  useMailtoLinks(edit);
+  useEffect(() => window.outbound.onMailtoOpened((link) => newMessage(edit, link)), [edit]);
+  useMenuCommands(goTo, edit);
+  const { scheduled, offer } = useStartAtLoginOffer();
 
   return (
     <div className="app">
@@ -122,8 +144,11 @@ export function App() {
             </div>
           </div>
         ))}
+        {offer}
         <h1 id="screen-title">{TITLES[screen]}</h1>
-        {screen === 'compose' && <Compose key={restored?.count ?? 0} onGoTo={goTo} online={online} restored={restored?.draft ?? null} />}
+        {screen === 'compose' && (
+          <Compose key={restored?.count ?? 0} onGoTo={goTo} online={online} restored={restored?.draft ?? null} onScheduled={scheduled} />
+        )}
         {screen === 'drafts' && <Drafts onOpen={edit} />}
         {screen === 'outbox' && <Outbox online={online} onEdit={edit} />}
         {screen === 'sent' && <Sent />}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Result } from '../../preload/common/contract/index.ts';
+import type { Result, Settings } from '../../preload/common/contract/index.ts';
 
 export interface Live<T> {
   value: T | null;
@@ -66,4 +66,24 @@ export function useNow(active: boolean, ms = 250): number {
     return () => clearInterval(timer);
   }, [active, ms]);
   return now;
+}
+
+/** The settings, followed as they change (sending paused from the tray, another window); null until loaded. */
+export function useSettings(): Settings | null {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  useEffect(() => {
+    let heardEvent = false;
+    const unsubscribe = window.outbound.onSettingsChanged((now) => {
+      heardEvent = true;
+      setSettings(now);
+    });
+    void window.outbound.settings.get().then((result) => {
+      if (result.ok && !heardEvent) setSettings(result.value);
+    });
+    return () => {
+      heardEvent = true;
+      unsubscribe();
+    };
+  }, []);
+  return settings;
 }

@@ -60,4 +60,20 @@ describe('the preload', () => {
     stop();
     expect(electron.ipcRenderer.listenerCount(channel)).toBe(0);
   });
+
+  it('a menu command or a mailto: link that comes before the page listens is kept for it, in order, once', () => {
+    const channel = eventChannelOf('menuCommand');
+    const ipcEvent = { sender: electron.ipcRenderer, senderId: 0 };
+    electron.ipcRenderer.emit(channel, ipcEvent, 'newMessage');
+    electron.ipcRenderer.emit(channel, ipcEvent, 'outbox');
+    const seen: unknown[] = [];
+    const stop = api.onMenuCommand((command) => seen.push(command));
+    expect(seen).toEqual(['newMessage', 'outbox']);
+    electron.ipcRenderer.emit(channel, ipcEvent, 'sent');
+    stop();
+    electron.ipcRenderer.emit(channel, ipcEvent, 'settings'); // kept for the next listener, not the old one
+    const again: unknown[] = [];
+    api.onMenuCommand((command) => again.push(command));
+    expect([seen, again]).toEqual([['newMessage', 'outbox', 'sent'], ['settings']]);
+  });
 });

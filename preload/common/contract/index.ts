@@ -118,6 +118,31 @@ export interface Transport {
   subscribe(channel: string, listener: (payload: unknown) => void): () => void;
 }
 
+type Listener = (payload: unknown) => void;
+
+/**
+ * Events that ask the page to do something (open a composer for a mailto: link, a menu command):
+ * heard from the moment the bridge is built and kept until the page listens, so one that comes while
+ * the page is still loading is not lost.
+ */
+const KEPT_UNTIL_HEARD: readonly EventName[] = ['mailtoOpened', 'menuCommand'];
+
+function keptUntilHeard(transport: Transport, channel: string): (listener: Listener) => () => void {
+  const early: unknown[] = [];
+  const listeners = new Set<Listener>();
+  transport.subscribe(channel, (payload) => {
+    if (listeners.size === 0) early.push(payload);
+    for (const listener of listeners) listener(payload);
+  });
+  return (listener) => {
+    listeners.add(listener);
+    for (const payload of early.splice(0)) listener(payload);
+    return () => {
+      listeners.delete(listener);
+    };
+  };
+}
+
 /** Build `window.outbound` over a transport: named functions only, events stripped to payloads. */
 export function buildApi(transport: Transport): OutboundApi {
   const api: Record<string, unknown> = {};
@@ -128,11 +153,14 @@ export function buildApi(transport: Transport): OutboundApi {
     }
     api[namespace] = Object.freeze(bound);
   }
-  for (const name of Object.keys(events)) {
+  for (const name of Object.keys(events) as EventName[]) {
     const subscriber = `on${name[0]!.toUpperCase()}${name.slice(1)}`;
-    api[subscriber] = (listener: (payload: unknown) => void) => {
+    const subscribe = KEPT_UNTIL_HEARD.includes(name)
+      ? keptUntilHeard(transport, eventChannelOf(name))
+      : (listener: Listener) => transport.subscribe(eventChannelOf(name), listener);
+    api[subscriber] = (listener: Listener) => {
       if (typeof listener !== 'function') throw new TypeError(`${subscriber} needs a function`);
-      return transport.subscribe(eventChannelOf(name), listener);
+      return subscribe(listener);
     };
   }
   return Object.freeze(api) as OutboundApi;

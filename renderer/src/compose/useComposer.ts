@@ -26,13 +26,15 @@ export interface ComposerOptions {
   restored: DraftView | null;
   /** `restored` is the draft left open before a reload or a crash. */
   reopened: boolean;
+  /** A message was scheduled. */
+  onScheduled: () => void;
 }
 
 /**
  * The composer's state (composer-state.ts) and what it does with the API: the accounts to send
  * from, the recipients' domain check, autosave, staging files, sending and undoing a send.
  */
-export function useComposer({ online, restored, reopened }: ComposerOptions) {
+export function useComposer({ online, restored, reopened, onScheduled }: ComposerOptions) {
   const { value: accounts, error: accountsError } = useLive(window.outbound.accounts.list);
   const [state, dispatch] = useReducer(composerReducer, null, () => initialComposerState(restored, reopened, preferredMode()));
   const { message } = state;
@@ -172,6 +174,7 @@ export function useComposer({ online, restored, reopened }: ComposerOptions) {
     }
     autosave.forget();
     dispatch({ type: 'sent', sent: result.value, status: sentStatus(result.value, online) });
+    if (result.value.hold === 'scheduled') onScheduled();
   }
 
   async function undo(sent: MessageView) {

@@ -22,6 +22,8 @@ interface ComposeProps {
   online: boolean | null;
   /** A message taken back from the outbox (Edit) or a saved draft, to continue with. */
   restored: DraftView | null;
+  /** A message was scheduled (for the offer to start at login). */
+  onScheduled: () => void;
 }
 
 /** The composer, with the draft it had open before a reload or a crash when nothing else was asked for. */
@@ -62,16 +64,27 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
   const form = useRef<HTMLFormElement>(null);
   const sendAtField = useRef<HTMLInputElement>(null);
 
+  const sendLater = () => {
+    dispatch({ type: 'laterSet', later: true });
+    requestAnimationFrame(() => sendAtField.current?.focus());
+  };
   // Ctrl+Enter (Cmd+Enter on a Mac) sends from anywhere in the form, as in most mail programs;
-  // with Shift it opens Send later instead.
+  // with Shift it opens Send later instead. The desktop menu shows the same keys and sends the same commands.
   function onKeyDown(event: KeyboardEvent) {
     if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
     event.preventDefault();
-    if (event.shiftKey) {
-      dispatch({ type: 'laterSet', later: true });
-      requestAnimationFrame(() => sendAtField.current?.focus());
-    } else form.current?.requestSubmit();
+    if (event.shiftKey) sendLater();
+    else form.current?.requestSubmit();
   }
+  useEffect(
+    () =>
+      window.outbound.onMenuCommand((command) => {
+        if (command === 'send') form.current?.requestSubmit();
+        else if (command === 'sendLater') sendLater();
+      }),
+    // sendLater uses only what stays the same (dispatch, a ref).
+    [],
+  );
 
   if (accounts === null) return <Banner kind="error">{accountsError}</Banner>;
   if (accounts.length === 0 || !from) {

@@ -3,8 +3,9 @@ import type { AccountView, DraftView, MessageView, Result } from '../../../prelo
 import { Banner } from '../components/Banner.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { MessageCard, subjectIdOf } from '../components/MessageCard.tsx';
+import { PausedBanner } from '../components/PausedBanner.tsx';
 import { Time } from '../components/Time.tsx';
-import { useLive } from '../live.ts';
+import { useLive, useSettings } from '../live.ts';
 
 /** The uncertain message's two ways out, each confirmed before it happens. */
 type Decision = 'resend' | 'markSent';
@@ -34,6 +35,7 @@ export function Outbox({ online, onEdit }: OutboxProps) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState<number | null>(null);
   const [deciding, setDeciding] = useState<{ id: number; decision: Decision } | null>(null);
+  const paused = useSettings()?.sendingPaused ?? false;
 
   async function act<T>(id: number, action: (id: number) => Promise<Result<T>>): Promise<T | undefined> {
     setBusy(id);
@@ -93,11 +95,17 @@ export function Outbox({ online, onEdit }: OutboxProps) {
   return (
     <section className="messages" data-testid="outbox-list">
       <Banner kind="error">{error ?? actionError}</Banner>
+      <PausedBanner paused={paused} />
       {messages?.length === 0 && <p className="empty">Nothing is waiting to be sent.</p>}
       {messages && messages.length > 0 && (
         <ul className="cards" aria-label="Messages waiting">
           {messages.map((m) => (
-            <MessageCard key={m.id} message={m} status={<WhyItWaits message={m} account={accountOf(m)} online={online} />} actions={actionsOf(m)} />
+            <MessageCard
+              key={m.id}
+              message={m}
+              status={<WhyItWaits message={m} account={accountOf(m)} online={online} paused={paused} />}
+              actions={actionsOf(m)}
+            />
           ))}
         </ul>
       )}
@@ -108,7 +116,17 @@ export function Outbox({ online, onEdit }: OutboxProps) {
 const attemptsText = (n: number): string => `${n} attempt${n === 1 ? '' : 's'}`;
 
 /** One line saying why the message is where it is, and what happens next. */
-function WhyItWaits({ message: m, account, online }: { message: MessageView; account: AccountView | undefined; online: boolean | null }) {
+function WhyItWaits({
+  message: m,
+  account,
+  online,
+  paused,
+}: {
+  message: MessageView;
+  account: AccountView | undefined;
+  online: boolean | null;
+  paused: boolean;
+}) {
   const due = m.notBefore !== null && Date.parse(m.notBefore) > Date.now() ? m.notBefore : null;
   let why: ReactNode;
   switch (m.state) {
@@ -142,6 +160,7 @@ function WhyItWaits({ message: m, account, online }: { message: MessageView; acc
             Scheduled for <Time iso={m.notBefore} />.
           </>
         );
+      else if (paused) why = 'Waiting: sending is paused.';
       else if (online === false)
         why = `Waiting for the network${m.attempts > 0 ? ` (${attemptsText(m.attempts)} so far)` : ''}; it goes as soon as the server answers.`;
       else if (due && m.attempts > 0)

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
 import { noErrors, placeError, type FormErrors } from '../form-errors.ts';
+import { DesktopSettings } from './DesktopSettings.tsx';
 
 const MAX_UNDO_SECONDS = 30;
 type SettingsField = 'undoSeconds';
@@ -43,38 +44,41 @@ export function Settings() {
 
   if (undoSeconds === null) return <Banner kind="error">{errors.banner}</Banner>;
   return (
-    <form className="form settings" onSubmit={(e) => void save(e)} noValidate aria-label="Settings">
-      <Banner kind="error">{errors.banner}</Banner>
-      <Banner kind="success">{status}</Banner>
-      <Field
-        id="settings-undo-seconds"
-        label="Undo window (seconds)"
-        error={errors.fields.undoSeconds}
-        hint={
-          <>
-            After Send, the message waits this long so you can take it back: 0 to {MAX_UNDO_SECONDS} s. The command line sends at once unless given{' '}
-            <code className="nowrap">--delay</code>.
-          </>
-        }
-      >
-        {(p) => (
-          <input
-            {...p}
-            type="number"
-            inputMode="numeric"
-            min={0}
-            max={MAX_UNDO_SECONDS}
-            step={1}
-            value={undoSeconds}
-            onChange={(e) => setUndoSeconds(e.target.value)}
-          />
-        )}
-      </Field>
-      <div className="actions">
-        <button type="submit" className="primary">
-          Save
-        </button>
-      </div>
-    </form>
+    <>
+      <form className="form settings" onSubmit={(e) => void save(e)} noValidate aria-label="Settings">
+        <Banner kind="error">{errors.banner}</Banner>
+        <Banner kind="success">{status}</Banner>
+        <Field
+          id="settings-undo-seconds"
+          label="Undo window (seconds)"
+          error={errors.fields.undoSeconds}
+          hint={
+            <>
+              After Send, the message waits this long so you can take it back: 0 to {MAX_UNDO_SECONDS} s. The command line sends at once unless given{' '}
+              <code className="nowrap">--delay</code>.
+            </>
+          }
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={MAX_UNDO_SECONDS}
+              step={1}
+              value={undoSeconds}
+              onChange={(e) => setUndoSeconds(e.target.value)}
+            />
+          )}
+        </Field>
+        <div className="actions">
+          <button type="submit" className="primary">
+            Save
+          </button>
+        </div>
+      </form>
+      <DesktopSettings />
+    </>
   );
 }
