@@ -68,6 +68,12 @@ export function MessageCard({ message: m, status, actions }: MessageCardProps) {
           <dt>Created</dt>
           <dd>
             <Time iso={m.createdAt} />
+            {m.submittedBy === 'sendmail' && (
+              <span className="muted" data-testid="submitted-by">
+                {' '}
+                by a program, through outbound sendmail
+              </span>
+            )}
           </dd>
           {m.sentAt && (
             <>
