@@ -6,7 +6,7 @@
  * expire. No token is ever logged, put in an error message or handed to the renderer.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OAuthProvider, OAuthProviderView, Security } from '../../../preload/common/contract/index.ts';
 import { AppError, invalid } from '../app-error.ts';
@@ -292,6 +292,8 @@ async function awaitCallback(
         'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
       })
       .end(PAGE(title, text));
+  // Loaded here: importing node:http as a module loads Node's fetch (undici), about 40 ms of every start.
+  const { createServer } = await import('node:http');
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/callback') return void response.writeHead(404).end();
