@@ -12,7 +12,8 @@ export default defineConfig({
     // Real servers and a real browser: keep the two cores from fighting over ports and CPU.
     fileParallelism: true,
     maxWorkers: 2,
-    globalSetup: ['test/security/secrets-run.ts'],
+    // The CLI's tests run its bundle (dist/cli): rebuilt first when its sources changed.
+    globalSetup: ['test/security/secrets-run.ts', 'test/helpers/cli-bundle.ts'],
     // No test reaches the host's resolver (issue 10): see the file.
     setupFiles: ['test/helpers/no-host-dns.ts'],
     // The scan reads the suite's console output as its log.

@@ -1,5 +1,5 @@
 /**
- * The `outbound` command as scripts run it: a child process on a data directory. Whatever it prints
+ * The `outbound` command as scripts run it: bin/outbound, a child process on a data directory. Whatever it prints
  * is recorded for the final secrets scan. Outside test/run.ts's private keyring it can never reach
  * the developer's own.
  */
@@ -10,7 +10,8 @@ import { hasPrivateKeyring } from './keychain.ts';
 import { recordTestOutput } from './secrets.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'main', 'hosts', 'cli', 'bin.ts');
+/** What users, git and PHP run: the checkout's bin/outbound (package.json's bin). */
+export const OUTBOUND = join(ROOT, 'bin', 'outbound');
 
 /** `outbound account add` for the test account "work" (me@outbound.test) on a loopback STARTTLS server; `extra` adds or overrides flags. */
 export const addAccountArgs = (port: number, extra: string[] = []): string[] => [
@@ -58,7 +59,7 @@ export function startCli(home: string, args: string[], options: CliOptions = {})
     writeFileSync(caFile, options.ca);
     env.NODE_EXTRA_CA_CERTS = caFile;
   }
-  const [file, argv] = options.npx ? ['npx', ['outbound', ...args]] : [process.execPath, [BIN, ...args]];
+  const [file, argv] = options.npx ? ['npx', ['outbound', ...args]] : [OUTBOUND, args];
   let child!: ReturnType<typeof execFile>;
   const done = new Promise<CliRun>((resolve) => {
     child = execFile(file, argv, { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {

@@ -1,10 +1,10 @@
-#!/usr/bin/env node
-// The `outbound` command. Runs on Node 24 (the project's node@24), which executes TypeScript directly.
+// The `outbound` command: the entry of the bundle that bin/outbound runs on the project's Node 24
+// (vite.cli.config.ts builds it into dist/cli/outbound.js).
 import { enableCompileCache } from 'node:module';
 import { buffer, text } from 'node:stream/consumers';
 
-// Node keeps the stripped TypeScript and V8's compiled code in its cache (NODE_COMPILE_CACHE, else the
-// OS temp folder): a command starts in half the time after the first. Before the CLI itself is loaded.
+// Node keeps V8's compiled code of the bundle's files in its cache (NODE_COMPILE_CACHE, else the OS
+// temp folder), so a start after the first compiles little. Turned on before the CLI itself is loaded.
 enableCompileCache();
 const { runCli } = await import('./main.ts');
 

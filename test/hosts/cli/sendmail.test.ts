@@ -4,20 +4,19 @@
  * bad input exits 64 or 65 and queues nothing. The argument parser is tested on its own.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../main/hosts/cli/common.ts';
 import { parseSendmailArgs } from '../../../main/hosts/cli/sendmail.ts';
-import { cli } from '../../helpers/cli.ts';
+import { cli, OUTBOUND } from '../../helpers/cli.ts';
 import { tempHome, testCore, value } from '../../helpers/core.ts';
 import { recordTestOutput } from '../../helpers/secrets.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 const run = promisify(execFile);
-const OUTBOUND = join(import.meta.dirname, '..', '..', '..', 'main', 'hosts', 'cli', 'outbound.js');
 
 let server: TestSmtpServer | undefined;
 afterEach(async () => {
@@ -25,28 +24,28 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A data directory with the default account "work" on a test SMTP server, and a `sendmail` script for programs to run. */
+/**
+ * A data directory with the default account "work" on a test SMTP server; the sendmail command that
+ * programs are given, and the environment they run it in.
+ */
 async function setUp() {
   const smtp = (server = await startSmtpServer());
   const home = tempHome();
   const { api } = testCore(undefined, { home });
   await value(api.accounts.save({ name: 'work', email: 'me@outbound.test', displayName: 'Me Myself', host: '127.0.0.1', port: smtp.port, security: 'none' }));
-  // What git and PHP are given: the command by its path, on the project's Node, on this data directory.
-  const sendmail = join(home, 'outbound-sendmail');
-  writeFileSync(
-    sendmail,
-    `#!/bin/sh\nOUTBOUND_HOME='${home}' DBUS_SESSION_BUS_ADDRESS='unix:path=${home}/no-bus' exec '${process.execPath}' '${OUTBOUND}' sendmail "$@"\n`,
-  );
-  chmodSync(sendmail, 0o755);
+  // What git and PHP are given: the checkout's command by its path. They run it with cron's PATH, whose
+  // first node is the system's (Debian's Node 20), not the project's Node 24.
+  const sendmail = `'${OUTBOUND}' sendmail`;
+  const env = { ...process.env, PATH: '/usr/bin:/bin', OUTBOUND_HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${home}/no-bus` };
   const messages = async () => [...(await value(api.outbox.list())), ...(await value(api.sent.list()))];
-  return { home, smtp, api, sendmail, messages };
+  return { home, smtp, api, sendmail, env, messages };
 }
 
 /** `outbound sendmail ARGS…` with these bytes on standard input (the helper's stdin is text). */
 function startCliBytes(home: string, args: string[], stdin: Buffer): Promise<{ code: number; stderr: string }> {
   const env = { ...process.env, OUTBOUND_HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${home}/no-bus` };
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [OUTBOUND, 'sendmail', ...args], { env }, (error, stdout, stderr) => {
+    const child = execFile(OUTBOUND, ['sendmail', ...args], { env }, (error, stdout, stderr) => {
       recordTestOutput(`${stdout}\n${stderr}`);
       resolve({ code: error ? Number(error.code) : 0, stderr });
     });
@@ -122,9 +121,9 @@ describe('outbound sendmail', () => {
   });
 
   it('is what git send-email runs (CMD -i RCPT…): the patch arrives once, with its own From and Message-ID', async () => {
-    const { home, smtp, sendmail } = await setUp();
+    const { home, smtp, sendmail, env } = await setUp();
     const repo = join(home, 'repo');
-    const git = (...args: string[]) => run('git', ['-C', repo, ...args], { env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: home } });
+    const git = (...args: string[]) => run('git', ['-C', repo, ...args], { env: { ...env, GIT_CONFIG_NOSYSTEM: '1', HOME: home } });
     await run('git', ['init', '-q', repo]);
     await git('config', 'user.name', 'Me Myself');
     await git('config', 'user.email', 'me@outbound.test');
@@ -143,9 +142,9 @@ describe('outbound sendmail', () => {
   });
 
   it("is what PHP's mail() runs (sendmail_path with -t -i)", async () => {
-    const { smtp, sendmail } = await setUp();
+    const { smtp, sendmail, env } = await setUp();
     const script = `exit(mail("ann@example.org", "From PHP", "Line one\\n.\\nLine three", "Cc: cat@example.org\\r\\nBcc: bob@example.org") ? 0 : 1);`;
-    await run('php', ['-n', '-d', `sendmail_path=${sendmail} -t -i`, '-r', script]);
+    await run('php', ['-n', '-d', `sendmail_path=${sendmail} -t -i`, '-r', script], { env });
     const [received] = await smtp.waitForMessages(1);
     expect(received!.envelope).toEqual({ from: 'me@outbound.test', to: ['ann@example.org', 'cat@example.org', 'bob@example.org'] });
     const head = received!.raw.toString('utf8').split('\r\n\r\n')[0]!;
