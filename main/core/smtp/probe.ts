@@ -5,7 +5,7 @@
  * certificate it presented and the transcript with every secret redacted.
  */
 import { X509Certificate } from 'node:crypto';
-import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import type { PeerCertificate } from 'node:tls';
 import type { CertificateView, ConnectionTestView, SmtpCapabilities } from '../../../preload/common/contract/index.ts';
 import {
   connectionOptions,
@@ -17,7 +17,7 @@ import {
   type SubmitOptions,
   type SubmitTarget,
 } from './submit.ts';
-import { describeCertificate, fetchCertificate } from './tls.ts';
+import { describeCertificate, fetchCertificate, nodeTls } from './tls.ts';
 import { SmtpTranscript } from './transcript.ts';
 
 /**
@@ -35,7 +35,7 @@ export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, k
   const transcript = new SmtpTranscript();
   let presented: PeerCertificate | undefined;
   const base = connectionOptions(target, { timeouts: PROBE_TIMEOUTS, ...options }, transcript);
-  const verify = base.tls?.checkServerIdentity ?? checkServerIdentity;
+  const verify = base.tls?.checkServerIdentity ?? nodeTls().checkServerIdentity;
   const smtp = await loadSmtp();
   const connection = new smtp.SMTPConnection({
     ...base,

@@ -7,9 +7,15 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { isIP, Socket, connect as netConnect } from 'node:net';
-import { connect as tlsConnect, rootCertificates, type ConnectionOptions, type PeerCertificate } from 'node:tls';
+import type { ConnectionOptions, PeerCertificate } from 'node:tls';
 import type { CertificateView, Security } from '../../../preload/common/contract/index.ts';
 import { invalid } from '../app-error.ts';
+
+/**
+ * node:tls, taken when a connection or a certificate check needs it: importing it costs a third of a
+ * command like `outbound account list`, which never opens a connection.
+ */
+export const nodeTls = (): typeof import('node:tls') => process.getBuiltinModule('node:tls');
 
 /** A pinned certificate: its fingerprint in openssl's colon-hex form, and its PEM. */
 export interface Pin {
@@ -33,7 +39,7 @@ export function normaliseFingerprint(input: string): string {
 /** Options for tls.connect / nodemailer's `tls` for one server. */
 export function tlsOptions(host: string, pin: Pin | null, extraCaCertificates: readonly string[] = []): ConnectionOptions {
   const base: ConnectionOptions = { minVersion: 'TLSv1.2', ...(isIP(host) ? {} : { servername: host }) };
-  if (!pin) return extraCaCertificates.length ? { ...base, ca: [...rootCertificates, ...extraCaCertificates] } : base;
+  if (!pin) return extraCaCertificates.length ? { ...base, ca: [...nodeTls().rootCertificates, ...extraCaCertificates] } : base;
   return {
     ...base,
     ca: [pin.certificate],
@@ -93,7 +99,7 @@ export function fetchCertificate(target: FetchTarget, timeoutMs = 10_000): Promi
       else reject(error ?? new Error('The server presented no certificate.'));
     };
     const handshake = (socket?: Socket) => {
-      const secure = tlsConnect({
+      const secure = nodeTls().connect({
         ...(socket ? { socket } : { host: target.host, port: target.port }),
         ...(isIP(target.host) ? {} : { servername: target.host }),
         minVersion: 'TLSv1.2',
