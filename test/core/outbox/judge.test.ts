@@ -67,6 +67,21 @@ describe('judging an attempt', () => {
     expect(refused).not.toHaveProperty('notBefore');
   });
 
+  it('names every refused and deferred recipient; a 500 on a recipient is final, a 499 deferred', () => {
+    const rejected = [
+      { address: 'ann@example.org', code: 500, reply: '500 no' },
+      { address: 'bob@example.org', code: 550, reply: '550 no' },
+      { address: 'carol@example.org', code: 499, reply: '499 later' },
+    ];
+    const outcome = judge(result({ rejected, accepted: [] }), attempted(), POLICY, NOW);
+    expect(outcome.error).toBe(
+      'Not delivered to ann@example.org (500 no), bob@example.org (550 no). Deferred for carol@example.org (499 later): will retry those only.',
+    );
+    expect(outcome.recipients.map((r) => r.state)).toEqual(['rejected', 'rejected', 'deferred']);
+    const twoDeferred = judge(result({ rejected: rejected.map((r) => ({ ...r, code: 450 })) }), attempted(), POLICY, NOW);
+    expect(twoDeferred.error).toBe('Deferred for ann@example.org (500 no), bob@example.org (550 no), carol@example.org (499 later): will retry those only.');
+  });
+
   it('waits the backoff of its attempt, the last step repeating; a 4xx on a recipient past the lifetime is final', () => {
     const deferred = result({ rejected: [{ address: 'ann@example.org', code: 421, reply: '421 later' }] });
     const waits = [1, 2, 3, 4, 9].map((n) => judge(deferred, attempted(n), POLICY, NOW).notBefore! - NOW);
@@ -115,6 +130,18 @@ describe('judging an attempt', () => {
       error: 'Gave up after 2 days: Greeting never received.',
     });
     expect(judge({ ...failure('network', 'reset'), bodyWritten: true }, old, POLICY, NOW).state).toBe('uncertain');
+    expect(judge(failure('network', 'down'), old, POLICY, NOW)).toEqual({
+      stage: 'rcpt',
+      transcript: 'C: QUIT',
+      state: 'failed',
+      reply: null,
+      error: 'Gave up after 2 days: down.',
+      recipients: [],
+    });
+    // A message that ends in a full stop and spaces gets no second one.
+    expect(judge(failure('network', 'Connection reset.  '), attempted(), POLICY, NOW).error).toBe(
+      'Connection reset. Will retry as soon as the server can be reached.',
+    );
   });
 
   it('retries a 4xx reply with the backoff and fails on a 5xx, keeping the refused recipients; a 4xx past the lifetime gives up', () => {
