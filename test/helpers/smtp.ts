@@ -8,7 +8,8 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { testCertificates } from './tls.ts';
 
 export interface ReceivedMessage {
-  envelope: { from: string; to: string[] };
+  /** `dsn`: the RFC 3461 parameters as the server read them (MAIL FROM's RET and ENVID, each RCPT TO's NOTIFY). */
+  envelope: { from: string; to: string[]; dsn?: { ret: string | null; envid: string | null; notify: (string[] | null)[] } };
   raw: Buffer;
   parsed: ParsedMail;
   user?: string;
@@ -39,6 +40,8 @@ export interface SmtpServerOptions {
   port?: number;
   /** A slow server: MAIL FROM, RCPT TO and the final reply each take this long (ms). */
   slowMs?: number;
+  /** Do not offer DSN (RFC 3461) in EHLO, as many submission servers do not. */
+  hideDsn?: boolean;
 }
 
 export interface TestSmtpServer {
@@ -81,6 +84,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     authOptional: !options.auth,
     allowInsecureAuth: false,
     disableReverseLookup: true,
+    hideDSN: options.hideDsn ?? false,
     closeTimeout: 200,
     logger: false,
     ...(options.size ? { size: options.size } : {}),
@@ -116,6 +120,13 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
             envelope: {
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               to: session.envelope.rcptTo.map((r) => r.address),
+              ...(session.envelope.dsn && {
+                dsn: {
+                  ret: session.envelope.dsn.ret ?? null,
+                  envid: session.envelope.dsn.envid ?? null,
+                  notify: session.envelope.rcptTo.map((r) => (r as { dsn?: { notify?: string[] } }).dsn?.notify ?? null),
+                },
+              }),
             },
             raw,
             parsed,

@@ -6,6 +6,7 @@ import { invalid } from '../app-error.ts';
 import type { OutboxStore } from '../outbox/store/index.ts';
 import { parseAddressList, parseMailbox, type Mailbox } from './address.ts';
 import type { AttachmentGate } from './attachments.ts';
+import { deliveryReportFor } from './delivery-report.ts';
 import { freezeMessage } from './freeze.ts';
 import type { ServerLimitStore } from './limits.ts';
 
@@ -120,6 +121,7 @@ export async function enqueueMessage(
     hold,
     draft,
     recipients,
+    deliveryReport: deliveryReportFor(fields.deliveryReport, account.deliveryReport),
   });
 }
 

@@ -12,6 +12,8 @@ export const DEFAULT_ATTACHMENT_LIMIT = 25 * 1024 * 1024;
 export interface ServerLimits {
   size: number | null;
   smtpUtf8: boolean;
+  /** null: not seen since the version that records it. */
+  dsn: boolean | null;
 }
 
 export class ServerLimitStore {
@@ -21,27 +23,29 @@ export class ServerLimitStore {
     this.db = db;
   }
 
-  record(accountId: number, capabilities: Pick<SmtpCapabilities, 'size' | 'smtpUtf8'>): void {
+  record(accountId: number, capabilities: Pick<SmtpCapabilities, 'size' | 'smtpUtf8'> & Partial<Pick<SmtpCapabilities, 'dsn'>>): void {
     this.db
       .prepare(
-        `INSERT INTO server_capabilities (account_id, size, smtp_utf8, seen_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (account_id) DO UPDATE SET size = excluded.size, smtp_utf8 = excluded.smtp_utf8, seen_at = excluded.seen_at`,
+        `INSERT INTO server_capabilities (account_id, size, smtp_utf8, dsn, seen_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET size = excluded.size, smtp_utf8 = excluded.smtp_utf8, dsn = excluded.dsn, seen_at = excluded.seen_at`,
       )
-      .run(accountId, capabilities.size, capabilities.smtpUtf8 ? 1 : 0, Date.now());
+      .run(accountId, capabilities.size, capabilities.smtpUtf8 ? 1 : 0, capabilities.dsn === undefined ? null : Number(capabilities.dsn), Date.now());
   }
 
   /** undefined: never connected yet. */
   get(accountId: number): ServerLimits | undefined {
-    const row = this.db.prepare('SELECT size, smtp_utf8 FROM server_capabilities WHERE account_id = ?').get(accountId) as
-      { size: number | null; smtp_utf8: number } | undefined;
-    return row && { size: row.size, smtpUtf8: row.smtp_utf8 === 1 };
+    const row = this.db.prepare('SELECT size, smtp_utf8, dsn FROM server_capabilities WHERE account_id = ?').get(accountId) as
+      { size: number | null; smtp_utf8: number; dsn: number | null } | undefined;
+    return row && { size: row.size, smtpUtf8: row.smtp_utf8 === 1, dsn: row.dsn === null ? null : row.dsn === 1 };
   }
 
   sizeLimit(accountId: number): SizeLimitView {
-    const size = this.get(accountId)?.size;
+    const known = this.get(accountId);
+    const deliveryReports = known?.dsn ?? null;
+    const size = known?.size;
     // SIZE 0 means "no fixed limit" (RFC 1870): the default still guards against runaway messages.
-    if (!size) return { bytes: DEFAULT_ATTACHMENT_LIMIT, source: 'default', attachmentBytes: DEFAULT_ATTACHMENT_LIMIT };
-    return { bytes: size, source: 'server', attachmentBytes: Math.max(0, Math.floor((((size - OVERHEAD) * 3) / 4) * (76 / 78))) };
+    if (!size) return { bytes: DEFAULT_ATTACHMENT_LIMIT, source: 'default', attachmentBytes: DEFAULT_ATTACHMENT_LIMIT, deliveryReports };
+    return { bytes: size, source: 'server', attachmentBytes: Math.max(0, Math.floor((((size - OVERHEAD) * 3) / 4) * (76 / 78))), deliveryReports };
   }
 
   /** Why a message of this text and these files is too large for the account, or undefined. */

@@ -10,6 +10,7 @@ import type { Account } from '../accounts/store/index.ts';
 import { AppError, invalid } from '../app-error.ts';
 import type { OutboxStore } from '../outbox/store/index.ts';
 import { parseAddressList, parseMailbox, type Mailbox } from './address.ts';
+import { deliveryReportFor } from './delivery-report.ts';
 import { envelopeAddress, type ComposeContext } from './enqueue.ts';
 import { newMessageId, writeFrozen } from './freeze.ts';
 
@@ -156,6 +157,7 @@ export async function submitRawMessage(outbox: OutboxStore, accounts: readonly A
     notBefore: outbox.clock.now(),
     hold: null,
     submittedBy: 'sendmail',
+    deliveryReport: deliveryReportFor(fields.deliveryReport, account.deliveryReport),
     // Taken back into the composer, the message is its recipients, subject and body as written.
     draft: {
       accountId: account.id,

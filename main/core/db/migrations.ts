@@ -206,4 +206,19 @@ export const migrations: readonly Migration[] = [
       db.exec(`ALTER TABLE messages ADD COLUMN submitted_by TEXT CHECK (submitted_by IN ('sendmail'))`);
     },
   },
+  {
+    version: 9,
+    up(db) {
+      db.exec(`
+        -- delivery status notifications (RFC 3461): the request as JSON ({"notify":…,"returns":…}), or NULL for none
+        ALTER TABLE messages ADD COLUMN delivery_report TEXT;
+        -- the server did not offer DSN, so the request never reached it
+        ALTER TABLE messages ADD COLUMN delivery_report_dropped INTEGER NOT NULL DEFAULT 0;
+        -- what each message of the account asks for unless the composer says otherwise
+        ALTER TABLE accounts ADD COLUMN delivery_report TEXT;
+        -- whether the server offered DSN in its last EHLO (NULL: not seen by this version yet)
+        ALTER TABLE server_capabilities ADD COLUMN dsn INTEGER;
+      `);
+    },
+  },
 ];

@@ -10,6 +10,7 @@ import type { MessageView, SmtpCapabilities } from '../../../preload/common/cont
 import type { Account, AccountStore } from '../accounts/store/index.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../app-error.ts';
+import { deliveryReportDropped, deliveryReportOf, envelopeDsn } from '../compose/delivery-report.ts';
 import { capabilitiesOf } from '../smtp/probe.ts';
 import { SmtpSession, type MessageHooks, type SubmitOptions, type SubmitResult } from '../smtp/submit.ts';
 import { Connectivity } from './connectivity.ts';
@@ -340,11 +341,14 @@ export class OutboxSender {
         worker.account = account;
       }
       const fresh = !worker.session.open;
-      const result = await worker.session.send({ from: row.envelope_from, to: recipients }, this.store.fileOf(row), {
+      const report = deliveryReportOf(row.delivery_report);
+      const envelope = { from: row.envelope_from, to: recipients, ...(report && { dsn: envelopeDsn(report, row.message_id) }) };
+      const result = await worker.session.send(envelope, this.store.fileOf(row), {
         ...hooks,
         onProgress: (sent, total) => this.options.onProgress?.(row.id, sent, total),
       });
       if (result.failure) worker.session.close();
+      if (report && deliveryReportDropped(result.transcript)) this.store.deliveryReportDropped(row.id);
       const capabilities = fresh ? capabilitiesOf(result.transcript.split('\n')) : null;
       if (capabilities) this.options.onCapabilities?.(account.id, capabilities);
       return result;

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type XOAuth2 from 'nodemailer/lib/xoauth2';
 import type { Security, SmtpStage } from '../../../preload/common/contract/index.ts';
+import type { EnvelopeDsn } from '../compose/delivery-report.ts';
 import { tlsOptions, type Pin } from './tls.ts';
 import { SmtpTranscript } from './transcript.ts';
 
@@ -107,6 +108,13 @@ const CERTIFICATE_CODES = new Set([
 
 const COMMAND_STAGES: Record<string, SmtpStage> = { 'MAIL FROM': 'mail', 'RCPT TO': 'rcpt' };
 
+/** MAIL FROM and RCPT TO; `dsn` goes out only where the server's EHLO offers DSN (nodemailer drops it otherwise). */
+export interface Envelope {
+  from: string;
+  to: string[];
+  dsn?: EnvelopeDsn;
+}
+
 export interface NodemailerError extends Error {
   code?: string;
   originalCode?: string;
@@ -142,7 +150,7 @@ export class SmtpSession {
     return this.connection !== undefined && !this.broken;
   }
 
-  async send(envelope: { from: string; to: string[] }, file: string, hooks: MessageHooks = {}): Promise<SubmitResult> {
+  async send(envelope: Envelope, file: string, hooks: MessageHooks = {}): Promise<SubmitResult> {
     const smtp = await loadSmtp();
     if (!this.open) return this.attempt(smtp, envelope, file, hooks, false);
     const result = await this.attempt(smtp, envelope, file, hooks, true);
@@ -159,7 +167,7 @@ export class SmtpSession {
     else connection.quit();
   }
 
-  private attempt(smtp: Smtp, envelope: { from: string; to: string[] }, file: string, hooks: MessageHooks, reuse: boolean): Promise<SubmitResult> {
+  private attempt(smtp: Smtp, envelope: Envelope, file: string, hooks: MessageHooks, reuse: boolean): Promise<SubmitResult> {
     const transcript = (this.transcript = new SmtpTranscript(reuse ? 'mail' : 'connect', hooks.afterBody));
     if (reuse) transcript.note('Reusing the open connection');
     else this.connect(smtp);
@@ -220,7 +228,7 @@ export class SmtpSession {
 }
 
 /** One message on a connection of its own. */
-export async function submit(target: SubmitTarget, envelope: { from: string; to: string[] }, file: string, options: SubmitOptions = {}): Promise<SubmitResult> {
+export async function submit(target: SubmitTarget, envelope: Envelope, file: string, options: SubmitOptions = {}): Promise<SubmitResult> {
   const { beforeBody, afterBody, onProgress, ...connectionOptions } = options;
   const session = new SmtpSession(target, connectionOptions);
   try {

@@ -1,6 +1,7 @@
 /** `accounts`: the sending accounts, their servers, identities and sign-in. */
 import { z } from 'zod';
 import { OAUTH_PROVIDERS, SECURITY_MODES } from './choices.ts';
+import { DeliveryReport } from './compose.ts';
 import { id, line, method } from './method.ts';
 import type { SmtpStage } from './outbox.ts';
 
@@ -11,6 +12,8 @@ export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 /** What the renderer may know about an account: never a password. */
 export interface AccountView {
   id: number;
+  /** What each message asks for unless the composer says otherwise. */
+  deliveryReport: DeliveryReport | null;
   name: string;
   email: string;
   displayName: string;
@@ -177,6 +180,8 @@ export const AccountInput = z.object({
   maxPerMinute: z.number().int().min(1).max(100_000).optional(),
   maxConnections: z.number().int().min(1).max(20).optional(),
   retryDays: z.number().min(0.01).max(30).optional(),
+  /** The delivery report each message asks for unless the composer says otherwise; absent keeps it on edit, null: none. */
+  deliveryReport: DeliveryReport.nullable().optional(),
 });
 export type AccountInput = z.input<typeof AccountInput>;
 

@@ -1,6 +1,7 @@
 /** `compose`: what a message is made of, and what the composer asks while it is written. */
 import { z } from 'zod';
 import { filePath } from './attachments.ts';
+import { DSN_NOTIFY } from './choices.ts';
 import { id, line, method } from './method.ts';
 
 /** What a `mailto:` URL asks for (RFC 6068); the composer picks the account. */
@@ -32,7 +33,22 @@ export interface SizeLimitView {
   source: 'server' | 'default';
   /** What the attachments may add up to (their file sizes, before base64): compare the composer's total with this. */
   attachmentBytes: number;
+  /** Whether the server offers delivery reports (EHLO DSN); null: not connected yet. */
+  deliveryReports: boolean | null;
 }
+
+export { DSN_NOTIFY };
+export type DsnNotify = (typeof DSN_NOTIFY)[number];
+
+/**
+ * A delivery status notification request (RFC 3461): when the servers on the way report back
+ * (`never`: not even on failure), and whether a report returns the message's headers or all of it.
+ */
+export const DeliveryReport = z.object({
+  notify: z.union([z.literal('never'), z.array(z.enum(DSN_NOTIFY)).min(1).max(3)]),
+  returns: z.enum(['headers', 'full']).default('headers'),
+});
+export type DeliveryReport = z.output<typeof DeliveryReport>;
 
 const recipientList = z.array(z.string().max(4096)).max(1000);
 

@@ -1,6 +1,6 @@
 /** `outbox`: messages on their way, from Send until the server has them or the user gives up on them. */
 import { z } from 'zod';
-import { messageFields } from './compose.ts';
+import { DeliveryReport, messageFields } from './compose.ts';
 import type { DraftView } from './drafts.ts';
 import { base64Length } from '../staging.ts';
 import { id, line, method } from './method.ts';
@@ -49,6 +49,8 @@ export interface MessageView {
   size: number;
   /** Queued by `outbound sendmail` (a program's mail), not written in the composer. */
   submittedBy: 'sendmail' | null;
+  /** The delivery report asked for; `dropped`: the server does not offer DSN, so the request did not reach it. */
+  deliveryReport: (DeliveryReport & { dropped: boolean }) | null;
 }
 
 /** One attempt to submit a message: how far it got, what the server said, and the dialogue. */
@@ -93,6 +95,8 @@ export const ComposeInput = z.object({
   delaySeconds: z.number().int().min(0).max(30).optional(),
   /** The saved draft this message was written in: discarded once the message is queued. */
   draftId: id.optional(),
+  /** Absent: the account's default; null: none asked for. */
+  deliveryReport: DeliveryReport.nullable().optional(),
 });
 export type ComposeInput = z.input<typeof ComposeInput>;
 
@@ -115,6 +119,8 @@ export const SubmitRawInput = z.object({
   accountId: id.optional(),
   /** The name in a From header Outbound adds (sendmail -F). */
   fromName: line(200).optional(),
+  /** sendmail -N and -R; absent: the account's default. */
+  deliveryReport: DeliveryReport.nullable().optional(),
 });
 export type SubmitRawInput = z.input<typeof SubmitRawInput>;
 

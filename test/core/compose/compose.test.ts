@@ -188,7 +188,7 @@ describe('what is refused before anything is written', () => {
     const t = testCore(server);
     const saved = await value(t.api.accounts.save(account()));
     t.core.compose.limits.record(saved.id, { size: 1_000_000, smtpUtf8: true });
-    expect(await value(t.api.compose.sizeLimit(saved.id))).toEqual({ bytes: 1_000_000, source: 'server', attachmentBytes: 727_776 });
+    expect(await value(t.api.compose.sizeLimit(saved.id))).toEqual({ bytes: 1_000_000, source: 'server', attachmentBytes: 727_776, deliveryReports: null });
     const [big] = await t.core.compose.gate.approve([file(tempHome(), 'big.bin', randomBytes(900_000))]);
     const result = await t.api.outbox.send({ accountId: saved.id, to: ['ann@example.org'], subject: 'x', attachments: [{ path: big!.path }] });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'attachments' } });
@@ -199,7 +199,7 @@ describe('what is refused before anything is written', () => {
   it("the 25 MB default when the server's SIZE is unknown", async () => {
     const t = testCore(server);
     const saved = await value(t.api.accounts.save(account()));
-    expect(await value(t.api.compose.sizeLimit(saved.id))).toEqual({ bytes: 25 * 1024 * 1024, source: 'default', attachmentBytes: 25 * 1024 * 1024 });
+    expect(await value(t.api.compose.sizeLimit(saved.id))).toEqual({ bytes: 25 * 1024 * 1024, source: 'default', attachmentBytes: 25 * 1024 * 1024, deliveryReports: null });
     const [big] = await t.core.compose.gate.approve([file(tempHome(), 'big.bin', Buffer.alloc(25 * 1024 * 1024 + 1))]);
     const result = await t.api.outbox.send({ accountId: saved.id, to: ['ann@example.org'], subject: 'x', attachments: [{ path: big!.path }] });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'attachments' } });

@@ -156,6 +156,21 @@ describe('database', () => {
     db.close();
   });
 
+  it('migration 9 adds delivery report requests: none for the messages and accounts already there, DSN not yet known of their servers', () => {
+    const db = databaseAt(8, [{ name: 'a' }]);
+    db.prepare(
+      `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state,
+      not_before, created_at, updated_at) VALUES (1, 'a', '<1@b.c>', 'a@b.c', 'a@b.c', 's', '1.eml', 1, 'sent', 0, 0, 0)`,
+    ).run();
+    db.prepare('INSERT INTO server_capabilities (account_id, size, smtp_utf8, seen_at) VALUES (1, 100, 1, 0)').run();
+    migrate(db, migrations.slice(0, 9));
+    expect(db.pragma('user_version', { simple: true })).toBe(9);
+    expect(db.prepare('SELECT delivery_report, delivery_report_dropped FROM messages').all()).toEqual([{ delivery_report: null, delivery_report_dropped: 0 }]);
+    expect(db.prepare('SELECT delivery_report FROM accounts').all()).toEqual([{ delivery_report: null }]);
+    expect(db.prepare('SELECT dsn FROM server_capabilities').all()).toEqual([{ dsn: null }]);
+    db.close();
+  });
+
   it('is idempotent: reopening runs nothing twice', () => {
     const file = join(tempHome(), 'db.sqlite');
     openDatabase(file).close();

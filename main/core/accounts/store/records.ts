@@ -1,5 +1,6 @@
 /** Reading the accounts and their identities. */
 import type { IdentityView } from '../../../../preload/common/contract/index.ts';
+import { deliveryReportOf } from '../../compose/delivery-report.ts';
 import { notFound } from '../../app-error.ts';
 import type { AccountsDb } from './handle.ts';
 import type { Account, AccountRow, IdentityRow } from './rows.ts';
@@ -49,6 +50,7 @@ function toAccount(h: AccountsDb, row: AccountRow): Account {
     maxPerMinute: row.max_per_minute,
     maxConnections: row.max_connections,
     retryDays: row.retry_days,
+    deliveryReport: deliveryReportOf(row.delivery_report),
     tlsFingerprint: row.tls_fingerprint,
     isDefault: row.is_default === 1,
     replyTo: row.reply_to,

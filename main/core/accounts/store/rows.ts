@@ -39,6 +39,8 @@ export interface AccountRow {
   max_per_minute: number;
   max_connections: number;
   retry_days: number;
+  /** JSON DeliveryReport, or NULL. */
+  delivery_report: string | null;
   tls_fingerprint: string | null;
   tls_certificate: string | null;
   is_default: number;

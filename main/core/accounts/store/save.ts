@@ -1,6 +1,7 @@
 /** Saving an account: its secret (password or OAuth2 sign-in) to the keychain first, then its row and identities. */
 import { randomUUID } from 'node:crypto';
 import { NEW_ACCOUNT_LIMITS } from '../../../../preload/common/contract/index.ts';
+import { deliveryReportColumn } from '../../compose/delivery-report.ts';
 import { check } from './check.ts';
 import { ensureDefault, markDefault } from './defaults.ts';
 import type { AccountsDb } from './handle.ts';
@@ -55,6 +56,7 @@ export async function save(h: AccountsDb, fields: AccountFields, signedIn?: Sign
     max_per_minute: fields.maxPerMinute ?? limits.maxPerMinute,
     max_connections: fields.maxConnections ?? limits.maxConnections,
     retry_days: fields.retryDays ?? limits.retryDays,
+    delivery_report: deliveryReportColumn(fields.deliveryReport === undefined ? (existing?.deliveryReport ?? null) : fields.deliveryReport),
     tls_fingerprint: pin?.fingerprint ?? null,
     tls_certificate: pin?.certificate ?? null,
     reply_to: replyTo,
@@ -68,7 +70,7 @@ export async function save(h: AccountsDb, fields: AccountFields, signedIn?: Sign
         `UPDATE accounts SET name=@name, email=@email, display_name=@display_name, host=@host, port=@port, security=@security,
              username=@username, secret_source=@secret_source, password_command=@password_command, auth_method=@auth_method,
              oauth_provider=@oauth_provider, oauth_client_id=@oauth_client_id, max_per_minute=@max_per_minute,
-             max_connections=@max_connections, retry_days=@retry_days, tls_fingerprint=@tls_fingerprint, tls_certificate=@tls_certificate,
+             max_connections=@max_connections, retry_days=@retry_days, delivery_report=@delivery_report, tls_fingerprint=@tls_fingerprint, tls_certificate=@tls_certificate,
              reply_to=@reply_to, signature=@signature, paused_reason=NULL, updated_at=@now WHERE id=@id`,
       ).run({ ...values, id: existing.id });
       accountId = existing.id;
@@ -76,10 +78,10 @@ export async function save(h: AccountsDb, fields: AccountFields, signedIn?: Sign
       const result = h
         .sql(
           `INSERT INTO accounts (name, email, display_name, host, port, security, username, secret_source, secret_ref, password_command,
-             auth_method, oauth_provider, oauth_client_id, max_per_minute, max_connections, retry_days, tls_fingerprint, tls_certificate,
+             auth_method, oauth_provider, oauth_client_id, max_per_minute, max_connections, retry_days, delivery_report, tls_fingerprint, tls_certificate,
              reply_to, signature, created_at, updated_at)
            VALUES (@name, @email, @display_name, @host, @port, @security, @username, @secret_source, @secret_ref, @password_command,
-             @auth_method, @oauth_provider, @oauth_client_id, @max_per_minute, @max_connections, @retry_days, @tls_fingerprint, @tls_certificate,
+             @auth_method, @oauth_provider, @oauth_client_id, @max_per_minute, @max_connections, @retry_days, @delivery_report, @tls_fingerprint, @tls_certificate,
              @reply_to, @signature, @now, @now)`,
         )
         .run(values);

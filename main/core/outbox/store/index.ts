@@ -79,6 +79,10 @@ export class OutboxStore {
   waiting(): views.Waiting {
     return views.waiting(this.h);
   }
+  /** The attempt showed the server offers no DSN: the message's delivery report request never reached it. */
+  deliveryReportDropped(id: number): void {
+    outcomes.deliveryReportDropped(this.h, id);
+  }
 
   // The sender's work: claims (claim.ts), leases (lease.ts), outcomes (outcome.ts), recovery (recovery.ts).
   claim(owner: string, now: number, leaseUntil: number, by?: claims.ClaimBy): Claimed[] {

@@ -1,4 +1,5 @@
 /** Enqueue's row: the message, its draft and its recipients, queued. */
+import { deliveryReportColumn } from '../../compose/delivery-report.ts';
 import type { OutboxDb } from './handle.ts';
 import type { NewMessage } from './rows.ts';
 
@@ -14,8 +15,8 @@ function insertRows(h: OutboxDb, message: NewMessage, now: number): number {
   const { lastInsertRowid } = h
     .sql(
       `INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state, not_before,
-         hold, submitted_by, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+         hold, submitted_by, delivery_report, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       message.accountId,
@@ -29,6 +30,7 @@ function insertRows(h: OutboxDb, message: NewMessage, now: number): number {
       message.notBefore,
       message.hold,
       message.submittedBy ?? null,
+      deliveryReportColumn(message.deliveryReport),
       now,
       now,
     );

@@ -73,3 +73,8 @@ export function applyFinish(h: OutboxDb, { row, startedAt, outcome }: FinishedAt
 export function announceRecorded(h: OutboxDb, attempts: readonly FinishedAttempt[], lost: readonly FinishedAttempt[]): void {
   for (const attempt of attempts) if (!lost.includes(attempt)) h.changed(attempt.row.id, attempt.outcome.state);
 }
+
+/** Recorded once, outside the attempt's own outcome: it is known only from the dialogue, and does not change the message's state. */
+export function deliveryReportDropped(h: OutboxDb, id: number): void {
+  h.sql('UPDATE messages SET delivery_report_dropped = 1 WHERE id = ? AND delivery_report_dropped = 0').run(id);
+}

@@ -1,5 +1,5 @@
 /** The outbox's rows as SQLite gives them, and what its jobs take and give. */
-import type { DraftView, Hold, MessageState, RecipientState, RecipientView, SmtpStage } from '../../../../preload/common/contract/index.ts';
+import type { DeliveryReport, DraftView, Hold, MessageState, RecipientState, RecipientView, SmtpStage } from '../../../../preload/common/contract/index.ts';
 
 export interface MessageRow {
   id: number;
@@ -25,6 +25,9 @@ export interface MessageRow {
   hold: Hold | null;
   waiting_for_network: number;
   submitted_by: 'sendmail' | null;
+  /** JSON DeliveryReport, or NULL: none asked for. */
+  delivery_report: string | null;
+  delivery_report_dropped: 0 | 1;
 }
 
 export interface RecipientRow {
@@ -61,6 +64,7 @@ export interface NewMessage {
   draft: DraftView;
   /** Queued by `outbound sendmail` rather than composed. */
   submittedBy?: 'sendmail';
+  deliveryReport: DeliveryReport | null;
   recipients: { kind: RecipientView['kind']; address: string }[];
 }
 

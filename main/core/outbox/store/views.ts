@@ -1,5 +1,6 @@
 /** The outbox as the user sees it: messages with their recipients, the two lists (Outbox and Sent), the attempts. */
 import type { AttemptView, MessageView } from '../../../../preload/common/contract/index.ts';
+import { deliveryReportOf } from '../../compose/delivery-report.ts';
 import { noSuchMessage, type OutboxDb } from './handle.ts';
 import type { AttemptRow, MessageRow, RecipientRow } from './rows.ts';
 import { UNSENT } from './states.ts';
@@ -87,5 +88,11 @@ function views(h: OutboxDb, sql: string, params: unknown[]): MessageView[] {
     lastError: row.last_error,
     size: row.size,
     submittedBy: row.submitted_by,
+    deliveryReport: asked(row),
   }));
+}
+
+function asked(row: MessageRow): MessageView['deliveryReport'] {
+  const report = deliveryReportOf(row.delivery_report);
+  return report && { ...report, dropped: row.delivery_report_dropped === 1 };
 }
