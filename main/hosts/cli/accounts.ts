@@ -9,7 +9,7 @@ import type {
   Result,
   Security,
 } from '../../../preload/common/contract/index.ts';
-import { EXIT, UsageError, optional, report, required, unwrap, type Command, type Context } from './common.ts';
+import { deliveryReportOption, EXIT, UsageError, optional, report, required, unwrap, type Command, type Context } from './common.ts';
 
 /** The options add and edit share: everything about an account that a flag can say. */
 const SETTINGS_OPTIONS = {
@@ -24,11 +24,13 @@ const SETTINGS_OPTIONS = {
   'tls-fingerprint': { type: 'string' },
   'reply-to': { type: 'string' },
   signature: { type: 'string' },
+  dsn: { type: 'string' },
+  'dsn-return': { type: 'string' },
   default: { type: 'boolean' },
 } as const;
 
 const SETTINGS_USAGE = `[--display-name NAME] [--user U] [--password-command CMD] [--tls-fingerprint SHA256]
-              [--reply-to ADDR] [--signature TEXT] [--default]`;
+              [--reply-to ADDR] [--signature TEXT] [--dsn none|never|success,failure,delay [--dsn-return full|hdrs]] [--default]`;
 
 function security(values: Context['values']): Security | undefined {
   const given = optional(values, 'security');
@@ -74,6 +76,8 @@ function settingsOf(values: Context['values'], base: Partial<AccountInput>): Par
     tlsFingerprint: optional(values, 'tls-fingerprint'),
     replyTo: optional(values, 'reply-to'),
     signature: optional(values, 'signature'),
+    // The delivery report each message asks for by default; `none` asks for none.
+    deliveryReport: optional(values, 'dsn') === 'none' ? null : deliveryReportOption('--dsn', optional(values, 'dsn'), optional(values, 'dsn-return')),
     ...(values.default ? { isDefault: true } : {}),
   };
   return { ...base, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };

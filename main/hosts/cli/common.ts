@@ -1,6 +1,7 @@
 /** What every `outbound` command shares: its context, exit codes, argument helpers and error reporting. */
 import type { parseArgs } from 'node:util';
-import type { ApiError, OutboundApi, Result } from '../../../preload/common/contract/index.ts';
+import { DSN_NOTIFY } from '../../../preload/common/contract/choices.ts';
+import type { ApiError, DeliveryReport, DsnNotify, OutboundApi, Result } from '../../../preload/common/contract/index.ts';
 import type { openInProcess } from '../in-process.ts';
 
 /** sysexits(3), as sendmail's: scripts already know them. */
@@ -69,3 +70,20 @@ export const optional = (values: Context['values'], name: string): string | unde
 };
 
 export const list = (value: Context['values'][string]): string[] => (Array.isArray(value) ? value.map(String) : []);
+
+/**
+ * A delivery report request in sendmail's words (`-N never` or `-N failure,delay`; `-R full|hdrs`),
+ * which `send --dsn` and `--dsn-return` take too; undefined when neither is given (the account's default).
+ */
+export function deliveryReportOption(option: string, notify: string | undefined, returns: string | undefined): DeliveryReport | undefined {
+  if (notify === undefined && returns === undefined) return undefined;
+  const words = (notify ?? 'failure').toLowerCase().split(',');
+  const events = words.filter((word): word is DsnNotify => (DSN_NOTIFY as readonly string[]).includes(word));
+  const never = words.length === 1 && words[0] === 'never';
+  if (!never && events.length !== words.length) {
+    throw new UsageError(`${option} takes "never" or a comma-separated list of ${DSN_NOTIFY.join(', ')}, not "${notify}".`);
+  }
+  const ret = returns?.toLowerCase();
+  if (ret !== undefined && ret !== 'full' && ret !== 'hdrs') throw new UsageError(`the report's return takes "full" or "hdrs", not "${returns}".`);
+  return { notify: never ? 'never' : events, returns: ret === 'full' ? 'full' : 'headers' };
+}

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccountView, Hold, MessageView, OutboundApi } from '../../../preload/common/contract/index.ts';
-import { EXIT, UsageError, list, optional, report, required, type CliIo, type Command, type Context } from './common.ts';
+import { deliveryReportOption, EXIT, UsageError, list, optional, report, required, type CliIo, type Command, type Context } from './common.ts';
 
 async function send({ values, io, api }: Context): Promise<number> {
   const text = optional(values, 'text');
@@ -28,6 +28,7 @@ async function send({ values, io, api }: Context): Promise<number> {
   if (!picked.ok) return report(io, picked.error);
   const replyTo = optional(values, 'reply-to');
   const { delaySeconds, sendAt } = when(values);
+  const deliveryReport = deliveryReportOption('--dsn', optional(values, 'dsn'), optional(values, 'dsn-return'));
   const queued = await api.outbox.send({
     accountId: account.id,
     ...(identityId !== undefined ? { identityId } : {}),
@@ -41,6 +42,7 @@ async function send({ values, io, api }: Context): Promise<number> {
     attachments: picked.value.map(({ path }) => ({ path })),
     delaySeconds,
     ...(sendAt ? { sendAt } : {}),
+    ...(deliveryReport ? { deliveryReport } : {}),
   });
   if (!queued.ok) return report(io, queued.error);
   const message = queued.value;
@@ -208,11 +210,12 @@ export const outboxCommands: Record<string, Command> = {
   send: {
     usage: `--account N --to ADDR [--to ADDR…] [--cc ADDR…] [--bcc ADDR…] --subject S
               (--text T | --text-file F) [--html-file F] [--attach FILE…] [--reply-to ADDR] [--identity ADDR]
-              [--delay SECONDS | --at TIME]
+              [--delay SECONDS | --at TIME] [--dsn never|success,failure,delay] [--dsn-return full|hdrs]
               Queues the message, sends it and waits for the server's answer. --html-file adds rich
               text (with only --html-file, the plain text is made from it); --identity sends from one
               of the account's aliases. --delay waits first (cancel meanwhile with \`outbox cancel\`);
-              --at schedules it and returns.`,
+              --at schedules it and returns. --dsn asks for a delivery report (RFC 3461) when the
+              server offers them; without it, the account's default.`,
     options: {
       account: { type: 'string' },
       to: { type: 'string', multiple: true },
@@ -227,6 +230,8 @@ export const outboxCommands: Record<string, Command> = {
       identity: { type: 'string' },
       delay: { type: 'string' },
       at: { type: 'string' },
+      dsn: { type: 'string' },
+      'dsn-return': { type: 'string' },
     },
     run: send,
   },

@@ -3,7 +3,7 @@
  * message on standard input is queued as it is; exit 0 means it is durable in the outbox, as
  * sendmail's exit 0 means accepted for delivery.
  */
-import { EXIT, UsageError, report, type Command, type Context } from './common.ts';
+import { deliveryReportOption, EXIT, UsageError, report, type Command, type Context } from './common.ts';
 import { reportOutcome } from './outbox.ts';
 
 export type SendmailArgs = {
@@ -17,6 +17,9 @@ export type SendmailArgs = {
   readEnvelopeFrom: boolean;
   account?: string;
   wait: boolean;
+  /** -N and -R: a delivery report (RFC 3461). */
+  notify?: string;
+  returns?: string;
 };
 
 /** Options sendmail programs pass that mean nothing here: -o… (-oi, -oem, -odi), -B…, -bm, -G, -v, -i. */
@@ -48,6 +51,8 @@ export function parseSendmailArgs(args: readonly string[]): SendmailArgs {
     else if (arg === '--account' || arg.startsWith('--account=')) parsed.account = valueOf('--account');
     else if (arg.startsWith('-f') || arg.startsWith('-r')) parsed.envelopeFrom = valueOf(arg.slice(0, 2));
     else if (arg.startsWith('-F')) parsed.fromName = valueOf('-F');
+    else if (arg.startsWith('-N')) parsed.notify = valueOf('-N');
+    else if (arg.startsWith('-R')) parsed.returns = valueOf('-R');
     else if (arg === '-B')
       i++; // `-B 8BITMIME`: the body type, with its value apart
     else if (!IGNORED.test(arg)) throw new UsageError(`unknown option "${arg}".`);
@@ -66,6 +71,7 @@ async function sendmail({ values, io, api }: Context): Promise<number> {
     if (!found.ok) return report(io, found.error);
     accountId = found.value.id;
   }
+  const deliveryReport = deliveryReportOption('-N', args.notify, args.returns);
   const queued = await api.outbox.submitRaw({
     raw: (await io.readStdinBytes()).toString('base64'),
     recipients: args.recipients,
@@ -74,6 +80,7 @@ async function sendmail({ values, io, api }: Context): Promise<number> {
     ...(args.envelopeFrom !== undefined ? { envelopeFrom: args.envelopeFrom } : {}),
     ...(args.fromName !== undefined ? { fromName: args.fromName } : {}),
     ...(accountId !== undefined ? { accountId } : {}),
+    ...(deliveryReport ? { deliveryReport } : {}),
   });
   if (!queued.ok) return report(io, queued.error);
   const sent = await api.outbox.sendNow(queued.value.id);
@@ -86,11 +93,13 @@ async function sendmail({ values, io, api }: Context): Promise<number> {
 
 export const sendmailCommands: Record<string, Command> = {
   sendmail: {
-    usage: `[-t] [-i] [-f ADDR] [-F NAME] [--read-envelope-from] [--account N] [--wait] [--] [RECIPIENT…]
+    usage: `[-t] [-i] [-f ADDR] [-F NAME] [-N never|success,failure,delay] [-R full|hdrs] [--read-envelope-from]
+              [--account N] [--wait] [--] [RECIPIENT…]
               The sendmail interface (git send-email, PHP's mail(), cron, mutt): the message on standard
               input is queued as it is, From, Date and Message-ID added when missing, Bcc removed. -t adds
-              the recipients of To, Cc and Bcc; -f picks the account by its address or identity. Exits 0
-              once the message is safe in the outbox, after a first try; --wait exits as \`send\` does.`,
+              the recipients of To, Cc and Bcc; -f picks the account by its address or identity; -N and -R
+              ask for a delivery report (RFC 3461). Exits 0 once the message is safe in the outbox, after a
+              first try; --wait exits as \`send\` does.`,
     options: {},
     parse: (args) => ({ values: parseSendmailArgs(args), positionals: [] }),
     // A first try that cannot reach the server soon leaves the message queued rather than keep the caller waiting.
