@@ -16,6 +16,7 @@ const ACCOUNT: AccountView = {
   passwordCommand: null,
   oauth: null,
   pausedReason: null,
+  deliveryReport: null,
   maxPerMinute: 30,
   maxConnections: 2,
   retryDays: 5,
@@ -64,6 +65,7 @@ describe('the account form', () => {
       tlsFingerprint: '',
       replyTo: 'r@example.org',
       signature: 'Ann\nWork',
+      deliveryReport: null,
       isDefault: true,
       identities: [{ id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: 't@example.org', signature: '' }],
     });

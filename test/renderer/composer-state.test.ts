@@ -48,6 +48,7 @@ function queued(hold: MessageView['hold']): MessageView {
     lastError: null,
     size: 100,
     submittedBy: null,
+    deliveryReport: null,
   };
 }
 

@@ -3,6 +3,7 @@ import type { AccountView, ApiError, DiscoveryView, OAuthProvider, OAuthProvider
 import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
 import { noErrors, placeError, type FormErrors } from '../form-errors.ts';
+import { reportChoices } from '../compose/delivery-report.ts';
 import {
   ACCOUNT_FIELDS,
   DEFAULT_PORT,
@@ -270,6 +271,22 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
         </div>
         <Field id="account-signature" label="Signature" error={errors.fields.signature}>
           {(p) => <textarea {...p} className="signature" value={form.signature} onChange={set('signature')} />}
+        </Field>
+        <Field
+          id="account-delivery-report"
+          label="Delivery report"
+          error={errors.fields.deliveryReport}
+          hint="What each message asks the receiving servers for, unless you choose otherwise in the composer (RFC 3461; not every server offers it)."
+        >
+          {(p) => (
+            <select {...p} value={form.deliveryReport} onChange={set('deliveryReport')}>
+              {reportChoices(form.deliveryReport).map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         <label className="checkbox">
           <input type="checkbox" checked={form.isDefault} onChange={(e) => setForm((f) => ({ ...f, isDefault: e.target.checked }))} />

@@ -1,5 +1,6 @@
 /** The account editor's form: its fields as typed, from and to what the contract holds. */
 import type { AccountInput, AccountView, ApiError, DiscoveryView, OAuthProvider, OAuthProviderView, Security } from '../../../preload/common/contract/index.ts';
+import { reportOf, reportValue } from '../compose/delivery-report.ts';
 
 /** The usual port for each security mode; offered when the user switches mode. */
 export const DEFAULT_PORT: Record<Security, string> = { tls: '465', starttls: '587', none: '25' };
@@ -41,6 +42,8 @@ export interface AccountForm {
   clientSecret: string;
   replyTo: string;
   signature: string;
+  /** The delivery report each message asks for by default (compose/delivery-report.ts's values). */
+  deliveryReport: string;
   isDefault: boolean;
   identities: IdentityForm[];
 }
@@ -60,6 +63,7 @@ export const ACCOUNT_FIELDS: readonly AccountField[] = [
   'clientSecret',
   'replyTo',
   'signature',
+  'deliveryReport',
 ];
 
 let nextKey = 0;
@@ -88,6 +92,7 @@ export const emptyForm = (): AccountForm => ({
   clientSecret: '',
   replyTo: '',
   signature: '',
+  deliveryReport: '',
   isDefault: false,
   identities: [],
 });
@@ -108,6 +113,7 @@ export const formOf = (account: AccountView): AccountForm => ({
   clientSecret: '',
   replyTo: account.replyTo ?? '',
   signature: account.signature,
+  deliveryReport: reportValue(account.deliveryReport),
   isDefault: account.isDefault,
   identities: account.identities.map(identityForm),
 });
@@ -128,6 +134,7 @@ export function inputOf(form: AccountForm, id: number | undefined): AccountInput
     tlsFingerprint: form.tlsFingerprint.trim(),
     replyTo: form.replyTo.trim(),
     signature: form.signature,
+    deliveryReport: reportOf(form.deliveryReport),
     isDefault: form.isDefault,
     identities: form.identities.map((i) => ({
       id: i.id,

@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { AttemptView, MessageState, MessageView, RecipientState, RecipientView } from '../../../preload/common/contract/index.ts';
+import { reportLabel } from '../compose/delivery-report.ts';
 import { ProgressBar, useSendProgress } from '../compose/progress.tsx';
 import { Time } from './Time.tsx';
 
@@ -85,6 +86,15 @@ export function MessageCard({ message: m, status, actions }: MessageCardProps) {
           )}
           <dt>Attempts</dt>
           <dd data-testid="message-attempts">{m.attempts}</dd>
+          {m.deliveryReport && (
+            <>
+              <dt>Delivery report</dt>
+              <dd data-testid="message-report">
+                {reportLabel(m.deliveryReport)}
+                {m.deliveryReport.dropped && <span className="muted"> — not passed on: the server does not offer delivery reports</span>}
+              </dd>
+            </>
+          )}
           {m.lastReply && (
             <>
               <dt>Server reply</dt>

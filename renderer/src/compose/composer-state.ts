@@ -42,6 +42,8 @@ export interface ComposerState {
   /** "Send later" is ticked; `sendAt` is the local date and time typed. */
   later: boolean;
   sendAt: string;
+  /** The delivery report chosen (delivery-report.ts's values); null: the account's default. */
+  report: string | null;
   errors: FormErrors<ComposeField>;
   /** What went right, for the banner ("Queued — sending…"). */
   status: string | null;
@@ -74,6 +76,7 @@ export type ComposerAction =
   | { type: 'stagingFiles'; adding: boolean }
   | { type: 'laterSet'; later: boolean }
   | { type: 'sendAtSet'; sendAt: string }
+  | { type: 'reportSet'; report: string }
   | { type: 'previewToggled' }
   | { type: 'sizeLimitKnown'; sizeLimit: SizeLimitView | null }
   | { type: 'draftStatus'; saved: string }
@@ -136,6 +139,7 @@ export function initialComposerState(restored: DraftView | null, reopened: boole
     editorKey: 0,
     later: false,
     sendAt: '',
+    report: null,
     errors: noErrors(),
     status: reopened
       ? 'Your draft is back as you left it.'
@@ -200,6 +204,8 @@ export function composerReducer(state: ComposerState, action: ComposerAction): C
       return { ...state, later: action.later };
     case 'sendAtSet':
       return { ...state, sendAt: action.sendAt };
+    case 'reportSet':
+      return { ...state, report: action.report };
     case 'previewToggled':
       return { ...state, preview: !state.preview };
     case 'sizeLimitKnown':
@@ -227,6 +233,7 @@ export function composerReducer(state: ComposerState, action: ComposerAction): C
         editorKey: state.editorKey + 1,
         later: false,
         sendAt: '',
+        report: null,
         sentId: action.sent.id,
         undoable: action.sent.hold === 'undo' ? action.sent : null,
         status: action.status,

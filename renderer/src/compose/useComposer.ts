@@ -13,6 +13,7 @@ import { addressProblem, chipProblem, parseEntry, recipientEntries } from './rec
 import type { PastedImage } from './RichEditor.tsx';
 import { useAutosave } from './useAutosave.ts';
 import { useDomainCheck } from './useDomainCheck.ts';
+import { reportOf, reportValue } from './delivery-report.ts';
 import { useSuggestions } from './useSuggestions.ts';
 
 /** Rich text unless the person chose plain text last time. */
@@ -46,6 +47,8 @@ export function useComposer({ online, restored, reopened, onScheduled }: Compose
   const suggestions = useSuggestions(accounts);
   const allEntries = KINDS.flatMap((k) => recipientEntries(message[k]));
   const domainCheck = useDomainCheck(allEntries, from?.accountId ?? null);
+  /** The delivery report asked for: the person's choice, else the From account's default. */
+  const report = state.report ?? reportValue(accounts?.find((a) => a.id === from?.accountId)?.deliveryReport ?? null);
 
   const autosave = useAutosave(
     state.touched && from ? inputOf(message, from) : null,
@@ -166,7 +169,7 @@ export function useComposer({ online, restored, reopened, onScheduled }: Compose
       return dispatch({ type: 'confirmingDomains', confirming: true });
     dispatch({ type: 'sending' });
     const draftId = await autosave.pause();
-    const result = await window.outbound.outbox.send({ ...input, ...(draftId !== null && { draftId }), ...schedule });
+    const result = await window.outbound.outbox.send({ ...input, ...(draftId !== null && { draftId }), ...schedule, deliveryReport: reportOf(report) });
     if (!result.ok) {
       autosave.resume();
       dispatch({ type: 'sendFailed', errors: placeError(result.error, COMPOSE_FIELDS) });
@@ -188,6 +191,7 @@ export function useComposer({ online, restored, reopened, onScheduled }: Compose
   return {
     state,
     dispatch,
+    report,
     accounts,
     accountsError,
     choices,

@@ -7,6 +7,7 @@ import { Attachments } from '../compose/Attachments.tsx';
 import { encodedSize, type Message, type RecipientKind } from '../compose/composer-state.ts';
 import { parseHtml } from '../compose/editor-html.ts';
 import { formatSize, ProgressBar } from '../compose/progress.tsx';
+import { reportChoices } from '../compose/delivery-report.ts';
 import { RecipientField } from '../compose/RecipientField.tsx';
 import { RichEditor } from '../compose/RichEditor.tsx';
 import { openDraftId } from '../compose/useAutosave.ts';
@@ -43,6 +44,7 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
   const {
     state,
     dispatch,
+    report,
     accounts,
     accountsError,
     choices,
@@ -228,7 +230,7 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
             id="compose-send-at"
             label="Send at"
             error={errors.fields.sendAt}
-            hint="Your local time. The message waits in the Outbox, even if Outbound is closed meanwhile."
+            hint="Your local time. Outbound sends it then, from the tray if its window is closed; if Outbound is not running then, it goes when Outbound next starts."
           >
             {(p) => (
               <input
@@ -241,6 +243,24 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
               />
             )}
           </Field>
+        )}
+      </div>
+      <div className="report">
+        <Field id="compose-report" label="Delivery report" hint="Receiving servers mail you a report, where they support it (RFC 3461).">
+          {(p) => (
+            <select {...p} value={report} onChange={(e) => dispatch({ type: 'reportSet', report: e.target.value })}>
+              {reportChoices(report).map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {report !== '' && sizeLimit?.deliveryReports === false && (
+          <p className="report-warning" role="status" data-testid="report-warning">
+            This server does not offer delivery reports (DSN): the request would be dropped, and the message sent without it.
+          </p>
         )}
       </div>
       {state.confirmDomains && (
