@@ -12,8 +12,8 @@ import type { CertificateView, Security } from '../../../preload/common/contract
 import { invalid } from '../app-error.ts';
 
 /**
- * node:tls, taken when a connection or a certificate check needs it: importing it costs a third of a
- * command like `outbound account list`, which never opens a connection.
+ * node:tls, taken when a connection or a certificate check needs it: importing it is about a fifth of
+ * the start of a command like `outbound account list`, which never opens a connection.
  */
 export const nodeTls = (): typeof import('node:tls') => process.getBuiltinModule('node:tls');
 
