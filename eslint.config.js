@@ -14,7 +14,8 @@ const LAYERS = [
   { name: 'hosts', folders: ['main/hosts'], mayImport: ['common', 'core'] },
   // The CLI reaches the core only through the contract: it opens it with main/hosts/in-process.ts.
   { name: 'cli', folders: ['main/hosts/cli'], mayImport: ['common', 'hosts'] },
-  { name: 'electron-main', folders: ['main/electron'], mayImport: ['common', 'core', 'hosts'], modules: { electron: true } },
+  // The installed app is also the `outbound` command: its main process runs the CLI when the arguments name a command.
+  { name: 'electron-main', folders: ['main/electron'], mayImport: ['common', 'core', 'hosts', 'cli'], modules: { electron: true } },
   { name: 'electron-preload', folders: ['preload/electron'], mayImport: ['common'], modules: { electron: true, node: false } },
   { name: 'browser-preload', folders: ['preload/browser'], mayImport: ['common'], modules: { node: false } },
   { name: 'renderer', folders: ['renderer'], mayImport: ['common'], modules: { node: false } },

@@ -9,6 +9,9 @@ import path from 'node:path';
 import { eventChannelOf, type MenuCommand } from '../../preload/common/contract/index.ts';
 import { openCore } from '../core/index.ts';
 import { createApi } from '../hosts/api.ts';
+import { isCliCommand, runCli } from '../hosts/cli/main.ts';
+import { processIo } from '../hosts/cli/process-io.ts';
+import { cliArgumentsIn } from '../hosts/desktop/command-line.ts';
 import { signInPageOf } from '../hosts/desktop/links.ts';
 import { startedAtLogin } from '../hosts/desktop/login-item.ts';
 import { MailtoArrivals, mailtoIn, openMailtoLink } from '../hosts/desktop/mailto.ts';
@@ -29,29 +32,43 @@ import { createMainWindow, denyAllPermissions, openInBrowser } from './window.ts
 const distDir = path.resolve(import.meta.dirname, '..', '..');
 const macOS = process.platform === 'darwin';
 
-registerAppScheme();
-// mailto: links from every entrance, kept until the app can open them: macOS sends 'open-url' before ready.
-const mailto = new MailtoArrivals();
-mailto.arrive(mailtoIn(process.argv));
-app.on('will-finish-launching', () =>
-  app.on('open-url', (event, url) => {
-    event.preventDefault();
-    mailto.arrive(url);
-  }),
-);
+const commandLine = cliArgumentsIn(process.argv, app.isPackaged, isCliCommand);
+if (commandLine) runCommandLine(commandLine);
+else startApp();
 
-if (app.requestSingleInstanceLock()) {
-  start().catch((error: unknown) => {
+/** `outbound account list` and the like through the installed app: the CLI, beside any running app, with no window. */
+function runCommandLine(args: string[]): void {
+  app.dock?.hide();
+  runCli(args, processIo).then(app.exit.bind(app), (error: unknown) => {
+    console.error('outbound:', error);
+    app.exit(70); // EX_SOFTWARE
+  });
+}
+
+function startApp(): void {
+  registerAppScheme();
+  // mailto: links from every entrance, kept until the app can open them: macOS sends 'open-url' before ready.
+  const mailto = new MailtoArrivals();
+  mailto.arrive(mailtoIn(process.argv));
+  app.on('will-finish-launching', () =>
+    app.on('open-url', (event, url) => {
+      event.preventDefault();
+      mailto.arrive(url);
+    }),
+  );
+  if (!app.requestSingleInstanceLock()) {
+    // Another Outbound is running: it gets focused through 'second-instance'.
+    app.quit();
+    return;
+  }
+  start(mailto).catch((error: unknown) => {
     console.error('outbound: failed to start:', error);
     dialog.showErrorBox('Outbound could not start', error instanceof Error ? error.message : String(error));
     app.exit(1);
   });
-} else {
-  // Another Outbound is running: it gets focused through 'second-instance'.
-  app.quit();
 }
 
-async function start(): Promise<void> {
+async function start(mailto: MailtoArrivals): Promise<void> {
   await app.whenReady();
   // OUTBOUND_HOME wins, as for the CLI (openCore reads it when no home is given).
   const core = openCore({
@@ -93,10 +110,8 @@ async function start(): Promise<void> {
   const kick = (): void => core.sender.kick();
   powerMonitor.on('resume', kick);
   const stopPolling = whenBackOnline(() => net.online, kick);
-  const stopHolding = holdWhileSending(core.events, {
-    start: () => powerSaveBlocker.start('prevent-app-suspension'),
-    stop: (id) => powerSaveBlocker.stop(id),
-  });
+  const blocker = { start: () => powerSaveBlocker.start('prevent-app-suspension'), stop: (id: number) => powerSaveBlocker.stop(id) };
+  const stopHolding = holdWhileSending(core.events, blocker);
   const stop = (): void => {
     unbindIpc();
     stopPolling();

@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eventChannelOf, type MessageView } from '../../preload/common/contract/index.ts';
 import { DEFAULT_MAIL_APP_QUESTION } from '../../main/hosts/desktop/system.ts';
-import { accountFor } from '../helpers/core.ts';
+import { accountFor, tempHome, testCore, value } from '../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 import type { StandInTray } from './stand-in-electron.ts';
 import { mailtoOpened, menuCommands, outboxChange, root, startShell, valueOf, type Shell } from './start-shell.ts';
@@ -231,5 +231,29 @@ describe('sleep while sending', () => {
     expect([...powerSaveBlocker.held.values()]).toEqual(['prevent-app-suspension']);
     await shell.page().nextSent(eventChannelOf('outboxChanged'), outboxChange(message.id, 'sent'));
     expect(powerSaveBlocker.held.size).toBe(0);
+  });
+});
+
+describe('the installed app as the outbound command', () => {
+  it('a command line naming a CLI command runs the CLI in the main process: no window, no lock, its output and exit code', async () => {
+    const home = tempHome();
+    const { api } = testCore(undefined, { home });
+    await value(api.accounts.save(accountFor({ host: '127.0.0.1', port: 1 }, { name: 'Work', security: 'none', username: '', passwordCommand: '' })));
+    const printed = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const shell = await startShell({ home, argv: ['account', 'list', '--json'], untilExit: true });
+    const output = printed.mock.calls.map(([chunk]) => String(chunk)).join('');
+    printed.mockRestore();
+    expect(shell.electron.app.exitCode).toBe(0);
+    expect(JSON.parse(output)).toMatchObject([{ name: 'Work', email: 'me@outbound.test' }]);
+    expect([shell.electron.windows.length, shell.electron.calls.includes('app.whenReady'), shell.electron.protocol.privileged.length]).toEqual([0, false, 0]);
+  });
+
+  it('a usage error exits 64; anything else (a mailto: link, --hidden) starts the app', async () => {
+    const printed = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const shell = await startShell({ argv: ['send', '--no-such-flag'], untilExit: true });
+    printed.mockRestore();
+    expect(shell.electron.app.exitCode).toBe(64);
+    const app = await startShell({ argv: ['mailto:ann@example.org'] });
+    expect(app.electron.windows).toHaveLength(1);
   });
 });

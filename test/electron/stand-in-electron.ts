@@ -65,7 +65,7 @@ export class StandInApp
   openedAtLogin = false;
   badgeCount = 0;
   /** The Dock's menu (macOS): its template. */
-  dock = { menu: undefined as unknown, setMenu: (menu: unknown) => void (this.dock.menu = menu) };
+  dock = { menu: undefined as unknown, hidden: false, setMenu: (menu: unknown) => void (this.dock.menu = menu), hide: () => void (this.dock.hidden = true) };
 
   constructor() {
     super();

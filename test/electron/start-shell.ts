@@ -26,11 +26,13 @@ export interface StartOptions {
   platform?: NodeJS.Platform;
   /** What the system does before the app is ready (macOS's 'open-url' at launch). */
   beforeReady?: (electron: StandInElectron) => void;
+  /** Keep the environment (OUTBOUND_HOME…) until the app exits: it runs a command line to its end. */
+  untilExit?: boolean;
 }
 
 export type Shell = Awaited<ReturnType<typeof startShell>>;
 
-export async function startShell({ argv = [], secondInstance = false, home: givenHome, platform, beforeReady }: StartOptions = {}) {
+export async function startShell({ argv = [], secondInstance = false, home: givenHome, platform, beforeReady, untilExit = false }: StartOptions = {}) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'outbound-shell-'));
   const home = givenHome === undefined ? path.join(scratch, 'home') : givenHome;
   const electron = createStandInElectron(path.join(scratch, 'userData'));
@@ -50,6 +52,7 @@ export async function startShell({ argv = [], secondInstance = false, home: give
     beforeReady?.(electron);
     electron.app.becomeReady();
     await new Promise(setImmediate); // start() runs to its end once the app is ready
+    if (untilExit) await electron.app.exited;
   } finally {
     process.argv = saved.argv;
     if (saved.home === undefined) delete process.env.OUTBOUND_HOME;

@@ -8,7 +8,7 @@ import { extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -108,6 +108,11 @@ async function main(): Promise<void> {
 
   const executable = path.join(unpacked, 'outbound');
   assert.ok(existsSync(executable), `no executable at ${executable}`);
+  // The deb's after-install script (electron-builder's template; the deb itself needs fpm from GitHub) links
+  // /usr/bin/<executable>: the installed app is the `outbound` command on PATH.
+  const afterInstall = readFileSync(path.join(root, 'node_modules', 'app-builder-lib', 'templates', 'linux', 'after-install.tpl'), 'utf8');
+  assert.match(afterInstall, /ln -sf '\/opt\/\$\{sanitizedProductName\}\/\$\{executable\}' '\/usr\/bin\/\$\{executable\}'/, 'the deb links /usr/bin/outbound');
+  assert.ok(entries.includes('/dist/main/hosts/cli/main.js'), 'app.asar lacks the CLI the app runs as `outbound`');
   const wire = await getCurrentFuseWire(executable);
   for (const [fuse, enabled] of EXPECTED_FUSES) {
     assert.equal(wire[fuse], fuseByte(enabled), `fuse ${FuseV1Options[fuse]} should be ${enabled ? 'on' : 'off'}`);

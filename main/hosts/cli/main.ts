@@ -20,8 +20,14 @@ ${Object.entries(COMMANDS)
 
 Data directory: OUTBOUND_HOME, or the app's own (shared with the desktop app).`;
 
+const HELP = ['--help', '-h', 'help'];
+
+/** Whether a command line starting with `word` is the CLI's (the installed app runs it with no window then). */
+export const isCliCommand = (word: string | undefined): boolean =>
+  word !== undefined && (HELP.includes(word) || Object.keys(COMMANDS).some((name) => name.split(' ')[0] === word));
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+  if (argv.length === 0 || HELP.includes(argv[0]!)) {
     io.stdout(USAGE);
     return argv.length === 0 ? EXIT.usage : EXIT.ok;
   }
