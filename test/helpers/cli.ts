@@ -49,6 +49,8 @@ export interface RunningCli {
   /** The first match of `pattern` in what the command has printed so far on stdout, as soon as there is one. */
   printed(pattern: RegExp): Promise<RegExpExecArray>;
   done: Promise<CliRun>;
+  /** Send the command a signal (SIGTERM, SIGINT). */
+  signal(name: NodeJS.Signals): void;
 }
 
 export function startCli(home: string, args: string[], options: CliOptions = {}): RunningCli {
@@ -83,7 +85,7 @@ export function startCli(home: string, args: string[], options: CliOptions = {})
         (run) => look() ?? reject(new Error(`outbound ${args.join(' ')} exited ${run.code} without printing ${pattern}:\n${run.stdout}\n${run.stderr}`)),
       );
     });
-  return { printed, done };
+  return { printed, done, signal: (name) => void child.kill(name) };
 }
 
 export const cli = (home: string, args: string[], options: CliOptions = {}): Promise<CliRun> => startCli(home, args, options).done;

@@ -32,6 +32,11 @@ export interface SenderOptions {
   onCapabilities?: (accountId: number, capabilities: SmtpCapabilities) => void;
   /** Where unexpected errors go (never message content or secrets). */
   log?: (line: string) => void;
+  /**
+   * The longest the sender sleeps before looking at the queue again (default a minute): mail another
+   * process queued is seen by then. `outbound daemon` looks more often.
+   */
+  maxSleepMs?: number;
 }
 
 const MAX_SLEEP_MS = 60_000;
@@ -257,7 +262,8 @@ export class OutboxSender {
     if (this.stopped) return;
     const due = this.store.nextDue();
     const now = this.clock.now();
-    const wait = due === undefined ? MAX_SLEEP_MS : due <= now ? LIMITED_RETRY_MS : Math.min(due - now, MAX_SLEEP_MS);
+    const longest = this.options.maxSleepMs ?? MAX_SLEEP_MS;
+    const wait = due === undefined ? longest : due <= now ? LIMITED_RETRY_MS : Math.min(due - now, longest);
     this.cancelWake = this.clock.setTimer(() => this.kick(), wait);
   }
 

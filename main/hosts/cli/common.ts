@@ -34,8 +34,8 @@ export interface Command {
   operands?: number;
   /** Its own argument parser, for a syntax parseArgs cannot read (sendmail's `-oi`, `-f addr`); throws UsageError. */
   parse?: (args: string[]) => Pick<Context, 'values' | 'positionals'>;
-  /** What the command needs of the core beyond the CLI's defaults (e.g. shorter SMTP timeouts). */
-  core?: (values: Context['values']) => Pick<Parameters<typeof openInProcess>[0], 'sender'>;
+  /** What the command needs of the core beyond the CLI's defaults (shorter SMTP timeouts; the daemon's background sender). */
+  core?: (values: Context['values']) => Pick<Parameters<typeof openInProcess>[0], 'sender' | 'autoSend'>;
   run: (ctx: Context) => Promise<number>;
 }
 

@@ -6,11 +6,12 @@
 import { parseArgs } from 'node:util';
 import type { InProcessCore } from '../in-process.ts';
 import { accountCommands } from './accounts.ts';
+import { daemonCommands } from './daemon.ts';
 import { EXIT, UsageError, list, type CliIo, type Command, type Context } from './common.ts';
 import { outboxCommands } from './outbox.ts';
 import { sendmailCommands } from './sendmail.ts';
 
-const COMMANDS: Record<string, Command> = { ...accountCommands, ...outboxCommands, ...sendmailCommands };
+const COMMANDS: Record<string, Command> = { ...accountCommands, ...outboxCommands, ...sendmailCommands, ...daemonCommands };
 
 const USAGE = `Usage: outbound <command> [options]
 
@@ -54,8 +55,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const { openInProcess } = await import('../in-process.ts');
     core = openInProcess(
       {
-        ...command.core?.(values),
         autoSend: false,
+        ...command.core?.(values),
         // Sign-in (`account add --oauth`): the person opens the address in a browser on this machine; the loopback redirect comes back here.
         oauth: { openExternal: (url) => io.stdout(`Open this address in a browser on this machine to sign in; Outbound waits for it:\n${url}`) },
         // The CLI's file dialog: files named on the command line (`send --attach`) are the user's own choice, as the app's dialog is.
