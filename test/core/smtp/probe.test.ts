@@ -80,6 +80,16 @@ describe('the connection test', () => {
     );
   });
 
+  it('says that a STARTTLS account on a port that waits for TLS got no greeting, and where to look instead', async () => {
+    server = await startSmtpServer({ secure: true });
+    const view = await probe({ host: '127.0.0.1', port: server.port, security: 'starttls' }, { timeouts: { greetingMs: 300 } });
+    expect(view).toMatchObject({
+      ok: false,
+      stage: 'greeting',
+      verdict: `127.0.0.1:${server.port} sent no greeting: it probably expects TLS from the first byte (usually port 465).`,
+    });
+  });
+
   it('says that nothing listens on a closed port, with no certificate and no reply', async () => {
     const port = await closedPort();
     const view = await probe({ host: '127.0.0.1', port, security: 'starttls' });
