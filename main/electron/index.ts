@@ -91,21 +91,6 @@ async function start(mailto: MailtoArrivals): Promise<void> {
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ macOS, developing: !app.isPackaged }, run)));
   const background = keepSendingInBackground({ core, windows, run, loginItem: system.loginItem });
 
-  const hidden = startedAtLogin(process.argv, macOS && app.getLoginItemSettings().wasOpenedAtLogin);
-  if (hidden) background.startedHidden();
-  else {
-    windows.show();
-    void askToBeDefaultOnce(core.settings, system.mailApp, async (question) => (await ask(question, windows.current())) === 0);
-  }
-
-  mailto.openWith((url) => windows.showThen(() => openMailtoLink(core.compose, url)));
-  app.on('second-instance', (_event, argv) => {
-    const url = mailtoIn(argv);
-    if (url) mailto.arrive(url);
-    else windows.show();
-  });
-  app.on('activate', () => windows.show()); // macOS: clicking the dock icon with no window open
-
   // The network may be back: on resume from sleep, and when Electron's online flag turns true.
   const kick = (): void => core.sender.kick();
   powerMonitor.on('resume', kick);
@@ -123,6 +108,21 @@ async function start(mailto: MailtoArrivals): Promise<void> {
     event.preventDefault();
     void quit();
   });
+
+  const hidden = startedAtLogin(process.argv, macOS && app.getLoginItemSettings().wasOpenedAtLogin);
+  if (hidden) background.startedHidden();
+  else {
+    windows.show();
+    void askToBeDefaultOnce(core.settings, system.mailApp, async (question) => (await ask(question, windows.current())) === 0);
+  }
+
+  mailto.openWith((url) => windows.showThen(() => openMailtoLink(core.compose, url)));
+  app.on('second-instance', (_event, argv) => {
+    const url = mailtoIn(argv);
+    if (url) mailto.arrive(url);
+    else windows.show();
+  });
+  app.on('activate', () => windows.show()); // macOS: clicking the dock icon with no window open
 }
 
 /** Attachments come only from the system's file dialog (or a drop): the renderer never names a path itself. */
