@@ -155,6 +155,7 @@ describe('start at login', () => {
     const none = await startShell({ argv: ['--hidden'] });
     expect(await none.electron.app.exited).toBe(0);
     expect(none.electron.windows).toEqual([]);
+    expect(none.electron.ipcMain.handlers.size).toBe(0); // it quit the way every quit goes: unbound, the core closed
   });
 });
 
