@@ -1,8 +1,8 @@
 /**
  * `npm run bench:cli` (builds the CLI's bundle first): how fast `outbound` starts, against native
- * tools measured in the same run (the machine's load moves both alike). Each command runs as scripts
- * run it: bin/outbound by its path, a child process on its own data directory; wall time is the
- * median of the runs, peak RSS the largest (GNU time's %M).
+ * tools measured in the same run, in rounds that run every command once (the machine's load moves
+ * them alike). Each command runs as scripts run it: bin/outbound by its path, a child process on its
+ * own data directory; wall time is the median of the runs, peak RSS the largest (GNU time's %M).
  * Goals: `--help` and `account list` at most 3× `node -e 0`; `send` and `sendmail` of a small message
  * to a local sink at most msmtp's time + 150 ms and 60 MiB. The sink (smtp-server) holds its greeting
  * 100 ms to catch early talkers: both senders' times include it. Then the app's own start, with the
@@ -32,25 +32,40 @@ interface Figure {
   mib: number;
 }
 
-/** One command, RUNS times (after one untimed run that fills Node's compile cache): median wall, peak RSS. */
-async function measure(command: string, args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<Figure> {
+interface Command {
+  command: string;
+  args: string[];
+  stdin?: string;
+}
+
+/** One run of `command`: its wall time, and its peak RSS in KiB. */
+async function once({ command, args, stdin }: Command): Promise<{ ms: number; kb: number }> {
   const rssFile = join(home, 'rss');
-  const once = async (): Promise<number> => {
-    const started = performance.now();
-    const child = run('/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args], { env });
-    if (stdin !== undefined) child.child.stdin!.end(stdin);
-    await child;
-    return performance.now() - started;
+  const started = performance.now();
+  const child = run('/usr/bin/time', ['-f', '%M', '-o', rssFile, command, ...args], { env });
+  if (stdin !== undefined) child.child.stdin!.end(stdin);
+  await child;
+  const ms = performance.now() - started;
+  return { ms, kb: Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)) };
+}
+
+/**
+ * Each command RUNS times (after one untimed run that fills Node's compile cache), in rounds that run
+ * every command once, so that the machine's load moves all of them alike: median wall, peak RSS.
+ */
+async function measure<Name extends string>(commands: Record<Name, Command>): Promise<Record<Name, Figure>> {
+  const names = Object.keys(commands) as Name[];
+  const runs = new Map(names.map((name) => [name, [] as Array<{ ms: number; kb: number }>]));
+  for (const name of names) await once(commands[name]);
+  for (let round = 0; round < RUNS; round++) for (const name of names) runs.get(name)!.push(await once(commands[name]));
+  const figure = (name: Name): Figure => {
+    const times = runs
+      .get(name)!
+      .map(({ ms }) => ms)
+      .sort((a, b) => a - b);
+    return { ms: times[Math.floor(times.length / 2)]!, mib: Math.max(...runs.get(name)!.map(({ kb }) => kb)) / 1024 };
   };
-  await once();
-  const times: number[] = [];
-  let peakKb = 0;
-  for (let i = 0; i < RUNS; i++) {
-    times.push(await once());
-    peakKb = Math.max(peakKb, Number(readFileSync(rssFile, 'utf8').trim().split('\n').at(-1)));
-  }
-  times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)]!, mib: peakKb / 1024 };
+  return Object.fromEntries(names.map((name) => [name, figure(name)])) as Record<Name, Figure>;
 }
 
 let received = 0;
@@ -75,19 +90,18 @@ try {
     env,
   });
   const message = 'From: bench@outbound.test\r\nTo: sink@outbound.test\r\nSubject: bench\r\n\r\nA small message.\r\n';
-  const figures = {
-    node: await measure(node, ['-e', '0'], env),
-    help: await measure(BIN, ['--help'], env),
-    list: await measure(BIN, ['account', 'list'], env),
-    msmtp: await measure(
-      'msmtp',
-      ['--host=127.0.0.1', `--port=${port}`, '--auth=off', '--tls=off', '--from=bench@outbound.test', 'sink@outbound.test'],
-      env,
-      message,
-    ),
-    send: await measure(BIN, ['send', '--account', 'bench', '--to', 'sink@outbound.test', '--subject', 'bench', '--text', 'A small message.'], env),
-    sendmail: await measure(BIN, ['sendmail', '-i', 'sink@outbound.test'], env, message),
-  };
+  const figures = await measure({
+    node: { command: node, args: ['-e', '0'] },
+    help: { command: BIN, args: ['--help'] },
+    list: { command: BIN, args: ['account', 'list'] },
+    msmtp: {
+      command: 'msmtp',
+      args: ['--host=127.0.0.1', `--port=${port}`, '--auth=off', '--tls=off', '--from=bench@outbound.test', 'sink@outbound.test'],
+      stdin: message,
+    },
+    send: { command: BIN, args: ['send', '--account', 'bench', '--to', 'sink@outbound.test', '--subject', 'bench', '--text', 'A small message.'] },
+    sendmail: { command: BIN, args: ['sendmail', '-i', 'sink@outbound.test'], stdin: message },
+  });
   const row = (name: string, { ms, mib }: Figure, verdict = '') =>
     console.log(`${name.padEnd(22)} ${ms.toFixed(0).padStart(6)} ms ${mib.toFixed(0).padStart(5)} MiB  ${verdict}`);
   const ratio = (figure: Figure) => {
