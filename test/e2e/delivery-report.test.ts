@@ -38,7 +38,7 @@ describe('the delivery report', () => {
   it('chosen in the composer, goes out as NOTIFY and RET', async () => {
     const { page, smtp } = await start({});
     await fillComposer(page, { to: 'ann@example.org', subject: 'Tell me' });
-    const report = page.getByLabel('Delivery report');
+    const report = page.getByLabel('Delivery status notification');
     expect(await report.inputValue()).toBe('');
     await report.selectOption({ label: 'If it is delayed or cannot be delivered' });
     await page.screenshot({ path: path.join(screenshotsDir, 'compose-delivery-report.png'), fullPage: true });
@@ -54,7 +54,7 @@ describe('the delivery report', () => {
     await fillComposer(page, { to: 'ann@example.org', subject: 'Tell me' });
     const warning = page.getByTestId('report-warning');
     expect(await warning.count()).toBe(0); // nothing asked for: nothing to warn about
-    await page.getByLabel('Delivery report').selectOption({ label: 'If it cannot be delivered' });
+    await page.getByLabel('Delivery status notification').selectOption({ label: 'If it cannot be delivered' });
     expect(await warning.textContent()).toMatch(/^This server does not offer delivery reports \(DSN\): the request would be dropped/);
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: path.join(screenshotsDir, 'compose-delivery-report-dropped-dark.png'), fullPage: true });

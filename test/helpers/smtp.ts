@@ -120,13 +120,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
             envelope: {
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               to: session.envelope.rcptTo.map((r) => r.address),
-              ...(session.envelope.dsn && {
-                dsn: {
-                  ret: session.envelope.dsn.ret ?? null,
-                  envid: session.envelope.dsn.envid ?? null,
-                  notify: session.envelope.rcptTo.map((r) => (r as { dsn?: { notify?: string[] } }).dsn?.notify ?? null),
-                },
-              }),
+              ...dsnOf(session.envelope),
             },
             raw,
             parsed,
@@ -216,4 +210,12 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     until,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The DSN parameters a message came with, when it came with any (smtp-server keeps an empty record otherwise). */
+function dsnOf(envelope: { dsn?: { ret?: string | null; envid?: string | null }; rcptTo: unknown[] }): Pick<ReceivedMessage['envelope'], 'dsn'> {
+  const notify = envelope.rcptTo.map((r) => (r as { dsn?: { notify?: string[] } }).dsn?.notify ?? null);
+  const ret = envelope.dsn?.ret ?? null;
+  const envid = envelope.dsn?.envid ?? null;
+  return ret === null && envid === null && notify.every((n) => n === null) ? {} : { dsn: { ret, envid, notify } };
 }

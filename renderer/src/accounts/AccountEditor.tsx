@@ -274,7 +274,7 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
         </Field>
         <Field
           id="account-delivery-report"
-          label="Delivery report"
+          label="Delivery status notification"
           error={errors.fields.deliveryReport}
           hint="What each message asks the receiving servers for, unless you choose otherwise in the composer (RFC 3461; not every server offers it)."
         >

@@ -88,7 +88,7 @@ export function MessageCard({ message: m, status, actions }: MessageCardProps) {
           <dd data-testid="message-attempts">{m.attempts}</dd>
           {m.deliveryReport && (
             <>
-              <dt>Delivery report</dt>
+              <dt>Delivery status</dt>
               <dd data-testid="message-report">
                 {reportLabel(m.deliveryReport)}
                 {m.deliveryReport.dropped && <span className="muted"> — not passed on: the server does not offer delivery reports</span>}

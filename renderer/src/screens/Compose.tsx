@@ -246,7 +246,7 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
         )}
       </div>
       <div className="report">
-        <Field id="compose-report" label="Delivery report" hint="Receiving servers mail you a report, where they support it (RFC 3461).">
+        <Field id="compose-report" label="Delivery status notification" hint="Receiving servers mail you a report, where they support it (RFC 3461).">
           {(p) => (
             <select {...p} value={report} onChange={(e) => dispatch({ type: 'reportSet', report: e.target.value })}>
               {reportChoices(report).map((choice) => (

@@ -12,7 +12,7 @@ describe("the server's limits", () => {
       expect(core.compose.limits.get(account.id)).toBeUndefined();
       const queued = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 's', text: 't', delaySeconds: 0 }));
       expect((await core.sender.sendNow(queued.id)).state).toBe('sent');
-      expect(core.compose.limits.get(account.id)).toEqual({ size: 5_000_000, smtpUtf8: true });
+      expect(core.compose.limits.get(account.id)).toEqual({ size: 5_000_000, smtpUtf8: true, dsn: true });
       expect(await value(api.compose.sizeLimit(account.id))).toMatchObject({ bytes: 5_000_000, source: 'server' });
     } finally {
       await server.close();

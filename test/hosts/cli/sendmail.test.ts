@@ -249,7 +249,8 @@ describe('outbound sendmail', () => {
     ['a malformed address', ['-t'], 'To: ann@@example\n\nBody\n', 65, /not a valid email address/],
     ['a header line that is not a field', ['ann@example.org'], 'Subject: x\nnot a header\n\nBody\n', 65, /Line 2 of the message is not a header field/],
     ['a From name that would inject a header', ['-F', 'Me\nBcc: eve@example.org', 'ann@example.org'], 'Subject: x\n\nBody\n', 65, /single line/],
-    ['an unknown option', ['-N', 'never', 'ann@example.org'], 'Subject: x\n\nBody\n', 64, /unknown option "-N"/],
+    ['an unknown option', ['-q', 'ann@example.org'], 'Subject: x\n\nBody\n', 64, /unknown option "-q"/],
+    ['a delivery report that is not one', ['-N', 'always', 'ann@example.org'], 'Subject: x\n\nBody\n', 64, /-N takes "never" or a comma-separated list/],
   ])('refuses %s and queues nothing', async (_what, args, stdin, code, reason) => {
     const { home, smtp, messages } = await setUp();
     const result = await cli(home, ['sendmail', ...args], { stdin });
