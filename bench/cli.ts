@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { SMTPServer } from 'smtp-server';
+import { openCore } from '../main/core/index.ts';
+import { inProcessApi } from '../main/hosts/in-process.ts';
 import { measureAppStart } from './app-start.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, 'app-runs': { type: 'string', default: '5' } } });
@@ -86,9 +88,18 @@ const port = (sink.server.address() as { port: number }).port;
 const node = process.execPath;
 
 try {
-  await run(BIN, ['account', 'add', '--name', 'bench', '--email', 'bench@outbound.test', '--host', '127.0.0.1', '--port', String(port), '--security', 'none'], {
-    env,
+  // Saved through the contract, not `account add`: every run sends, so no rate limit may hold one back.
+  const core = openCore({ home, autoSend: false });
+  const saved = await inProcessApi(core).accounts.save({
+    name: 'bench',
+    email: 'bench@outbound.test',
+    host: '127.0.0.1',
+    port,
+    security: 'none',
+    maxPerMinute: 100_000,
   });
+  await core.close();
+  if (!saved.ok) throw new Error(saved.error.message);
   const message = 'From: bench@outbound.test\r\nTo: sink@outbound.test\r\nSubject: bench\r\n\r\nA small message.\r\n';
   const figures = await measure({
     node: { command: node, args: ['-e', '0'] },
@@ -112,7 +123,8 @@ try {
     const over = figure.ms - figures.msmtp.ms;
     return `msmtp + ${over.toFixed(0)} ms (goal ≤ 150: ${over <= 150 ? 'met' : 'NOT met'}), ${figure.mib <= 60 ? 'within' : 'OVER'} 60 MiB`;
   };
-  console.log(`median of ${RUNS} runs; ${received} messages reached the sink`);
+  // msmtp, send and sendmail, each RUNS times after one untimed run: a sender that only queued would look fast.
+  console.log(`median of ${RUNS} runs; ${received} of ${3 * (RUNS + 1)} messages reached the sink`);
   row('node -e 0', figures.node);
   row('outbound --help', figures.help, ratio(figures.help));
   row('outbound account list', figures.list, ratio(figures.list));
