@@ -25,7 +25,14 @@ const NOT_THE_DESKTOP_APP: ApiImplementation['desktop'] = {
 };
 
 /** `desktop`: the desktop app's own (main/hosts/desktop/system.ts); others cannot tell or change it. */
+/** A send asked for now while the user paused sending: said, not silently left waiting. */
+const SENDING_PAUSED =
+  'Sending is paused, so the message waits in the Outbox. Resume sending in the Outbox or Settings (or the tray), or with `outbound outbox resume`.';
+
 export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NOT_THE_DESKTOP_APP): ApiImplementation {
+  const notPaused = (): void => {
+    if (core.settings.get().sendingPaused) throw new AppError('paused', SENDING_PAUSED);
+  };
   /** After a change that makes a message due, let the sender look now. */
   const kicked = <T>(value: T): T => {
     core.sender.kick();
@@ -79,6 +86,7 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
       cancel: (id) => core.outbox.cancel(id),
       retry: (id) => kicked(core.outbox.retry(id)),
       sendNow: async (id) => {
+        notPaused();
         try {
           return await core.sender.sendNow(id);
         } catch (error) {
@@ -88,6 +96,7 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
         }
       },
       flush: async () => {
+        notPaused();
         const queued = core.outbox.list('outbox').filter((m) => m.state === 'queued');
         await core.sender.flush();
         return queued.map(({ id }) => core.outbox.view(id));

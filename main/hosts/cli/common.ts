@@ -45,6 +45,8 @@ export const EXIT_OF_ERROR: Partial<Record<ApiError['code'], number>> = {
   conflict: EXIT.dataError,
   keychain_unavailable: EXIT.config,
   password_command_failed: EXIT.config,
+  // Durable in the outbox, to go once sending is resumed: "still queued", as sendmail's 75 says.
+  paused: EXIT.tempFail,
 };
 
 export function report(io: CliIo, error: ApiError): number {

@@ -180,6 +180,20 @@ async function outboxFlush({ io, api }: Context): Promise<number> {
   return worst;
 }
 
+/** `outbox pause` and `outbox resume`: the setting every sender on the data directory reads. */
+function pausing(sendingPaused: boolean): Command['run'] {
+  return async ({ io, api }) => {
+    const saved = await api.settings.save({ sendingPaused });
+    if (!saved.ok) return report(io, saved.error);
+    io.stdout(
+      sendingPaused
+        ? 'Sending is paused: messages wait in the outbox until `outbound outbox resume`.'
+        : 'Sending resumed: the app and `outbound daemon` pick up what waits within a minute; `outbound outbox flush` sends it now.',
+    );
+    return EXIT.ok;
+  };
+}
+
 const HELD: Record<Hold, string> = { scheduled: 'Scheduled for', undo: 'In its undo window until' };
 
 export function reportOutcome(io: CliIo, m: MessageView, prefix = ''): number {
@@ -241,6 +255,12 @@ export const outboxCommands: Record<string, Command> = {
     options: { json: { type: 'boolean' } },
     operands: 1,
     run: outboxShow,
+  },
+  'outbox pause': { usage: '        Pause all sending (the app, the daemon, every command) until `outbox resume`.', options: {}, run: pausing(true) },
+  'outbox resume': {
+    usage: '       Resume sending (the app and the daemon pick up what waits within a minute; `outbox flush` sends it now).',
+    options: {},
+    run: pausing(false),
   },
   'outbox flush': { usage: '         Attempt every due or retrying message now, ignoring backoff (cron-friendly).', options: {}, run: outboxFlush },
   'outbox cancel': { usage: 'ID      Cancel a waiting, failed or uncertain message.', options: {}, operands: 1, run: outboxCancel },

@@ -86,7 +86,8 @@ async function sendmail({ values, io, api }: Context): Promise<number> {
   const sent = await api.outbox.sendNow(queued.value.id);
   if (args.wait) return sent.ok ? reportOutcome(io, sent.value) : report(io, sent.error);
   // Accepted for delivery: whatever this attempt did, the outbox has the message.
-  if (sent.ok && sent.value.state !== 'sent')
+  if (!sent.ok) io.stderr(`outbound: ${sent.error.message}`);
+  else if (sent.value.state !== 'sent')
     io.stderr(`outbound: message ${sent.value.id} is ${sent.value.state}${sent.value.lastError ? `: ${sent.value.lastError}` : ''}.`);
   return EXIT.ok;
 }

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'smtp_temporary',
   /** OAuth2 sign-in did not complete: denied in the browser, timed out, a state mismatch, the token endpoint refused. */
   'sign_in_failed',
+  /** The user paused all sending (the tray, Settings, `outbound outbox pause`): the message waits in the outbox. */
+  'paused',
   /** The transport refused the call (browser host: token, Host or Origin; Electron: the sender frame). */
   'forbidden',
   /** The transport could not reach main (the browser host is down, a body too large). */
