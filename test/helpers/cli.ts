@@ -6,12 +6,39 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempHome, testCore, value } from './core.ts';
 import { hasPrivateKeyring } from './keychain.ts';
 import { recordTestOutput } from './secrets.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** What users, git and PHP run: the checkout's bin/outbound (package.json's bin). */
 export const OUTBOUND = join(ROOT, 'bin', 'outbound');
+
+/**
+ * A data directory whose default account "work" (me@outbound.test; no TLS, no AUTH: the commands
+ * need neither here) sends to `smtp`, and the contract in-process on the same directory, to look at
+ * what the commands did without starting one more process each time.
+ */
+export async function homeWithWork(smtp: { port: number }) {
+  const home = tempHome();
+  const t = testCore(undefined, { home });
+  const account = await value(t.api.accounts.save({ name: 'work', email: 'me@outbound.test', host: '127.0.0.1', port: smtp.port, security: 'none' }));
+  return { home, ...t, account };
+}
+
+/** `outbound send` of a one-line text message to ann@example.org from "work"; `extra` adds flags. */
+export const sendArgs = (subject: string, extra: string[] = []): string[] => [
+  'send',
+  '--account',
+  'work',
+  '--to',
+  'ann@example.org',
+  '--subject',
+  subject,
+  '--text',
+  'Hello.',
+  ...extra,
+];
 
 /** `outbound account add` for the test account "work" (me@outbound.test) on a loopback STARTTLS server; `extra` adds or overrides flags. */
 export const addAccountArgs = (port: number, extra: string[] = []): string[] => [

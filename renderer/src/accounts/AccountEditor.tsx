@@ -3,7 +3,7 @@ import type { AccountView, ApiError, DiscoveryView, OAuthProvider, OAuthProvider
 import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
 import { noErrors, placeError, type FormErrors } from '../form-errors.ts';
-import { reportChoices } from '../compose/delivery-report.ts';
+import { ReportOptions } from '../compose/ReportOptions.tsx';
 import {
   ACCOUNT_FIELDS,
   DEFAULT_PORT,
@@ -280,11 +280,7 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
         >
           {(p) => (
             <select {...p} value={form.deliveryReport} onChange={set('deliveryReport')}>
-              {reportChoices(form.deliveryReport).map((choice) => (
-                <option key={choice.value} value={choice.value}>
-                  {choice.label}
-                </option>
-              ))}
+              <ReportOptions current={form.deliveryReport} />
             </select>
           )}
         </Field>

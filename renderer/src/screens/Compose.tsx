@@ -7,7 +7,7 @@ import { Attachments } from '../compose/Attachments.tsx';
 import { encodedSize, type Message, type RecipientKind } from '../compose/composer-state.ts';
 import { parseHtml } from '../compose/editor-html.ts';
 import { formatSize, ProgressBar } from '../compose/progress.tsx';
-import { reportChoices } from '../compose/delivery-report.ts';
+import { ReportOptions } from '../compose/ReportOptions.tsx';
 import { RecipientField } from '../compose/RecipientField.tsx';
 import { RichEditor } from '../compose/RichEditor.tsx';
 import { openDraftId } from '../compose/useAutosave.ts';
@@ -249,11 +249,7 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
         <Field id="compose-report" label="Delivery status notification" hint="Receiving servers mail you a report, where they support it (RFC 3461).">
           {(p) => (
             <select {...p} value={report} onChange={(e) => dispatch({ type: 'reportSet', report: e.target.value })}>
-              {reportChoices(report).map((choice) => (
-                <option key={choice.value} value={choice.value}>
-                  {choice.label}
-                </option>
-              ))}
+              <ReportOptions current={report} />
             </select>
           )}
         </Field>

@@ -4,8 +4,8 @@
  * SIGTERM with nothing left `sending`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCli } from '../../helpers/cli.ts';
-import { tempHome, testCore, value } from '../../helpers/core.ts';
+import { homeWithWork, startCli } from '../../helpers/cli.ts';
+import { value } from '../../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer | undefined;
@@ -18,9 +18,7 @@ describe('outbound daemon', () => {
   it('sends what is queued, waits out a server that went away, and stops on SIGTERM with nothing sending', { timeout: 45_000 }, async () => {
     server = await startSmtpServer();
     const { port } = server;
-    const home = tempHome();
-    const { core, api } = testCore(undefined, { home });
-    const account = await value(api.accounts.save({ name: 'work', email: 'me@outbound.test', host: '127.0.0.1', port, security: 'none' }));
+    const { home, core, api, account } = await homeWithWork(server);
     // Queued by another program (as `outbound sendmail` leaves it when its first try cannot finish).
     const queue = (subject: string) => value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject, text: 'x', delaySeconds: 0 }));
     await queue('Before');

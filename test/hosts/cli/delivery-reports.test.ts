@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryReportOption, UsageError } from '../../../main/hosts/cli/common.ts';
-import { cli } from '../../helpers/cli.ts';
-import { tempHome, testCore, value } from '../../helpers/core.ts';
+import { cli, homeWithWork, sendArgs } from '../../helpers/cli.ts';
+import { value } from '../../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer | undefined;
@@ -16,10 +16,7 @@ afterEach(async () => {
 
 async function setUp() {
   const smtp = (server = await startSmtpServer());
-  const home = tempHome();
-  const { api } = testCore(undefined, { home });
-  await value(api.accounts.save({ name: 'work', email: 'me@outbound.test', host: '127.0.0.1', port: smtp.port, security: 'none' }));
-  return { home, smtp, api };
+  return { smtp, ...(await homeWithWork(smtp)) };
 }
 
 describe('deliveryReportOption', () => {
@@ -67,7 +64,7 @@ describe('outbound send --dsn and sendmail -N -R', () => {
     const { home, smtp, api } = await setUp();
     expect((await cli(home, ['account', 'edit', 'work', '--dsn', 'failure'])).code).toBe(0);
     expect((await value(api.accounts.find('work'))).deliveryReport).toEqual({ notify: ['failure'], returns: 'headers' });
-    expect((await cli(home, ['send', '--account', 'work', '--to', 'ann@example.org', '--subject', 'S', '--text', 'x'])).code).toBe(0);
+    expect((await cli(home, sendArgs('S'))).code).toBe(0);
     expect(smtp.messages[0]!.envelope.dsn?.notify).toEqual([['FAILURE']]);
     expect((await cli(home, ['account', 'edit', 'work', '--dsn', 'none'])).code).toBe(0);
     expect((await value(api.accounts.find('work'))).deliveryReport).toBeNull();
@@ -75,7 +72,7 @@ describe('outbound send --dsn and sendmail -N -R', () => {
 
   it('a request that is not one exits 64 and queues nothing', async () => {
     const { home, api } = await setUp();
-    const run = await cli(home, ['send', '--account', 'work', '--to', 'ann@example.org', '--subject', 'S', '--text', 'x', '--dsn', 'sometimes']);
+    const run = await cli(home, sendArgs('S', ['--dsn', 'sometimes']));
     expect([run.code, run.stderr.trim()]).toEqual([
       64,
       'outbound send: --dsn takes "never" or a comma-separated list of success, failure, delay, not "sometimes".',

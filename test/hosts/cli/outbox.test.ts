@@ -4,8 +4,8 @@
  * message that was not sent (failed, uncertain, cancelled).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, startCli } from '../../helpers/cli.ts';
-import { tempHome, testCore, value } from '../../helpers/core.ts';
+import { cli, homeWithWork, sendArgs, startCli } from '../../helpers/cli.ts';
+import { value } from '../../helpers/core.ts';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer | undefined;
@@ -22,39 +22,20 @@ const SCRIPTED: SmtpServerOptions = {
   dropAfterData: (message) => message.parsed.subject === UNCERTAIN,
 };
 
-/**
- * A data directory with the account "work" on a test SMTP server (no TLS, no AUTH: the CLI needs
- * neither here), and the contract in-process on the same directory, to look at what the commands did
- * without starting one more process each time.
- */
 async function setUp(options: SmtpServerOptions = SCRIPTED) {
   const smtp = (server = await startSmtpServer(options));
-  const home = tempHome();
-  const { core, api } = testCore(undefined, { home });
-  await value(api.accounts.save({ name: 'work', email: 'me@outbound.test', host: '127.0.0.1', port: smtp.port, security: 'none' }));
+  const { home, core, api } = await homeWithWork(smtp);
   /** Every message, unsent and sent, by id. */
   const messages = async () => [...(await value(api.outbox.list())), ...(await value(api.sent.list()))].sort((a, b) => a.id - b.id);
   return { home, smtp, core, api, messages };
 }
 
-const send = (subject: string, extra: string[] = []) => [
-  'send',
-  '--account',
-  'work',
-  '--to',
-  'ann@example.org',
-  '--subject',
-  subject,
-  '--text',
-  'Hello.',
-  ...extra,
-];
 const subjects = (smtp: TestSmtpServer) => smtp.messages.map((m) => m.parsed.subject);
 
 describe('outbound send --delay', () => {
   it('waits first, and sends once the wait is over', async () => {
     const { home, smtp, api, messages } = await setUp();
-    const run = await cli(home, send('After a pause', ['--delay', '1']));
+    const run = await cli(home, sendArgs('After a pause', ['--delay', '1']));
     expect(run.stdout).toMatch(/^Sending in 1 s; to stop it: outbound outbox cancel 1$/m);
     expect(run.stdout).toMatch(/^Sent: 250 /m);
     expect(run.code).toBe(0);
@@ -66,7 +47,7 @@ describe('outbound send --delay', () => {
 
   it('sends nothing when the message is cancelled during the wait, and exits 1 saying so', async () => {
     const { home, smtp, core, api, messages } = await setUp();
-    const running = startCli(home, send('Second thoughts', ['--delay', '3']));
+    const running = startCli(home, sendArgs('Second thoughts', ['--delay', '3']));
     const id = Number((await running.printed(/^Sending in 3 s; to stop it: outbound outbox cancel (\d+)$/m))[1]);
     // Cancelled in-process on the same data directory, at once: a second CLI's start-up could outlast the wait.
     expect(await messages()).toMatchObject([{ id, state: 'queued', hold: 'undo' }]);
@@ -84,7 +65,7 @@ describe('outbound send --at', () => {
     const { home, smtp, core, messages } = await setUp();
     // A local time, read in the time zone the command runs in (fixed here: +05:30, no daylight saving); a year far ahead.
     const env = { TZ: 'Asia/Kolkata', LC_ALL: 'en_US.UTF-8' };
-    const run = await cli(home, send('Next millennium', ['--at', '2999-01-01T09:30']), { env });
+    const run = await cli(home, sendArgs('Next millennium', ['--at', '2999-01-01T09:30']), { env });
     expect(run.stdout).toMatch(/^Scheduled for .+ \(message 1\); it goes out when Outbound or `outbound outbox flush` runs after that time\.$/m);
     expect(run.code).toBe(0);
     expect(await messages()).toMatchObject([{ id: 1, state: 'queued', hold: 'scheduled', notBefore: '2999-01-01T04:00:00.000Z', attempts: 0 }]);
@@ -113,7 +94,7 @@ describe('outbound send --at', () => {
     [['--delay', '1.5'], 64, /--delay takes whole seconds, not "1\.5"/],
   ])('%j exits %i, queueing nothing', async (extra, code, message) => {
     const { home, smtp, messages } = await setUp();
-    const run = await cli(home, send('Never', extra));
+    const run = await cli(home, sendArgs('Never', extra));
     expect(run.stderr).toMatch(message);
     expect(run.code).toBe(code);
     expect(await messages()).toEqual([]);
@@ -124,7 +105,7 @@ describe('outbound send --at', () => {
 describe('outbound outbox resend and mark-sent', () => {
   it('exits 1 for an uncertain message; `resend` sends the same message again, `mark-sent` moves another to Sent', async () => {
     const { home, smtp, messages } = await setUp();
-    const runs = [await cli(home, send(UNCERTAIN)), await cli(home, send(UNCERTAIN))];
+    const runs = [await cli(home, sendArgs(UNCERTAIN)), await cli(home, sendArgs(UNCERTAIN))];
     expect(runs.map((run) => [run.code, /^Uncertain: /m.test(run.stderr)])).toEqual([
       [1, true],
       [1, true],
@@ -153,7 +134,7 @@ describe('outbound outbox resend and mark-sent', () => {
 
   it('exits 1 for a message the server refused; it is neither resent nor marked sent', async () => {
     const { home, smtp, messages } = await setUp();
-    const run = await cli(home, send(FAILED));
+    const run = await cli(home, sendArgs(FAILED));
     expect(run.stderr).toMatch(/^Failed: .*554 5\.7\.1 Message refused by policy/m);
     expect(run.code).toBe(1);
     for (const verb of ['resend', 'mark-sent']) {

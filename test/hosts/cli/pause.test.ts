@@ -3,8 +3,8 @@
  * that send say while it is paused: the message waits in the outbox, exit 75, and why.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli } from '../../helpers/cli.ts';
-import { tempHome, testCore, value } from '../../helpers/core.ts';
+import { cli, homeWithWork, sendArgs } from '../../helpers/cli.ts';
+import { value } from '../../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer | undefined;
@@ -19,14 +19,12 @@ const PAUSED =
 describe('outbound outbox pause and resume', () => {
   it('while paused, send and flush say so and exit 75, sendmail queues and says so; resumed, flush sends', async () => {
     const smtp = (server = await startSmtpServer());
-    const home = tempHome();
-    const { api } = testCore(undefined, { home });
-    await value(api.accounts.save({ name: 'work', email: 'me@outbound.test', host: '127.0.0.1', port: smtp.port, security: 'none' }));
+    const { home, api } = await homeWithWork(smtp);
     const pause = await cli(home, ['outbox', 'pause']);
     expect([pause.code, pause.stdout.trim()]).toEqual([0, 'Sending is paused: messages wait in the outbox until `outbound outbox resume`.']);
     expect((await value(api.settings.get())).sendingPaused).toBe(true);
 
-    const send = await cli(home, ['send', '--account', 'work', '--to', 'ann@example.org', '--subject', 'Held', '--text', 'x']);
+    const send = await cli(home, sendArgs('Held'));
     expect([send.code, send.stderr.trim()]).toEqual([75, PAUSED]);
     const sendmail = await cli(home, ['sendmail', 'bob@example.org'], { stdin: 'Subject: Also held\n\nx\n' });
     expect([sendmail.code, sendmail.stderr.trim()]).toEqual([0, PAUSED]);
