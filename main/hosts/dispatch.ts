@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { argsSchemaOf, type ApiImplementation, type Result } from '../../preload/common/contract/index.ts';
 import { AppError } from '../core/app-error.ts';
+import { machineFault } from './machine-faults.ts';
 
 export type Dispatch = (channel: string, args: unknown) => Promise<Result<unknown>>;
 
@@ -21,6 +22,8 @@ export function createDispatch(api: ApiImplementation, log: (line: string) => vo
       return { ok: true, value: await fn(...(parsed.data as unknown[])) };
     } catch (error) {
       if (error instanceof AppError) return fail(error);
+      const fault = machineFault(error);
+      if (fault) return fail(fault);
       // Unexpected: log what and where, never the payload (it may hold a message or a password).
       log(`outbound: ${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return fail(new AppError('internal', 'Something went wrong inside Outbound; nothing was changed. Details are in the log.'));

@@ -5,7 +5,18 @@ import type { ApiError, DeliveryReport, DsnNotify, OutboundApi, Result } from '.
 import type { openInProcess } from '../in-process.ts';
 
 /** sysexits(3), as sendmail's: scripts already know them. */
-export const EXIT = { ok: 0, failed: 1, usage: 64, dataError: 65, noUser: 67, tempFail: 75, config: 78 } as const;
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 64,
+  dataError: 65,
+  noUser: 67,
+  cantCreate: 73,
+  ioError: 74,
+  tempFail: 75,
+  noPermission: 77,
+  config: 78,
+} as const;
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -47,6 +58,13 @@ export const EXIT_OF_ERROR: Partial<Record<ApiError['code'], number>> = {
   password_command_failed: EXIT.config,
   // Durable in the outbox, to go once sending is resumed: "still queued", as sendmail's 75 says.
   paused: EXIT.tempFail,
+  // Faults of the machine, as sysexits(3) names them.
+  disk_full: EXIT.ioError,
+  io_error: EXIT.ioError,
+  database_damaged: EXIT.ioError,
+  cannot_create: EXIT.cantCreate,
+  no_permission: EXIT.noPermission,
+  database_busy: EXIT.tempFail,
 };
 
 export function report(io: CliIo, error: ApiError): number {

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { InProcessCore } from '../in-process.ts';
 import { accountCommands } from './accounts.ts';
 import { daemonCommands } from './daemon.ts';
-import { EXIT, UsageError, list, type CliIo, type Command, type Context } from './common.ts';
+import { EXIT, UsageError, list, report, type CliIo, type Command, type Context } from './common.ts';
 import { outboxCommands } from './outbox.ts';
 import { sendmailCommands } from './sendmail.ts';
 
@@ -70,6 +70,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`outbound ${name}: ${error.message}`);
       return EXIT.usage;
     }
+    const { machineFault } = await import('../machine-faults.ts');
+    const fault = machineFault(error);
+    if (fault) return report(io, fault.toApiError());
     throw error;
   } finally {
     await core?.close();

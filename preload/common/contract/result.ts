@@ -13,6 +13,13 @@ export const ERROR_CODES = [
   'smtp_temporary',
   /** OAuth2 sign-in did not complete: denied in the browser, timed out, a state mismatch, the token endpoint refused. */
   'sign_in_failed',
+  /** Faults of the machine (hosts/machine-faults.ts): the disk is full or failing; a file cannot be created or written; the database is damaged or held by another process. */
+  'disk_full',
+  'io_error',
+  'cannot_create',
+  'no_permission',
+  'database_damaged',
+  'database_busy',
   /** The user paused all sending (the tray, Settings, `outbound outbox pause`): the message waits in the outbox. */
   'paused',
   /** The transport refused the call (browser host: token, Host or Origin; Electron: the sender frame). */
