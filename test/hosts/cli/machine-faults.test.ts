@@ -4,7 +4,7 @@
  * 2 MB tmpfs: mounting needs root; where it is not allowed the case is skipped and says so).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { databaseFile } from '../../../main/core/paths.ts';
@@ -82,7 +82,10 @@ describe('faults of the machine', () => {
       `outbound: The disk that holds Outbound's data (${home}) is full. Nothing was changed, and what was already in the outbox is kept. Free some space, then try again.`,
     ]);
     noStackTrace(full.stderr);
+    // Nothing half-written stays behind: no frozen file, no row.
+    expect(readdirSync(path.join(home, 'messages'))).toEqual([]);
     rmSync(filler);
+    expect(JSON.parse((await cli(home, ['outbox', 'list', '--json'])).stdout)).toEqual([]);
     const again = await cli(home, sendArgs('Room again'));
     expect(again.code).toBe(0);
     expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['Room again']);
