@@ -10,4 +10,3 @@ export const TITLES: Record<Screen, string> = {
   accounts: 'Accounts',
   settings: 'Settings',
 };
-export const isScreen = (name: string): name is Screen => (SCREENS as readonly string[]).includes(name);
