@@ -199,7 +199,12 @@ describe('what is refused before anything is written', () => {
   it("the 25 MB default when the server's SIZE is unknown", async () => {
     const t = testCore(server);
     const saved = await value(t.api.accounts.save(account()));
-    expect(await value(t.api.compose.sizeLimit(saved.id))).toEqual({ bytes: 25 * 1024 * 1024, source: 'default', attachmentBytes: 25 * 1024 * 1024, deliveryReports: null });
+    expect(await value(t.api.compose.sizeLimit(saved.id))).toEqual({
+      bytes: 25 * 1024 * 1024,
+      source: 'default',
+      attachmentBytes: 25 * 1024 * 1024,
+      deliveryReports: null,
+    });
     const [big] = await t.core.compose.gate.approve([file(tempHome(), 'big.bin', Buffer.alloc(25 * 1024 * 1024 + 1))]);
     const result = await t.api.outbox.send({ accountId: saved.id, to: ['ann@example.org'], subject: 'x', attachments: [{ path: big!.path }] });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'attachments' } });
