@@ -25,8 +25,10 @@ export default defineConfig({
     // per test file per mutant (the default) would only add seconds to each.
     isolate: false,
     sequence: { sequencer: QuickestFirst },
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A mutant that makes a test hang fails it here (the slowest test takes about 6 s), long before
+    // Stryker's own timeout, which is set from the time of all the tests covering the mutant.
+    testTimeout: 15_000,
+    hookTimeout: 30_000,
     globalSetup: ['test/security/secrets-run.ts'],
     setupFiles: ['test/helpers/no-host-dns.ts'],
     // The connection test and the certificate checks of the SMTP code are tested with the accounts.
