@@ -119,12 +119,12 @@ describe('sending', () => {
     { type: 'laterSet', later: true },
     { type: 'sendAtSet', sendAt: '2030-01-01T09:00' },
     { type: 'draftStatus', saved: 'Draft saved.' },
-    { type: 'confirmingDomains', confirming: true },
+    { type: 'confirming', confirming: 'domains' },
     { type: 'sending' },
   );
 
   it('is busy while under way, no longer asking about domains, with the last status gone', () => {
-    expect(written).toMatchObject({ busy: true, confirmDomains: false, status: null });
+    expect(written).toMatchObject({ busy: true, confirming: null, status: null });
     const errors = { fields: { to: 'No.' }, banner: null };
     expect(run(written, { type: 'sendFailed', errors })).toMatchObject({ busy: false, errors, message: { subject: 'Plans, again' } });
   });

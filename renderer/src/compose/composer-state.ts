@@ -10,6 +10,8 @@ import type { FromChoice } from './from-choices.ts';
 import { noRecipients, recipientEntries, splitRecipients, type Recipients } from './recipient-text.ts';
 
 export type Mode = 'rich' | 'plain';
+/** A question asked before sending, once answered "send anyway" not asked again for that send. */
+export type Confirmation = 'domains' | 'noAttachment';
 export type RecipientKind = 'to' | 'cc' | 'bcc';
 export const KINDS: readonly RecipientKind[] = ['to', 'cc', 'bcc'];
 
@@ -53,8 +55,8 @@ export interface ComposerState {
   busy: boolean;
   /** Files are being staged. */
   adding: boolean;
-  /** Asking whether to send to the domains the DNS check found wrong. */
-  confirmDomains: boolean;
+  /** What the composer asks before sending: the domains the DNS check found wrong, or an attachment mentioned but missing. */
+  confirming: Confirmation | null;
   preview: boolean;
   sizeLimit: SizeLimitView | null;
   /** The message just sent, while its undo window is open. */
@@ -83,7 +85,7 @@ export type ComposerAction =
   | { type: 'errorsShown'; errors: FormErrors<ComposeField> }
   /** What is still being typed becomes chips, so that the person sees what is sent. */
   | { type: 'pendingCommitted' }
-  | { type: 'confirmingDomains'; confirming: boolean }
+  | { type: 'confirming'; confirming: Confirmation | null }
   | { type: 'sending' }
   | { type: 'sendFailed'; errors: FormErrors<ComposeField> }
   /** Sent (queued): a fresh message from the same From, in the same mode. */
@@ -151,7 +153,7 @@ export function initialComposerState(restored: DraftView | null, reopened: boole
     saved: null,
     busy: false,
     adding: false,
-    confirmDomains: false,
+    confirming: null,
     preview: false,
     sizeLimit: null,
     undoable: null,
@@ -216,10 +218,10 @@ export function composerReducer(state: ComposerState, action: ComposerAction): C
       return { ...state, errors: action.errors };
     case 'pendingCommitted':
       return { ...state, message: { ...m, ...Object.fromEntries(KINDS.map((k) => [k, { chips: recipientEntries(m[k]), pending: '' }])) } };
-    case 'confirmingDomains':
-      return { ...state, confirmDomains: action.confirming };
+    case 'confirming':
+      return { ...state, confirming: action.confirming };
     case 'sending':
-      return { ...state, confirmDomains: false, busy: true, status: null };
+      return { ...state, confirming: null, busy: true, status: null };
     case 'sendFailed':
       return { ...state, busy: false, errors: action.errors };
     case 'sent':

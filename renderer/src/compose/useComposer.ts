@@ -5,7 +5,17 @@ import { placeError } from '../form-errors.ts';
 import { useLive } from '../live.ts';
 import { formatTime, isoWithOffset } from '../time.ts';
 import { readAsBase64, readAsDataUrl } from './Attachments.tsx';
-import { COMPOSE_FIELDS, composerReducer, draftIdOf, initialComposerState, inputOf, KINDS, type Message, type Mode } from './composer-state.ts';
+import {
+  COMPOSE_FIELDS,
+  composerReducer,
+  type Confirmation,
+  draftIdOf,
+  initialComposerState,
+  inputOf,
+  KINDS,
+  type Message,
+  type Mode,
+} from './composer-state.ts';
 import { htmlToText, rememberInlinePicture, replaceTextSignature, textToHtml } from './editor-html.ts';
 import { fromChoices } from './from-choices.ts';
 import { formatSize, useSendProgress } from './progress.tsx';
@@ -13,6 +23,7 @@ import { addressProblem, chipProblem, parseEntry, recipientEntries } from './rec
 import type { PastedImage } from './RichEditor.tsx';
 import { useAutosave } from './useAutosave.ts';
 import { useDomainCheck } from './useDomainCheck.ts';
+import { mentionsAttachment } from './attachment-reminder.ts';
 import { reportOf, reportValue } from './delivery-report.ts';
 import { useSuggestions } from './useSuggestions.ts';
 
@@ -156,7 +167,8 @@ export function useComposer({ online, restored, reopened, onScheduled }: Compose
     return { sendAt: isoWithOffset(when) };
   }
 
-  async function send(domainsConfirmed = false) {
+  /** `confirmed`: the questions answered "send anyway" for this send. */
+  async function send(confirmed: readonly Confirmation[] = []) {
     const input = from && inputOf(message, from);
     if (!input || state.busy) return;
     const schedule = scheduled();
@@ -165,8 +177,11 @@ export function useComposer({ online, restored, reopened, onScheduled }: Compose
     const invalid = KINDS.find((k) => recipientEntries(message[k]).some((e) => addressProblem(parseEntry(e).address) !== null));
     if (invalid)
       return dispatch({ type: 'errorsShown', errors: { fields: {}, banner: 'Some recipients are not valid email addresses: fix or remove the marked ones.' } });
-    if (!domainsConfirmed && allEntries.some((e) => chipProblem(e, domainCheck.warnings) !== null))
-      return dispatch({ type: 'confirmingDomains', confirming: true });
+    if (!confirmed.includes('domains') && allEntries.some((e) => chipProblem(e, domainCheck.warnings) !== null))
+      return dispatch({ type: 'confirming', confirming: 'domains' });
+    const text = message.mode === 'rich' ? htmlToText(message.html) : message.text;
+    if (!confirmed.includes('noAttachment') && message.attachments.length === 0 && mentionsAttachment(message.subject, text, navigator.language))
+      return dispatch({ type: 'confirming', confirming: 'noAttachment' });
     dispatch({ type: 'sending' });
     const draftId = await autosave.pause();
     const result = await window.outbound.outbox.send({ ...input, ...(draftId !== null && { draftId }), ...schedule, deliveryReport: reportOf(report) });

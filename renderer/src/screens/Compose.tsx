@@ -4,7 +4,7 @@ import { Banner } from '../components/Banner.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Field } from '../components/Field.tsx';
 import { Attachments } from '../compose/Attachments.tsx';
-import { encodedSize, type Message, type RecipientKind } from '../compose/composer-state.ts';
+import { encodedSize, type Confirmation, type Message, type RecipientKind } from '../compose/composer-state.ts';
 import { parseHtml } from '../compose/editor-html.ts';
 import { formatSize, ProgressBar } from '../compose/progress.tsx';
 import { ReportOptions } from '../compose/ReportOptions.tsx';
@@ -16,6 +16,11 @@ import '../compose/compose.css';
 import { useNow } from '../live.ts';
 import type { Screen } from '../navigation.ts';
 import { localInputValue } from '../time.ts';
+
+const CONFIRMATIONS: Record<Confirmation, { question: string; cancelLabel: string }> = {
+  domains: { question: 'Some recipient domains look wrong (marked above). Send anyway?', cancelLabel: 'Go back and fix them' },
+  noAttachment: { question: 'The message mentions an attachment, but nothing is attached. Send anyway?', cancelLabel: 'Go back and attach it' },
+};
 
 interface ComposeProps {
   onGoTo: (screen: Screen) => void;
@@ -259,13 +264,14 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
           </p>
         )}
       </div>
-      {state.confirmDomains && (
+      {state.confirming && (
         <Confirm
-          question="Some recipient domains look wrong (marked above). Send anyway?"
+          question={CONFIRMATIONS[state.confirming].question}
           confirmLabel="Send anyway"
-          cancelLabel="Go back and fix them"
-          onConfirm={() => void send(true)}
-          onCancel={() => dispatch({ type: 'confirmingDomains', confirming: false })}
+          cancelLabel={CONFIRMATIONS[state.confirming].cancelLabel}
+          // Each question once per send: "send anyway" to the domains, then the attachment may still be asked about.
+          onConfirm={() => void send(state.confirming === 'noAttachment' ? ['domains', 'noAttachment'] : ['domains'])}
+          onCancel={() => dispatch({ type: 'confirming', confirming: null })}
         />
       )}
       <div className="actions">
