@@ -15,7 +15,7 @@ import { useComposer } from '../compose/useComposer.ts';
 import '../compose/compose.css';
 import { useNow } from '../live.ts';
 import type { Screen } from '../navigation.ts';
-import { localInputValue } from '../time.ts';
+import { laterPicks, localInputValue } from '../time.ts';
 
 const CONFIRMATIONS: Record<Confirmation, { question: string; cancelLabel: string }> = {
   domains: { question: 'Some recipient domains look wrong (marked above). Send anyway?', cancelLabel: 'Go back and fix them' },
@@ -230,6 +230,15 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
         <label className="check">
           <input type="checkbox" checked={state.later} onChange={(e) => dispatch({ type: 'laterSet', later: e.target.checked })} /> Send later
         </label>
+        {state.later && (
+          <div className="later-picks" role="group" aria-label="Quick picks">
+            {laterPicks(new Date()).map((pick) => (
+              <button key={pick.label} type="button" onClick={() => dispatch({ type: 'sendAtSet', sendAt: localInputValue(pick.at) })}>
+                {pick.label}
+              </button>
+            ))}
+          </div>
+        )}
         {state.later && (
           <Field
             id="compose-send-at"

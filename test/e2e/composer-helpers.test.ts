@@ -1,9 +1,9 @@
-/** The attachment reminder in Chromium against the real core: asked before sending, and both answers. */
+/** The composer's helpers in Chromium against the real core: the attachment reminder and its two answers, Send later's quick picks. */
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { accountFor, value } from '../helpers/core.ts';
-import { fillComposer, launchBrowser, startE2eApp } from './app-page.ts';
+import { fillComposer, launchBrowser, localMinute, startE2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
 let browser: Browser;
@@ -11,6 +11,23 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(() => browser.close());
+
+/** An app with one account on its test server, no undo window. */
+async function start() {
+  const app = await startE2eApp(
+    {},
+    {},
+    {
+      browser,
+      async prepare({ smtp, api }) {
+        await value(api.accounts.save(accountFor(smtp, { security: 'none', username: '', passwordCommand: '' })));
+        await value(api.settings.save({ undoSeconds: 0 }));
+      },
+    },
+  );
+  onTestFinished(() => app.close());
+  return app;
+}
 
 describe('the attachment reminder', () => {
   it('a message that says "attached" with nothing attached is asked about: back to attach it, or send anyway', async () => {
@@ -39,5 +56,24 @@ describe('the attachment reminder', () => {
     await page.getByRole('button', { name: 'Send anyway' }).click();
     const [received] = await smtp.waitForMessages(1);
     expect(received!.parsed.subject).toBe('Figures');
+  });
+});
+
+describe("Send later's quick picks", () => {
+  it('"In an hour" fills in the time an hour from now, which Schedule then holds the message to', async () => {
+    const { page, api } = await start();
+    await fillComposer(page, { to: 'ann@example.org', subject: 'Later' });
+    await page.getByLabel('Send later').check();
+    const before = Date.now() + 3_600_000;
+    await page.getByRole('group', { name: 'Quick picks' }).getByRole('button', { name: 'In an hour' }).click();
+    const after = Date.now() + 3_600_000;
+    expect([localMinute(before), localMinute(after)]).toContain(await page.getByLabel('Send at').inputValue());
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(screenshotsDir, 'compose-later-picks-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await expect.poll(async () => (await value(api.outbox.list())).map((m) => m.hold)).toEqual(['scheduled']);
+    const [message] = await value(api.outbox.list());
+    expect(Date.parse(message!.notBefore!)).toBeGreaterThan(before - 120_000);
   });
 });
