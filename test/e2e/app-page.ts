@@ -139,6 +139,10 @@ export async function fillComposer(page: Page, fields: ComposeFields): Promise<v
     ['Cc', fields.cc],
     ['Bcc', fields.bcc],
   ] as const) {
+    // Cc and Bcc are behind "Add Cc" and "Add Bcc" until used.
+    const add = page.getByRole('button', { name: `Add ${label}`, exact: true });
+    if (list && (await add.count()) > 0) await add.click();
+    if ((await page.getByLabel(label, { exact: true }).count()) === 0) continue;
     const removeButtons = chipsOf(page, label).getByRole('button', { name: /^Remove / });
     while ((await removeButtons.count()) > 0) await removeButtons.first().click();
     await page.getByLabel(label, { exact: true }).fill(list ?? '');

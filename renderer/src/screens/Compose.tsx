@@ -70,6 +70,11 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
   const domainWarnings = domainCheck.warnings;
   const form = useRef<HTMLFormElement>(null);
   const sendAtField = useRef<HTMLInputElement>(null);
+  // Cc and Bcc wait behind "Add Cc" and "Add Bcc" until used; a message that has some shows them.
+  const [shown, setShown] = useState({ cc: false, bcc: false });
+  const has = (kind: RecipientKind) => message[kind].chips.length > 0 || message[kind].pending !== '' || Boolean(errors.fields[kind]);
+  const showCc = shown.cc || has('cc');
+  const showBcc = shown.bcc || has('bcc');
 
   const sendLater = () => {
     dispatch({ type: 'laterSet', later: true });
@@ -163,8 +168,22 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
         </Field>
       </div>
       {recipientField('to', 'To')}
-      {recipientField('cc', 'Cc')}
-      {recipientField('bcc', 'Bcc', 'Nobody sees Bcc recipients: each gets the message, and no one learns who else did.')}
+      {(!showCc || !showBcc) && (
+        <div className="add-recipients">
+          {!showCc && (
+            <button type="button" className="link" onClick={() => setShown((s) => ({ ...s, cc: true }))}>
+              Add Cc
+            </button>
+          )}
+          {!showBcc && (
+            <button type="button" className="link" onClick={() => setShown((s) => ({ ...s, bcc: true }))}>
+              Add Bcc
+            </button>
+          )}
+        </div>
+      )}
+      {showCc && recipientField('cc', 'Cc')}
+      {showBcc && recipientField('bcc', 'Bcc', 'Nobody sees Bcc recipients: each gets the message, and no one learns who else did.')}
       {domainCheck.unchecked && (
         <p className="hint" data-testid="domains-unchecked">
           The recipients’ domains could not be checked: DNS gave no reliable answer just now. This does not stop sending.
