@@ -16,6 +16,7 @@ import { parseMailto } from './compose/mailto.ts';
 import { openDatabase, type Db } from './db/index.ts';
 import { DomainChecker, type DomainCheckOptions } from './dns/check.ts';
 import { DraftStore } from './drafts/store.ts';
+import { TemplateStore } from './drafts/templates.ts';
 import { OutboxSender, type SenderOptions } from './outbox/sender.ts';
 import { OutboxStore } from './outbox/store/index.ts';
 import { databaseFile, defaultHome, messagesDir } from './paths.ts';
@@ -61,6 +62,7 @@ export interface Core {
   readonly sender: OutboxSender;
   readonly settings: SettingsStore;
   readonly drafts: DraftStore;
+  readonly templates: TemplateStore;
   /** What composing needs beyond the stores: the files the user chose, the servers' limits, DNS, the file dialog. */
   readonly compose: {
     readonly gate: AttachmentGate;
@@ -115,6 +117,7 @@ export function openCore(options: CoreOptions = {}): Core {
     sender,
     settings,
     drafts: new DraftStore(db),
+    templates: new TemplateStore(db),
     compose: {
       gate: new AttachmentGate(home),
       limits,

@@ -6,7 +6,7 @@ import type { ApiImplementation, DraftView } from '../../preload/common/contract
 import { discover } from '../core/accounts/autoconfig.ts';
 import { oauthProviders } from '../core/accounts/oauth.ts';
 import { AppError } from '../core/app-error.ts';
-import { draftOf, enqueueMessage } from '../core/compose/enqueue.ts';
+import { draftOf, enqueueMessage, sanitisedHtml } from '../core/compose/enqueue.ts';
 import { parseMailto } from '../core/compose/mailto.ts';
 import { submitRawMessage } from '../core/compose/raw.ts';
 import { controlNames } from '../core/dns/check.ts';
@@ -134,6 +134,22 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
         return gate.approve(await pickFiles());
       },
       stage: (name, base64) => gate.stage(name, base64),
+    },
+    templates: {
+      list: () => core.templates.list(),
+      save: async ({ id, html, ...fields }) => {
+        if (fields.accountId !== null) {
+          const account = core.accounts.get(fields.accountId); // not_found for an unknown account
+          if (fields.identityId !== null && !account.identities.some((i) => i.id === fields.identityId))
+            throw new AppError('invalid_input', `That From address is not one of ${account.name}'s identities.`, { field: 'identityId' });
+        } else if (fields.identityId !== null)
+          throw new AppError('invalid_input', 'An identity belongs to an account: give its accountId too.', { field: 'identityId' });
+        return core.templates.save(id, { ...fields, html: await sanitisedHtml(html) });
+      },
+      remove: (id) => {
+        core.templates.remove(id);
+        return null;
+      },
     },
     settings: {
       get: () => core.settings.get(),

@@ -77,3 +77,29 @@ describe("Send later's quick picks", () => {
     expect(Date.parse(message!.notBefore!)).toBeGreaterThan(before - 120_000);
   });
 });
+
+describe('templates', () => {
+  it('the message saved as a template, then a new one started from it, with an undo', async () => {
+    const { page, api } = await start();
+    await fillComposer(page, { to: 'ann@example.org', subject: 'Weekly report', text: 'Done this week:\n- ' });
+    await page.getByRole('button', { name: 'Save as template' }).click();
+    await page.getByLabel('Template name').fill('Weekly');
+    await page.getByRole('button', { name: 'Save template' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved as the template “Weekly”.' }).waitFor();
+    expect(await value(api.templates.list())).toMatchObject([{ name: 'Weekly', subject: 'Weekly report', text: 'Done this week:\n- ' }]);
+
+    await page.getByLabel('Subject').fill('Something else');
+    await page.getByLabel('Message', { exact: true }).fill('Other words.');
+    await page.getByLabel('Start from a template').selectOption({ label: 'Weekly' });
+    expect([await page.getByLabel('Subject').inputValue(), await page.getByLabel('Message', { exact: true }).inputValue()]).toEqual([
+      'Weekly report',
+      'Done this week:\n- ',
+    ]);
+    await page.screenshot({ path: path.join(screenshotsDir, 'compose-template.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    expect([await page.getByLabel('Subject').inputValue(), await page.getByLabel('Message', { exact: true }).inputValue()]).toEqual([
+      'Something else',
+      'Other words.',
+    ]);
+  });
+});

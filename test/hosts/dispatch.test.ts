@@ -48,6 +48,9 @@ describe('dispatch', () => {
       'sent.list',
       'settings.get',
       'settings.save',
+      'templates.list',
+      'templates.remove',
+      'templates.save',
     ]);
     expect(methodChannels.every((channel) => /^[a-z]+\.[a-zA-Z]+$/.test(channel))).toBe(true);
   });

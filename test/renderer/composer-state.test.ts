@@ -193,3 +193,13 @@ describe('the message as the core takes it', () => {
     expect(encodedSize(message)).toBe(400 + 5);
   });
 });
+
+describe('a template', () => {
+  it("puts its subject and body in place of the message's, touched, with the editor started again", () => {
+    const before = initialComposerState(SAVED, false, 'rich');
+    const applied = run(before, { type: 'templateApplied', subject: 'Weekly', body: { mode: 'plain', text: 'Done:' } });
+    expect(applied.message).toMatchObject({ subject: 'Weekly', mode: 'plain', text: 'Done:' });
+    expect([applied.touched, applied.editorKey]).toEqual([true, before.editorKey + 1]);
+    expect(applied.message.to).toEqual(before.message.to); // recipients stay
+  });
+});

@@ -22,6 +22,9 @@ export interface ComposeContext {
   limits: ServerLimitStore;
 }
 
+/** Rich text as the core keeps it anywhere (a draft, a template, a queued message): sanitised; null for none. */
+export const sanitisedHtml = async (html: string | undefined): Promise<string | null> => (html?.trim() ? (await bodyHtml()).sanitiseHtml(html) : null);
+
 /**
  * A draft as the core keeps it (on a saved draft, on a queued message for takeBack): HTML sanitised,
  * every file checked against the gate and described.
@@ -31,7 +34,7 @@ export async function draftOf(gate: AttachmentGate, fields: DraftFields): Promis
   for (const { path } of fields.attachments) attachments.push(await gate.check('attachments', path));
   const inline: InlineImageView[] = [];
   for (const { cid, path } of fields.inline) inline.push({ cid, ...(await gate.check('inline', path)) });
-  const html = fields.html?.trim() ? (await bodyHtml()).sanitiseHtml(fields.html) : null;
+  const html = await sanitisedHtml(fields.html);
   return {
     accountId: fields.accountId,
     identityId: fields.identityId ?? null,

@@ -221,4 +221,23 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    up(db) {
+      db.exec(`
+        -- templates to start a message from: for any From, or one account's identity (NULL: its own address)
+        CREATE TABLE templates (
+          id          INTEGER PRIMARY KEY,
+          name        TEXT NOT NULL,
+          account_id  INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+          identity_id INTEGER REFERENCES identities(id) ON DELETE CASCADE,
+          subject     TEXT NOT NULL,
+          text        TEXT NOT NULL,
+          html        TEXT,
+          updated_at  INTEGER NOT NULL,
+          CHECK (identity_id IS NULL OR account_id IS NOT NULL)
+        );
+      `);
+    },
+  },
 ];

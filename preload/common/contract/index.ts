@@ -1,7 +1,7 @@
 /**
  * THE contract between the renderer and the main process: the only place where the API's methods,
  * their argument schemas, their result types and the events are defined. Each namespace has a file
- * of its own (accounts.ts, outbox.ts, drafts.ts, compose.ts, attachments.ts, sent.ts, settings.ts, desktop.ts)
+ * of its own (accounts.ts, outbox.ts, drafts.ts, compose.ts, attachments.ts, sent.ts, settings.ts, templates.ts, desktop.ts)
  * with its view types, input schemas and methods; this file assembles them.
  *
  * - main/hosts/dispatch.ts validates every call against `contract` and wraps results in `Result`.
@@ -22,6 +22,7 @@ import { outboxMethods, type Connectivity, type OutboxChange, type SendProgress 
 import type { Result } from './result.ts';
 import { sentMethods } from './sent.ts';
 import { settingsMethods, type Settings } from './settings.ts';
+import { templateMethods } from './templates.ts';
 
 export * from './accounts.ts';
 export * from './attachments.ts';
@@ -32,6 +33,7 @@ export * from './outbox.ts';
 export * from './result.ts';
 export * from './sent.ts';
 export * from './settings.ts';
+export * from './templates.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The method table, by namespace, and the events
@@ -45,6 +47,7 @@ export const contract = {
   attachments: attachmentMethods,
   sent: sentMethods,
   settings: settingsMethods,
+  templates: templateMethods,
   desktop: desktopMethods,
 } as const;
 

@@ -71,6 +71,8 @@ export type ComposerAction =
   | { type: 'editorChanged'; html: string; byPerson: boolean }
   /** Rich text or plain text, with the body converted for it; the rich editor starts again. */
   | { type: 'modeSwitched'; body: { mode: 'plain'; text: string } | { mode: 'rich'; html: string } }
+  /** A template's subject and body in place of the message's (or the message's back, for undo); the rich editor starts again. */
+  | { type: 'templateApplied'; subject: string; body: { mode: 'plain'; text: string } | { mode: 'rich'; html: string } }
   /** From changed: plain text carries the signature as text (the rich editor swaps its own). */
   | { type: 'signatureChanged'; previous: string; next: string }
   | { type: 'attachmentsAdded'; files: AttachmentView[] }
@@ -194,6 +196,8 @@ export function composerReducer(state: ComposerState, action: ComposerAction): C
       return { ...state, message: { ...m, html: action.html }, touched: state.touched || action.byPerson };
     case 'modeSwitched':
       return { ...state, message: { ...m, ...action.body }, editorKey: state.editorKey + 1 };
+    case 'templateApplied':
+      return { ...state, message: { ...m, subject: action.subject, ...action.body }, editorKey: state.editorKey + 1, touched: true };
     case 'signatureChanged':
       return m.mode === 'plain' ? { ...state, message: { ...m, text: replaceTextSignature(m.text, action.previous, action.next) } } : state;
     case 'attachmentsAdded':

@@ -8,6 +8,7 @@ import { encodedSize, type Confirmation, type Message, type RecipientKind } from
 import { parseHtml } from '../compose/editor-html.ts';
 import { formatSize, ProgressBar } from '../compose/progress.tsx';
 import { ReportOptions } from '../compose/ReportOptions.tsx';
+import { Templates } from '../compose/Templates.tsx';
 import { RecipientField } from '../compose/RecipientField.tsx';
 import { RichEditor } from '../compose/RichEditor.tsx';
 import { openDraftId } from '../compose/useAutosave.ts';
@@ -192,6 +193,7 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
       <Field id="compose-subject" label="Subject" error={errors.fields.subject}>
         {(p) => <input {...p} value={message.subject} onChange={(e) => edit({ subject: e.target.value })} autoComplete="off" />}
       </Field>
+      <Templates from={from} message={message} dispatch={dispatch} />
       <div className={errors.fields.text || errors.fields.html ? 'field invalid' : 'field'}>
         <div className="body-head">
           <span className="body-label" id="compose-text-label">

@@ -171,6 +171,20 @@ describe('database', () => {
     db.close();
   });
 
+  it('migration 10 adds templates, each for any From or an account (and an identity of it), gone with the account', () => {
+    const db = databaseAt(9, [{ name: 'a' }]);
+    migrate(db, migrations.slice(0, 10));
+    expect(db.pragma('user_version', { simple: true })).toBe(10);
+    const insert = db.prepare('INSERT INTO templates (name, account_id, identity_id, subject, text, updated_at) VALUES (?, ?, ?, ?, ?, 0)');
+    insert.run('any', null, null, 's', 't');
+    insert.run('mine', 1, null, 's', 't');
+    expect(() => insert.run('half', null, 1, 's', 't')).toThrow(/CHECK constraint/);
+    db.pragma('foreign_keys = ON');
+    db.prepare('DELETE FROM accounts').run();
+    expect(db.prepare('SELECT name FROM templates').pluck().all()).toEqual(['any']);
+    db.close();
+  });
+
   it('is idempotent: reopening runs nothing twice', () => {
     const file = join(tempHome(), 'db.sqlite');
     openDatabase(file).close();
