@@ -90,7 +90,7 @@ describe('templates', () => {
 
     await page.getByLabel('Subject').fill('Something else');
     await page.getByLabel('Message', { exact: true }).fill('Other words.');
-    await page.getByLabel('Start from a template').selectOption({ label: 'Weekly' });
+    await page.getByLabel('Templates', { exact: true }).selectOption({ label: 'Weekly' });
     expect([await page.getByLabel('Subject').inputValue(), await page.getByLabel('Message', { exact: true }).inputValue()]).toEqual([
       'Weekly report',
       'Done this week:\n- ',

@@ -55,7 +55,7 @@ export function Templates({ from, message, dispatch }: { from: FromChoice; messa
 
   return (
     <div className="templates">
-      <select aria-label="Start from a template" value="" onChange={(e) => apply(e.target.value)} disabled={forThisFrom.length === 0}>
+      <select aria-label="Templates" value="" onChange={(e) => apply(e.target.value)} disabled={forThisFrom.length === 0}>
         <option value="">{forThisFrom.length === 0 ? 'No templates yet' : 'Start from a template…'}</option>
         {forThisFrom.map((t) => (
           <option key={t.id} value={t.id}>
