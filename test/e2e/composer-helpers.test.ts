@@ -31,19 +31,7 @@ async function start() {
 
 describe('the attachment reminder', () => {
   it('a message that says "attached" with nothing attached is asked about: back to attach it, or send anyway', async () => {
-    const app = await startE2eApp(
-      {},
-      {},
-      {
-        browser,
-        async prepare({ smtp, api }) {
-          await value(api.accounts.save(accountFor(smtp, { security: 'none', username: '', passwordCommand: '' })));
-          await value(api.settings.save({ undoSeconds: 0 }));
-        },
-      },
-    );
-    onTestFinished(() => app.close());
-    const { page, smtp, api } = app;
+    const { page, smtp, api } = await start();
     await fillComposer(page, { to: 'ann@example.org', subject: 'Figures', text: 'The figures are attached.' });
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const question = page.getByText('The message mentions an attachment, but nothing is attached. Send anyway?');

@@ -36,21 +36,7 @@ describe('deliveryReportOption', () => {
 describe('outbound send --dsn and sendmail -N -R', () => {
   it('go on the wire as NOTIFY, RET and ENVID', async () => {
     const { home, smtp } = await setUp();
-    const run = await cli(home, [
-      'send',
-      '--account',
-      'work',
-      '--to',
-      'ann@example.org',
-      '--subject',
-      'S',
-      '--text',
-      'x',
-      '--dsn',
-      'success,failure',
-      '--dsn-return',
-      'full',
-    ]);
+    const run = await cli(home, sendArgs('S', ['--dsn', 'success,failure', '--dsn-return', 'full']));
     expect(run.code).toBe(0);
     const sendmail = await cli(home, ['sendmail', '-N', 'delay', '-R', 'hdrs', 'bob@example.org'], { stdin: 'From: me@outbound.test\nSubject: T\n\nx\n' });
     expect(sendmail.code).toBe(0);

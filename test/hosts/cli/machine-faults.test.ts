@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { databaseFile } from '../../../main/core/paths.ts';
-import { cli, sendArgs } from '../../helpers/cli.ts';
+import { addAccountArgs, cli, sendArgs } from '../../helpers/cli.ts';
 import { tempHome } from '../../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
@@ -56,24 +56,7 @@ describe('faults of the machine', () => {
     if (!disk) return context.skip('mounting a tmpfs is not allowed here (it needs root)');
     const smtp = (server = await startSmtpServer());
     const home = path.join(disk, 'home');
-    expect(
-      (
-        await cli(home, [
-          'account',
-          'add',
-          '--name',
-          'work',
-          '--email',
-          'me@outbound.test',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(smtp.port),
-          '--security',
-          'none',
-        ])
-      ).code,
-    ).toBe(0);
+    expect((await cli(home, addAccountArgs(smtp.port, ['--security', 'none']))).code).toBe(0);
     const filler = path.join(disk, 'filler');
     spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'ignore' }); // until the disk is full
     const full = await cli(home, sendArgs('No room'));
