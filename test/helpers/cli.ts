@@ -88,6 +88,9 @@ export function startCli(home: string, args: string[], options: CliOptions = {})
     writeFileSync(caFile, options.ca);
     env.NODE_EXTRA_CA_CERTS = caFile;
   }
+  // npx keeps a copy of the project's bin per checkout path in its cache, from whatever an earlier run
+  // linked there (a moved bin then fails): its own cache, so the test depends on nothing it did not start.
+  if (options.npx) env.npm_config_cache = join(home, 'npm-cache');
   const [file, argv] = options.npx ? ['npx', ['outbound', ...args]] : [OUTBOUND, args];
   let child!: ReturnType<typeof execFile>;
   const done = new Promise<CliRun>((resolve) => {

@@ -27,8 +27,10 @@ function electronExecutable(): string | undefined {
 }
 
 const executable = electronExecutable() ?? cannotStart("Electron's binary is missing and could not be downloaded");
+// As `electron .` does: a Ctrl-C or a kill of this process reaches Electron. Listened for before Electron
+// starts: a signal that came before the listener would end this process and leave Electron running.
+// (A listener runs on the event loop, so after `electron` below is set.)
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGUSR2'] as const) process.on(signal, () => electron.kill(signal));
 const electron = spawn(executable, ['.', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 electron.on('error', (error: NodeJS.ErrnoException) => cannotStart(`${executable} does not run (${error.code ?? error.message})`));
 electron.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));
-// As `electron .` does: a Ctrl-C or a kill of this process reaches Electron.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGUSR2'] as const) process.on(signal, () => electron.kill(signal));
