@@ -90,7 +90,8 @@ export function startCli(home: string, args: string[], options: CliOptions = {})
   }
   // npx keeps a copy of the project's bin per checkout path in its cache, from whatever an earlier run
   // linked there (a moved bin then fails): its own cache, so the test depends on nothing it did not start.
-  if (options.npx) env.npm_config_cache = join(home, 'npm-cache');
+  // Installing the checkout there must not run its `prepare` (a rebuild of dist/cli under the CLI tests running meanwhile).
+  if (options.npx) Object.assign(env, { npm_config_cache: join(home, 'npm-cache'), npm_config_ignore_scripts: 'true' });
   const [file, argv] = options.npx ? ['npx', ['outbound', ...args]] : [OUTBOUND, args];
   let child!: ReturnType<typeof execFile>;
   const done = new Promise<CliRun>((resolve) => {
