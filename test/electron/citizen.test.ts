@@ -20,6 +20,8 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** The changes of one event-loop turn reach the tray and the badge together (hosts/desktop/waiting.ts). */
+const nextTurn = () => new Promise(setImmediate);
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
 /** A message scheduled an hour ahead: it waits, and no server is needed. */
@@ -54,6 +56,7 @@ describe('closing the last window', () => {
     expect(electron.notifications.map((n) => n.options.title)).toEqual(['Outbound is still sending']);
 
     click(tray!, 'Pause Sending');
+    await nextTurn(); // the tray follows the changes of a turn at once
     expect(labels(electron.trays[0]!)).toContain('Resume Sending');
     click(tray!, 'New Message'); // opens a window, whose page gets the command once it has loaded
     expect(electron.windows).toHaveLength(2);
@@ -213,8 +216,10 @@ describe('the menu and the badge', () => {
     const shell = await startShell();
     expect(shell.electron.app.badgeCount).toBe(0);
     const message = await schedule(shell);
+    await nextTurn();
     expect(shell.electron.app.badgeCount).toBe(1);
     await valueOf(shell.call('outbox.cancel', message.id));
+    await nextTurn();
     expect(shell.electron.app.badgeCount).toBe(0);
   });
 });

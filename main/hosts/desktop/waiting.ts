@@ -15,12 +15,24 @@ export interface OutboxNow extends Waiting {
 
 export const outboxNow = (core: Pick<Core, 'outbox' | 'settings'>): OutboxNow => ({ ...core.outbox.waiting(), paused: core.settings.get().sendingPaused });
 
-/** Calls `listener` with the outbox now, at once and after every change of a message or of the settings; the returned function stops. */
+/**
+ * Calls `listener` with the outbox now, at once and after changes of a message or of the settings;
+ * the returned function stops. A flush changes thousands of messages in a burst: the changes of one
+ * turn of the event loop are told once (one count, one tray menu, one badge).
+ */
 export function watchOutbox(core: Pick<Core, 'outbox' | 'settings' | 'events'>, listener: (now: OutboxNow) => void): () => void {
-  const tell = (): void => listener(outboxNow(core));
-  const stops = [core.events.on('outboxChanged', tell), core.events.on('settingsChanged', tell)];
+  let pending: NodeJS.Immediate | undefined;
+  const tell = (): void => {
+    pending = undefined;
+    listener(outboxNow(core));
+  };
+  const changed = (): void => void (pending ??= setImmediate(tell));
+  const stops = [core.events.on('outboxChanged', changed), core.events.on('settingsChanged', changed)];
   tell();
-  return () => stops.forEach((stop) => stop());
+  return () => {
+    stops.forEach((stop) => stop());
+    if (pending) clearImmediate(pending);
+  };
 }
 
 const messages = (count: number): string => (count === 1 ? '1 message' : `${count} messages`);

@@ -15,7 +15,7 @@ import { MailtoArrivals } from '../../../main/hosts/desktop/mailto.ts';
 import { holdWhileSending } from '../../../main/hosts/desktop/power.ts';
 import { quitGate } from '../../../main/hosts/desktop/quit.ts';
 import { askToBeDefaultOnce, DEFAULT_MAIL_APP_QUESTION, desktopApi, type MailApp } from '../../../main/hosts/desktop/system.ts';
-import { outboxNow, quitQuestion, stillRunningNotice, type OutboxNow } from '../../../main/hosts/desktop/waiting.ts';
+import { outboxNow, quitQuestion, stillRunningNotice, watchOutbox, type OutboxNow } from '../../../main/hosts/desktop/waiting.ts';
 import { TestClock } from '../../helpers/clock.ts';
 import { tempHome, testCore, value } from '../../helpers/core.ts';
 
@@ -41,6 +41,22 @@ describe('what waits', () => {
     expect(outboxNow(core)).toEqual({ count: 2, firstDue: Date.parse(now.createdAt) + undo, paused: false });
     await value(api.settings.save({ sendingPaused: true }));
     expect(outboxNow(core).paused).toBe(true);
+  });
+});
+
+describe('watching what waits', () => {
+  it('tells at once, then the changes of one turn of the event loop once, and nothing after stopping', async () => {
+    const { core, api } = testCore(undefined);
+    const told: OutboxNow[] = [];
+    const stop = watchOutbox(core, (now) => told.push(now));
+    expect(told).toHaveLength(1);
+    for (const sendingPaused of [true, false, true]) await value(api.settings.save({ sendingPaused }));
+    await new Promise(setImmediate);
+    expect(told.map((now) => now.paused)).toEqual([false, true]);
+    stop();
+    await value(api.settings.save({ sendingPaused: false }));
+    await new Promise(setImmediate);
+    expect(told).toHaveLength(2);
   });
 });
 
