@@ -166,7 +166,10 @@ async function writeLaunchMessage(): Promise<void> {
   await page.getByTestId('draft-status').filter({ hasText: 'Draft saved' }).waitFor();
   // That line may still tell of an early save (before the subject was typed): wait for the save of
   // all of it, the attachment added last.
-  await expect.poll(async () => (await value(app!.api.drafts.list())).map((d) => [d.subject, d.attachments.length])).toEqual([[SUBJECT, 1]]);
+  // The autosave waits for typing to pause: give it Playwright's 10 s, not expect.poll's default 1 s.
+  await expect
+    .poll(async () => (await value(app!.api.drafts.list())).map((d) => [d.subject, d.attachments.length]), { timeout: 10_000 })
+    .toEqual([[SUBJECT, 1]]);
 }
 
 describe('composing like a real mail client', () => {
