@@ -13,7 +13,8 @@ import { inProcessApi } from '../../main/hosts/in-process.ts';
 import type { OutboundApi } from '../../preload/common/contract/index.ts';
 import { withTestDns } from '../helpers/core.ts';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../helpers/smtp.ts';
-import { builtApp, screenshotsDir } from './built-app.ts';
+import { afterEach } from 'vitest';
+import { builtApp, failuresDir, screenshotsDir } from './built-app.ts';
 
 export interface E2eApp {
   smtp: TestSmtpServer;
@@ -63,8 +64,27 @@ export function launchBrowser(): Promise<Browser> {
 export async function newTestPage(browser: Browser, viewport = { width: 1100, height: 820 }): Promise<{ page: Page; problems: string[] }> {
   const page = await browser.newPage({ viewport, timezoneId: E2E_TIME_ZONE.id, locale: E2E_LOCALE });
   page.setDefaultTimeout(PLAYWRIGHT_TIMEOUT_MS);
+  pagesOpen.add(page);
+  page.once('close', () => pagesOpen.delete(page));
   return { page, problems: problemsOf(page) };
 }
+
+const pagesOpen = new Set<Page>();
+// A failed test shows what its pages showed: in the log (all a CI run leaves), and as a picture in
+// test-results/failures. afterEach runs before the test's own clean-up closes its page.
+afterEach(async ({ task }) => {
+  if (task.result?.state !== 'fail') return;
+  const name = task.name.replace(/[^\w-]+/g, '-').slice(0, 80);
+  await mkdir(failuresDir, { recursive: true });
+  for (const [n, page] of [...pagesOpen].entries()) {
+    const text = await page
+      .locator('body')
+      .innerText({ timeout: 2000 })
+      .catch((error: Error) => `(no text: ${error.message})`);
+    console.error(`The page of the failed test "${task.name}" showed:\n${text.slice(0, 2000)}`);
+    await page.screenshot({ path: path.join(failuresDir, `${name}-${n}.png`), timeout: 5000 }).catch(() => undefined);
+  }
+});
 
 /** Every script error and console error (CSP violations land there) `page` will have, as they come. */
 export function problemsOf(page: Page): string[] {

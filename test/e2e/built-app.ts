@@ -14,3 +14,5 @@ export function builtApp(): { rendererDir: string; bridgeFile: string } {
 }
 
 export const screenshotsDir = path.join(repo, 'test-results/screenshots');
+/** Where a failed e2e test leaves a picture of each page it had open. */
+export const failuresDir = path.join(repo, 'test-results/failures');

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { DesktopView, Result } from '../../../preload/common/contract/index.ts';
+import type { DesktopView, Result, Settings } from '../../../preload/common/contract/index.ts';
 import { Banner } from '../components/Banner.tsx';
 import { useSettings } from '../live.ts';
 
@@ -17,18 +17,21 @@ export function DesktopSettings() {
     void window.outbound.desktop.get().then((result) => (result.ok ? setDesktop(result.value) : setError(result.error.message)));
   }, []);
 
-  // A checkbox shows the click at once; the answer then confirms it (or puts it back, with why).
-  const [pausedShown, setPausedShown] = useState<boolean | null>(null);
+  // A checkbox shows the click at once and keeps showing it until the settings it was clicked on
+  // are replaced (settingsChanged, which may come before or after the save's answer); a refusal
+  // puts it back, with why.
+  const [pauseClicked, setPauseClicked] = useState<{ paused: boolean; on: Settings | null } | null>(null);
   async function change<T>(action: Promise<Result<T>>, then: (value: T) => void = () => undefined) {
     const result = await action;
     setError(result.ok ? null : result.error.message);
     if (result.ok) then(result.value);
+    return result.ok;
   }
   async function pause(paused: boolean) {
-    setPausedShown(paused);
-    await change(window.outbound.settings.save({ sendingPaused: paused }));
-    setPausedShown(null);
+    setPauseClicked({ paused, on: settings });
+    if (!(await change(window.outbound.settings.save({ sendingPaused: paused })))) setPauseClicked(null);
   }
+  const pausedShown = pauseClicked !== null && pauseClicked.on === settings ? pauseClicked.paused : (settings?.sendingPaused ?? false);
   async function startAtLoginSet(on: boolean) {
     setDesktop((shown) => shown && { ...shown, startAtLogin: on });
     const result = await window.outbound.desktop.setStartAtLogin(on);
@@ -46,12 +49,7 @@ export function DesktopSettings() {
         <h2 id="settings-sending">Sending</h2>
         <Banner kind="error">{error}</Banner>
         <label className="check">
-          <input
-            type="checkbox"
-            checked={pausedShown ?? settings?.sendingPaused ?? false}
-            disabled={settings === null}
-            onChange={(e) => void pause(e.target.checked)}
-          />
+          <input type="checkbox" checked={pausedShown} disabled={settings === null} onChange={(e) => void pause(e.target.checked)} />
           Pause all sending
         </label>
         <p className="hint">Nothing is sent, by the app or the command line, until you resume. Messages wait in the Outbox.</p>
