@@ -133,12 +133,17 @@ describe('pausing all sending', () => {
 
 describe('the offer to start at login', () => {
   it('comes once, after the first scheduled message; accepting it writes the autostart entry', async () => {
-    const { page, autostart } = await openApp({ asDesktop: true, withAccount: true });
+    const { page, core, autostart } = await openApp({ asDesktop: true, withAccount: true });
+    const scheduled: string[] = [];
+    // Each step waits for what it did, so a slow machine fails at the step that was slow.
     const schedule = async (subject: string) => {
       await fillComposer(page, { to: 'ann@example.org', subject });
       await page.getByLabel('Send later').check();
       await page.getByLabel('Send at').fill(localMinute(Date.now() + 3 * 60 * 60_000));
       await page.getByRole('button', { name: 'Schedule' }).click();
+      scheduled.unshift(subject);
+      await expect.poll(() => core.outbox.list('outbox').map((m) => m.subject), { timeout: 10_000 }).toEqual(scheduled);
+      await page.getByRole('status').filter({ hasText: 'Scheduled for' }).waitFor();
     };
     await schedule('Tomorrow');
     const offer = page.getByTestId('start-at-login-offer');
@@ -148,7 +153,6 @@ describe('the offer to start at login', () => {
     await offer.waitFor({ state: 'detached' });
     expect(existsSync(autostart)).toBe(true);
     await schedule('The day after');
-    await page.getByRole('status').filter({ hasText: 'Scheduled for' }).waitFor();
     expect(await offer.count()).toBe(0);
   });
 });
