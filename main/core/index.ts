@@ -17,7 +17,9 @@ import { openDatabase, type Db } from './db/index.ts';
 import { DomainChecker, type DomainCheckOptions } from './dns/check.ts';
 import { DraftStore } from './drafts/store.ts';
 import { TemplateStore } from './drafts/templates.ts';
-import { OutboxSender, type SenderOptions } from './outbox/sender.ts';
+import { CopyStore } from './outbox/copies/store.ts';
+import { SentCopier, type CopierOptions } from './outbox/copies/copier.ts';
+import { isDeadOwner, OutboxSender, type SenderOptions } from './outbox/sender.ts';
 import { OutboxStore } from './outbox/store/index.ts';
 import { databaseFile, defaultHome, messagesDir } from './paths.ts';
 import { SettingsStore } from './settings.ts';
@@ -47,6 +49,8 @@ export interface CoreOptions {
   /** Start the background sender (the app and the browser host); the CLI sends explicitly. Default true. */
   autoSend?: boolean;
   sender?: Omit<SenderOptions, 'submit'> & { submit?: Omit<NonNullable<SenderOptions['submit']>, 'extraCaCertificates'> };
+  /** The copy in Sent: how long `auto` looks for the server's own copy, IMAP timeouts, backoff. */
+  sentCopy?: Omit<CopierOptions, 'extraCaCertificates' | 'isDeadOwner' | 'onChanged'>;
 }
 
 /** The core's events are the contract's events (its `events`): the transports forward them by name. */
@@ -60,6 +64,8 @@ export interface Core {
   readonly accounts: AccountStore;
   readonly outbox: OutboxStore;
   readonly sender: OutboxSender;
+  /** The copies in Sent (IMAP), after sending. */
+  readonly copier: SentCopier;
   readonly settings: SettingsStore;
   readonly drafts: DraftStore;
   readonly templates: TemplateStore;
@@ -86,12 +92,29 @@ export function openCore(options: CoreOptions = {}): Core {
   emitter.setMaxListeners(0);
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => emitter.emit(event, payload);
   const secrets = options.secrets ?? osKeychain();
-  const outbox = new OutboxStore(db, dir, (id: number, state: MessageState) => emit('outboxChanged', { id, state }), options.clock);
+  const outbox = new OutboxStore(
+    db,
+    dir,
+    (id: number, state: MessageState) => {
+      emit('outboxChanged', { id, state });
+      if (state === 'sent') copier.kick(); // its copy job was made with the record
+    },
+    options.clock,
+  );
   const accounts = new AccountStore(db, secrets, outbox, { extraCaCertificates: options.extraCaCertificates ?? [], oauth: new OAuth(secrets, options.oauth) });
   const limits = new ServerLimitStore(db);
+  const copier: SentCopier = new SentCopier(outbox, accounts, new CopyStore(db, outbox.clock), {
+    ...options.sentCopy,
+    extraCaCertificates: options.extraCaCertificates ?? [],
+    isDeadOwner,
+    onChanged: (id) => emit('outboxChanged', { id, state: 'sent' }),
+  });
   const sender = new OutboxSender(outbox, accounts, {
     ...options.sender,
-    onConnectivity: (online) => emit('connectivityChanged', { online }),
+    onConnectivity: (online) => {
+      if (online) copier.kick();
+      emit('connectivityChanged', { online });
+    },
     onCapabilities: (accountId, capabilities) => limits.record(accountId, capabilities),
     onProgress: progressReporter((progress) => emit('sendProgress', progress)),
     submit: {
@@ -106,7 +129,10 @@ export function openCore(options: CoreOptions = {}): Core {
   // Housekeeping, never worth failing a start over.
   void outbox.removeOrphanFiles().catch(() => undefined);
   void removeUnusedStaging(home, db).catch(() => undefined);
-  if (options.autoSend ?? true) sender.start();
+  if (options.autoSend ?? true) {
+    sender.start();
+    copier.start();
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -115,6 +141,7 @@ export function openCore(options: CoreOptions = {}): Core {
     accounts,
     outbox,
     sender,
+    copier,
     settings,
     drafts: new DraftStore(db),
     templates: new TemplateStore(db),
@@ -133,8 +160,7 @@ export function openCore(options: CoreOptions = {}): Core {
       },
     },
     close() {
-      closing ??= sender
-        .stop()
+      closing ??= Promise.all([sender.stop(), copier.stop()])
         .then(() => outbox.close())
         .then(() => {
           db.close();

@@ -99,6 +99,7 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
         notPaused();
         const queued = core.outbox.list('outbox').filter((m) => m.state === 'queued');
         await core.sender.flush();
+        await core.copier.flush(); // the copies in Sent of what was just sent, and of those that waited
         return queued.map(({ id }) => core.outbox.view(id));
       },
       takeBack: async (id) => restored(await core.outbox.takeBack(id)),
@@ -109,6 +110,10 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
     },
     sent: {
       list: (options) => core.outbox.list('sent', options?.limit),
+      retryCopy: (id) => {
+        core.copier.retry(id);
+        return core.outbox.view(id);
+      },
     },
     drafts: {
       save: async ({ id, ...fields }) => core.drafts.save(id, await draftOf(gate, fields)),

@@ -42,6 +42,8 @@ export interface SmtpServerOptions {
   slowMs?: number;
   /** Do not offer DSN (RFC 3461) in EHLO, as many submission servers do not. */
   hideDsn?: boolean;
+  /** The server's key and certificate; default the test CA's leaf. */
+  certificate?: { key: string; cert: string };
 }
 
 export interface TestSmtpServer {
@@ -65,7 +67,8 @@ export interface TestSmtpServer {
 const replyError = (reply: SmtpReply): Error => Object.assign(new Error(reply.message), { responseCode: reply.code });
 
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
-  const { ca, key, cert } = await testCertificates();
+  const { ca, ...ours } = await testCertificates();
+  const { key, cert } = options.certificate ?? ours;
   const messages: ReceivedMessage[] = [];
   const later = (answer: () => void) => (options.slowMs ? setTimeout(answer, options.slowMs) : answer());
   const waiters = new Set<() => void>();

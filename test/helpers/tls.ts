@@ -47,3 +47,24 @@ export function testCertificates(): Promise<TestCertificates> {
   })();
   return cached;
 }
+
+/** A self-signed certificate for 127.0.0.1/localhost that no authority vouches for: trusted only when pinned. */
+export async function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
+  const made = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notAfterDate: new Date(Date.now() + 365 * 24 * 3600 * 1000),
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
+    ],
+  });
+  return { key: made.private, cert: made.cert };
+}

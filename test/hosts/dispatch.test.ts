@@ -46,6 +46,7 @@ describe('dispatch', () => {
       'outbox.submitRaw',
       'outbox.takeBack',
       'sent.list',
+      'sent.retryCopy',
       'settings.get',
       'settings.save',
       'templates.list',
@@ -113,6 +114,7 @@ describe('dispatch', () => {
       {
         ...createApi(core),
         sent: {
+          ...createApi(core).sent,
           list: () => {
             throw new Error('disk on fire');
           },

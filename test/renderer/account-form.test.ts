@@ -25,6 +25,8 @@ const ACCOUNT: AccountView = {
   replyTo: null,
   signature: 'Ann\nWork',
   identities: [{ id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: null, signature: '' }],
+  imap: null,
+  sentCopy: 'auto',
   waiting: 0,
   createdAt: '2026-01-02T03:04:05.000Z',
 };

@@ -49,6 +49,7 @@ function queued(hold: MessageView['hold']): MessageView {
     size: 100,
     submittedBy: null,
     deliveryReport: null,
+    sentCopy: null,
   };
 }
 

@@ -240,4 +240,49 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    up(db) {
+      db.exec(`
+        -- the copy in Sent (IMAP): the server, with the SMTP login and secret unless imap_username is set apart
+        ALTER TABLE accounts ADD COLUMN imap_host TEXT;
+        ALTER TABLE accounts ADD COLUMN imap_port INTEGER CHECK (imap_port BETWEEN 1 AND 65535);
+        ALTER TABLE accounts ADD COLUMN imap_security TEXT CHECK (imap_security IN ('tls', 'starttls'));
+        ALTER TABLE accounts ADD COLUMN imap_username TEXT;
+        -- IMAP's own pin, for an IMAP host other than the SMTP host (on the same host the account's pin applies)
+        ALTER TABLE accounts ADD COLUMN imap_tls_fingerprint TEXT;
+        ALTER TABLE accounts ADD COLUMN imap_tls_certificate TEXT;
+        -- the folder copies go to (NULL: found at the first copy, then kept here)
+        ALTER TABLE accounts ADD COLUMN sent_folder TEXT;
+        ALTER TABLE accounts ADD COLUMN sent_copy TEXT NOT NULL DEFAULT 'auto' CHECK (sent_copy IN ('auto', 'always', 'never'));
+        -- what 'auto' found at the first copy: 1 the server files submitted mail itself, 0 it does not, NULL not known yet
+        ALTER TABLE accounts ADD COLUMN server_files_sent INTEGER CHECK (server_files_sent IN (0, 1));
+
+        -- one copy job per sent message of an account with IMAP, made in the transaction that records it sent
+        CREATE TABLE sent_copies (
+          message_id  INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+          state       TEXT NOT NULL CHECK (state IN ('pending', 'saved', 'failed', 'skipped')),
+          not_before  INTEGER NOT NULL,
+          attempts    INTEGER NOT NULL DEFAULT 0,
+          lease_owner TEXT,
+          lease_until INTEGER,
+          folder      TEXT,
+          uid         INTEGER,
+          uidvalidity INTEGER,
+          -- why it is pending (the last try), failed or skipped: a sentence for the user
+          reason      TEXT,
+          updated_at  INTEGER NOT NULL
+        );
+        CREATE INDEX sent_copies_pending ON sent_copies (not_before) WHERE state = 'pending';
+        CREATE TRIGGER messages_sent_copy AFTER UPDATE OF state ON messages
+        WHEN NEW.state = 'sent' AND OLD.state <> 'sent'
+        BEGIN
+          INSERT OR IGNORE INTO sent_copies (message_id, state, not_before, reason, updated_at)
+          SELECT NEW.id, CASE a.sent_copy WHEN 'never' THEN 'skipped' ELSE 'pending' END, NEW.updated_at,
+            CASE a.sent_copy WHEN 'never' THEN 'The account is set to keep no copy in Sent.' END, NEW.updated_at
+          FROM accounts a WHERE a.id = NEW.account_id AND a.imap_host IS NOT NULL;
+        END;
+      `);
+    },
+  },
 ];

@@ -375,7 +375,7 @@ function localFailure(message: string): SubmitResult {
 }
 
 /** A lease held by a process of this machine that no longer exists (it crashed or was killed). */
-function isDeadOwner(owner: string): boolean {
+export function isDeadOwner(owner: string): boolean {
   const [host, pid] = owner.split(':');
   if (host !== HOST || !pid || Number(pid) === process.pid) return false;
   try {

@@ -7,6 +7,9 @@
 import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import type { CertificateView, ConnectionTestView, SmtpCapabilities } from '../../../preload/common/contract/index.ts';
+
+/** The SMTP half of the connection test. */
+export type SmtpTestView = Omit<ConnectionTestView, 'imap'>;
 import {
   connectionOptions,
   describeFailure,
@@ -31,7 +34,7 @@ interface RawCommands {
 
 const PROBE_TIMEOUTS = { connectMs: 10_000, greetingMs: 10_000, socketMs: 20_000 };
 
-export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, keyof MessageHooks> = {}): Promise<ConnectionTestView> {
+export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, keyof MessageHooks> = {}): Promise<SmtpTestView> {
   const transcript = new SmtpTranscript();
   let presented: PeerCertificate | undefined;
   const base = connectionOptions(target, { timeouts: PROBE_TIMEOUTS, ...options }, transcript);

@@ -76,7 +76,20 @@ export interface FetchTarget {
   host: string;
   port: number;
   security: Security;
+  /** Whose STARTTLS to speak before the handshake; default SMTP. */
+  protocol?: 'smtp' | 'imap';
 }
+
+/** The plain-text steps before a STARTTLS handshake: what to send after each complete reply, and whether that reply says go on. */
+const STARTTLS_DIALOGUES = {
+  // a reply is complete on its last line ("250 …", not "250-…")
+  smtp: { complete: (line: string) => line[3] === ' ', good: (line: string) => line.startsWith('2'), say: ['EHLO outbound.invalid', 'STARTTLS'] },
+  imap: {
+    complete: (line: string) => !line.startsWith('* ') || line.startsWith('* OK'),
+    good: (line: string) => /^(\* OK|a OK)/i.test(line),
+    say: ['a STARTTLS'],
+  },
+} as const;
 
 /**
  * The certificate the server presents, whether or not it verifies: what the user is shown before
@@ -86,7 +99,7 @@ export interface FetchTarget {
  */
 export function fetchCertificate(target: FetchTarget, timeoutMs = 10_000): Promise<CertificateView & { pem: string }> {
   return new Promise((resolve, reject) => {
-    // STARTTLS: greeting, EHLO, STARTTLS in plain text first, then the handshake on the same socket.
+    // STARTTLS: greeting and the protocol's STARTTLS in plain text first, then the handshake on the same socket.
     const plain = target.security === 'starttls' ? netConnect({ host: target.host, port: target.port }) : undefined;
     const timer = setTimeout(() => done(new Error(`No TLS handshake with ${target.host}:${target.port} within ${timeoutMs / 1000} s.`)), timeoutMs);
     let finished = false;
@@ -115,22 +128,19 @@ export function fetchCertificate(target: FetchTarget, timeoutMs = 10_000): Promi
     if (target.security === 'tls') return handshake();
     if (!plain) return done(new Error('This account does not use TLS.'));
     plain.once('error', (error) => done(error));
+    const dialogue = STARTTLS_DIALOGUES[target.protocol ?? 'smtp'];
     let buffer = '';
-    let step: 'greeting' | 'ehlo' | 'starttls' = 'greeting';
+    let step = 0; // replies read so far: the greeting, then one per line said
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString('latin1');
       const lines = buffer.split('\r\n');
       const last = lines.at(-2);
-      if (!last || last[3] !== ' ') return; // the reply is not complete yet
+      if (!last || !dialogue.complete(last)) return; // the reply is not complete yet
       buffer = '';
-      if (!last.startsWith('2')) return done(new Error(`The server answered ${step === 'starttls' ? 'STARTTLS' : step} with: ${last}`));
-      if (step === 'greeting') {
-        step = 'ehlo';
-        plain.write('EHLO outbound.invalid\r\n');
-      } else if (step === 'ehlo') {
-        step = 'starttls';
-        plain.write('STARTTLS\r\n');
-      } else {
+      const said = step === 0 ? 'the greeting' : dialogue.say[step - 1];
+      if (!dialogue.good(last)) return done(new Error(`The server answered ${said} with: ${last}`));
+      if (step < dialogue.say.length) plain.write(`${dialogue.say[step++]}\r\n`);
+      else {
         plain.off('data', onData);
         handshake(plain);
       }

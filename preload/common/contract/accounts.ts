@@ -1,12 +1,29 @@
 /** `accounts`: the sending accounts, their servers, identities and sign-in. */
 import { z } from 'zod';
-import { OAUTH_PROVIDERS, SECURITY_MODES } from './choices.ts';
+import { IMAP_SECURITY_MODES, OAUTH_PROVIDERS, SECURITY_MODES, SENT_COPY_MODES } from './choices.ts';
 import { DeliveryReport } from './compose.ts';
 import { id, line, method } from './method.ts';
 import type { SmtpStage } from './outbox.ts';
 
-export { OAUTH_PROVIDERS, SECURITY_MODES };
+export { IMAP_SECURITY_MODES, OAUTH_PROVIDERS, SECURITY_MODES, SENT_COPY_MODES };
 export type Security = (typeof SECURITY_MODES)[number];
+export type ImapSecurity = (typeof IMAP_SECURITY_MODES)[number];
+export type SentCopyMode = (typeof SENT_COPY_MODES)[number];
+
+/** The account's IMAP server, where the copy in Sent goes. */
+export interface ImapView {
+  host: string;
+  port: number;
+  security: ImapSecurity;
+  /** null: the SMTP username. The secret is always the SMTP one. */
+  username: string | null;
+  /** IMAP's own pinned certificate, for a host other than the SMTP host (on the same host the account's pin applies). */
+  tlsFingerprint: string | null;
+  /** The folder copies go to; null: found at the first copy (\\Sent, the usual names, or created). */
+  sentFolder: string | null;
+  /** What `auto` found at the first copy: the server files submitted mail itself (null: not known yet). */
+  filesSentItself: boolean | null;
+}
 export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 
 /** What the renderer may know about an account: never a password. */
@@ -42,6 +59,9 @@ export interface AccountView {
   signature: string;
   /** From aliases besides the account's own address. */
   identities: IdentityView[];
+  /** null: no IMAP server, so no copy in Sent. */
+  imap: ImapView | null;
+  sentCopy: SentCopyMode;
   /** Messages still in the outbox (queued, sending, failed, uncertain): removing the account must say what happens to them. */
   waiting: number;
   createdAt: string;
@@ -108,6 +128,21 @@ export interface ConnectionTestView {
   certificateTrusted: boolean;
   /** The dialogue with every AUTH payload redacted. */
   transcript: string;
+  /** The IMAP server's test, when the account has one. */
+  imap: ImapTestView | null;
+}
+
+/** The IMAP half of the connection test: login, the Sent folder, what the server offers. */
+export interface ImapTestView {
+  ok: boolean;
+  verdict: string;
+  /** The folder copies go to, as found (or as set). */
+  sentFolder: string | null;
+  capabilities: string[];
+  certificate: CertificateView | null;
+  certificateTrusted: boolean;
+  /** What was done, step by step (never a password). */
+  transcript: string;
 }
 
 export const DISCOVERY_SOURCES = ['preset', 'autoconfig', 'srv', 'guess'] as const;
@@ -139,6 +174,21 @@ export const IdentityInput = z.object({
   signature: z.string().max(10_000).default(''),
 });
 export type IdentityInput = z.input<typeof IdentityInput>;
+
+export const ImapInput = z.object({
+  host: line(253)
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1)),
+  port: z.number().int().min(1).max(65535),
+  security: z.enum(IMAP_SECURITY_MODES),
+  /** Empty or absent: the SMTP username. */
+  username: line(256).optional(),
+  /** IMAP's own pin, for a host other than the SMTP host; empty removes it. */
+  tlsFingerprint: line(200).optional(),
+  /** Empty or absent: found at the first copy. */
+  sentFolder: line(512).optional(),
+});
+export type ImapInput = z.input<typeof ImapInput>;
 
 /** What happens to an account's unsent mail when it is removed: refused while there is some, unless told. */
 export const RemoveAccountOptions = z.object({
@@ -182,6 +232,10 @@ export const AccountInput = z.object({
   retryDays: z.number().min(0.01).max(30).optional(),
   /** The delivery report each message asks for unless the composer says otherwise; absent keeps it on edit, null: none. */
   deliveryReport: DeliveryReport.nullable().optional(),
+  /** The IMAP server for the copy in Sent; absent keeps it on edit, null: none. */
+  imap: ImapInput.nullable().optional(),
+  /** Absent keeps it on edit (`auto` on create). */
+  sentCopy: z.enum(SENT_COPY_MODES).optional(),
 });
 export type AccountInput = z.input<typeof AccountInput>;
 

@@ -9,3 +9,9 @@ export const OAUTH_PROVIDERS = ['google', 'microsoft'] as const;
 
 /** When a delivery status notification (RFC 3461) is asked for: sendmail's -N words. */
 export const DSN_NOTIFY = ['success', 'failure', 'delay'] as const;
+
+/** IMAP is never plain text: the copy in Sent logs in with the account's password. */
+export const IMAP_SECURITY_MODES = ['tls', 'starttls'] as const;
+
+/** Whether a sent message is copied to the IMAP Sent folder: `auto` unless the server files it itself. */
+export const SENT_COPY_MODES = ['auto', 'always', 'never'] as const;

@@ -51,6 +51,21 @@ export interface MessageView {
   submittedBy: 'sendmail' | null;
   /** The delivery report asked for; `dropped`: the server does not offer DSN, so the request did not reach it. */
   deliveryReport: (DeliveryReport & { dropped: boolean }) | null;
+  /** The copy in the account's IMAP Sent folder, once the message is sent; null: no IMAP server (or not sent yet). */
+  sentCopy: SentCopyView | null;
+}
+
+export const SENT_COPY_STATES = ['saved', 'pending', 'failed', 'skipped'] as const;
+export type SentCopyState = (typeof SENT_COPY_STATES)[number];
+
+export interface SentCopyView {
+  state: SentCopyState;
+  /** Where it was saved (or is to go, once known). */
+  folder: string | null;
+  /** Why it waits (the last try), failed or was skipped; null when saved. */
+  reason: string | null;
+  /** Pending: the next try. */
+  nextTry: string | null;
 }
 
 /** One attempt to submit a message: how far it got, what the server said, and the dialogue. */

@@ -1,6 +1,6 @@
 /** `sent`: messages the server accepted. */
 import { z } from 'zod';
-import { method } from './method.ts';
+import { id, method } from './method.ts';
 import type { MessageView } from './outbox.ts';
 
 export const SentListOptions = z.object({
@@ -12,4 +12,6 @@ export type SentListOptions = z.input<typeof SentListOptions>;
 export const sentMethods = {
   /** Newest first. */
   list: method(z.tuple([SentListOptions.optional()])).returns<MessageView[]>(),
+  /** Try a failed or waiting copy in Sent again now. */
+  retryCopy: method(z.tuple([id])).returns<MessageView>(),
 } as const;

@@ -185,6 +185,29 @@ describe('database', () => {
     db.close();
   });
 
+  it('migration 11 adds IMAP and the copy in Sent (auto for existing accounts); a message recorded sent gets its copy job only with IMAP', () => {
+    const db = databaseAt(10, [{ name: 'plain' }, { name: 'imap' }, { name: 'never' }]);
+    migrate(db, migrations.slice(0, 11));
+    expect(db.prepare(`SELECT sent_copy, imap_host, server_files_sent FROM accounts WHERE name = 'plain'`).get()).toEqual({
+      sent_copy: 'auto',
+      imap_host: null,
+      server_files_sent: null,
+    });
+    db.prepare(`UPDATE accounts SET imap_host = 'h', imap_port = 993, imap_security = 'tls' WHERE name != 'plain'`).run();
+    db.prepare(`UPDATE accounts SET sent_copy = 'never' WHERE name = 'never'`).run();
+    expect(() => db.prepare(`UPDATE accounts SET imap_security = 'none'`).run()).toThrow(/CHECK constraint/);
+    const insert = db.prepare(`INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state,
+      not_before, created_at, updated_at) VALUES (?, 'x', ?, 'a@b.c', 'a@b.c', 's', 'f', 1, 'sending', 0, 0, 0)`);
+    for (const id of [1, 2, 3]) insert.run(id, `<${id}@x>`);
+    db.prepare(`UPDATE messages SET state = 'sent', updated_at = 5`).run();
+    db.prepare(`UPDATE messages SET subject = 'again', state = 'sent'`).run(); // no second job
+    expect(db.prepare('SELECT message_id, state, not_before, reason FROM sent_copies ORDER BY message_id').all()).toEqual([
+      { message_id: 2, state: 'pending', not_before: 5, reason: null },
+      { message_id: 3, state: 'skipped', not_before: 5, reason: 'The account is set to keep no copy in Sent.' },
+    ]);
+    db.close();
+  });
+
   it('is idempotent: reopening runs nothing twice', () => {
     const file = join(tempHome(), 'db.sqlite');
     openDatabase(file).close();

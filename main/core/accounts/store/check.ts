@@ -9,6 +9,13 @@ import type { Account, AccountFields, IdentityValues } from './rows.ts';
 
 const HOSTNAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
 
+/** A host name or IP address, lower case. */
+export function checkedHost(field: string, given: string): string {
+  const host = given.toLowerCase();
+  if (!HOSTNAME.test(host) && !isIP(host)) throw invalid(field, `Server "${given}" is not a valid host name or IP address.`);
+  return host;
+}
+
 /**
  * Addresses, host, name, identities, and how the account signs in — a new OAuth2 client, the one
  * it already has (edits without a new password keep it), a password, a password command or nothing.
@@ -16,8 +23,7 @@ const HOSTNAME = /^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-
 export function check(h: AccountsDb, fields: AccountFields, existing: Account | undefined, client: OAuthClient | undefined) {
   const email = parseMailbox('email', fields.email).address;
   const replyTo = fields.replyTo?.trim() ? parseMailbox('replyTo', fields.replyTo).address : null;
-  const host = fields.host.toLowerCase();
-  if (!HOSTNAME.test(host) && !isIP(host)) throw invalid('host', `Server "${fields.host}" is not a valid host name or IP address.`);
+  const host = checkedHost('host', fields.host);
   const clash = h.sql('SELECT id FROM accounts WHERE name = ? COLLATE NOCASE').get(fields.name) as { id: number } | undefined;
   if (clash && clash.id !== existing?.id) throw new AppError('conflict', `An account named "${fields.name}" already exists.`, { field: 'name' });
   const identities = (fields.identities ?? existing?.identities ?? []).map((identity, index): IdentityValues => ({

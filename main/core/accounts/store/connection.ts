@@ -1,6 +1,8 @@
 /** What sending needs of an account: where and how to connect (also for the connection test), and pausing it when its login is refused. */
 import type { ConnectionTestView } from '../../../../preload/common/contract/index.ts';
 import { AppError } from '../../app-error.ts';
+import type { ImapTarget } from '../../imap/client.ts';
+import { probeImap } from '../../imap/probe.ts';
 import { probe } from '../../smtp/probe.ts';
 import type { SmtpCredentials, SubmitTarget } from '../../smtp/submit.ts';
 import { runPasswordCommand } from '../secrets.ts';
@@ -13,9 +15,33 @@ export async function target(h: AccountsDb, account: Account): Promise<SubmitTar
   return { host: account.host, port: account.port, security: account.security, pin: account.pin, credentials: await credentials(h, account) };
 }
 
-/** The connection test with the account's saved settings. */
+/** Where and how to reach the account's IMAP server: its own login when set apart, the pin of the SMTP host when it is the same host. */
+export async function imapTarget(h: AccountsDb, account: Account): Promise<ImapTarget> {
+  const { imap } = account;
+  if (!imap) throw new AppError('invalid_input', `Account "${account.name}" has no IMAP server.`, { field: 'imap.host' });
+  const login = await credentials(h, account);
+  if (!login) throw new AppError('invalid_input', `Account "${account.name}" has no username: IMAP needs a login.`, { field: 'username' });
+  const pin = imap.host === account.host ? account.pin : account.imapPin;
+  return { host: imap.host, port: imap.port, security: imap.security, pin, credentials: { ...login, user: imap.username ?? login.user } };
+}
+
+/** The connection test with the account's saved settings: SMTP, then IMAP when the account has it. */
 export async function test(h: AccountsDb, id: number): Promise<ConnectionTestView> {
-  return probe(await target(h, get(h, id)), { extraCaCertificates: h.extraCaCertificates });
+  const account = get(h, id);
+  const smtp = await probe(await target(h, account), { extraCaCertificates: h.extraCaCertificates });
+  return {
+    ...smtp,
+    imap: account.imap ? await probeImap(() => imapTarget(h, account), account.imap.sentFolder, { extraCaCertificates: h.extraCaCertificates }) : null,
+  };
+}
+
+/** Only these columns: a copy's discovery must not undo what another window saved meanwhile. */
+export function rememberSentFolder(h: AccountsDb, id: number, folder: string): void {
+  h.sql('UPDATE accounts SET sent_folder = ? WHERE id = ? AND sent_folder IS NULL').run(folder, id);
+}
+
+export function rememberFilesSent(h: AccountsDb, id: number, filesItself: boolean): void {
+  h.sql('UPDATE accounts SET server_files_sent = ? WHERE id = ?').run(filesItself ? 1 : 0, id);
 }
 
 /** Stop sending for this account until it is saved again (new credentials): the reason is shown to the user. */

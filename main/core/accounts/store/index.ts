@@ -8,6 +8,7 @@
  */
 import type { AccountView, ConnectionTestView } from '../../../../preload/common/contract/index.ts';
 import type { Db } from '../../db/index.ts';
+import type { ImapTarget } from '../../imap/client.ts';
 import type { OutboxStore } from '../../outbox/store/index.ts';
 import type { SubmitTarget } from '../../smtp/submit.ts';
 import { OAuth } from '../oauth.ts';
@@ -81,5 +82,16 @@ export class AccountStore {
   }
   pause(id: number, reason: string): void {
     connection.pause(this.h, id, reason);
+  }
+
+  // The copy in Sent (connection.ts): where IMAP is, and what a copy found out about it.
+  imapTarget(account: Account): Promise<ImapTarget> {
+    return connection.imapTarget(this.h, account);
+  }
+  rememberSentFolder(id: number, folder: string): void {
+    connection.rememberSentFolder(this.h, id, folder);
+  }
+  rememberFilesSent(id: number, filesItself: boolean): void {
+    connection.rememberFilesSent(this.h, id, filesItself);
   }
 }

@@ -1,6 +1,6 @@
 /** Pinning the certificate of an account's server (trust on the person's word, checked against what the server presents). */
 import { AppError, invalid } from '../../app-error.ts';
-import { fetchCertificate, normaliseFingerprint, type Pin } from '../../smtp/tls.ts';
+import { fetchCertificate, normaliseFingerprint, type FetchTarget, type Pin } from '../../smtp/tls.ts';
 import type { AccountsDb } from './handle.ts';
 import { get } from './records.ts';
 import type { Account } from './rows.ts';
@@ -29,17 +29,22 @@ export async function trustCertificate(h: AccountsDb, id: number, fingerprint: s
  * The pin for the fingerprint the user gave: the one already stored (same fingerprint, same
  * server), or the certificate the server presents now — only if its fingerprint is that one.
  */
-export async function pinFor(given: string, server: Pick<Account, 'host' | 'port' | 'security'>, existing: Account | undefined): Promise<Pin> {
+export async function pinFor(
+  given: string,
+  server: FetchTarget,
+  existing: (Pick<Account, 'host' | 'port'> & { pin: Pin | null }) | undefined,
+  field = 'tlsFingerprint',
+): Promise<Pin> {
   const { host, port, security } = server;
   if (security === 'none') throw invalid('tlsFingerprint', 'A certificate can only be pinned for a TLS or STARTTLS connection.');
   const fingerprint = normaliseFingerprint(given);
   if (existing?.pin && existing.pin.fingerprint === fingerprint && existing.host === host && existing.port === port) return existing.pin;
   let presented;
   try {
-    presented = await fetchCertificate({ host, port, security });
+    presented = await fetchCertificate(server);
   } catch (cause) {
     throw new AppError('smtp_unreachable', `Could not fetch the certificate of ${host}:${port} to pin it: ${(cause as Error).message}`, {
-      field: 'tlsFingerprint',
+      field,
       cause,
     });
   }
@@ -48,7 +53,7 @@ export async function pinFor(given: string, server: Pick<Account, 'host' | 'port
       'smtp_tls',
       `${host}:${port} presents a certificate with SHA-256 fingerprint ${presented.fingerprint}, not ${fingerprint}. Nothing was pinned.`,
       {
-        field: 'tlsFingerprint',
+        field,
       },
     );
   }

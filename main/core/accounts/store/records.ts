@@ -1,5 +1,5 @@
 /** Reading the accounts and their identities. */
-import type { IdentityView } from '../../../../preload/common/contract/index.ts';
+import type { IdentityView, ImapView } from '../../../../preload/common/contract/index.ts';
 import { deliveryReportOf } from '../../compose/delivery-report.ts';
 import { notFound } from '../../app-error.ts';
 import type { AccountsDb } from './handle.ts';
@@ -56,8 +56,25 @@ function toAccount(h: AccountsDb, row: AccountRow): Account {
     replyTo: row.reply_to,
     signature: row.signature,
     identities,
+    imap: imapOf(row),
+    sentCopy: row.sent_copy,
     createdAt: new Date(row.created_at).toISOString(),
     secretRef: row.secret_ref,
     pin: row.tls_fingerprint && row.tls_certificate ? { fingerprint: row.tls_fingerprint, certificate: row.tls_certificate } : null,
+    imapPin: row.imap_tls_fingerprint && row.imap_tls_certificate ? { fingerprint: row.imap_tls_fingerprint, certificate: row.imap_tls_certificate } : null,
+  };
+}
+
+/** The account's IMAP server as it shows it; null: none. */
+export function imapOf(row: AccountRow): ImapView | null {
+  if (row.imap_host === null || row.imap_port === null || row.imap_security === null) return null;
+  return {
+    host: row.imap_host,
+    port: row.imap_port,
+    security: row.imap_security,
+    username: row.imap_username,
+    tlsFingerprint: row.imap_tls_fingerprint,
+    sentFolder: row.sent_folder,
+    filesSentItself: row.server_files_sent === null ? null : row.server_files_sent === 1,
   };
 }

@@ -1,6 +1,6 @@
 /** The accounts' rows as SQLite gives them, and what the store's jobs take and give. */
 import type { z } from 'zod';
-import type { AccountInput, AccountView, OAuthProvider, Security, SignInInput } from '../../../../preload/common/contract/index.ts';
+import type { AccountInput, AccountView, ImapSecurity, OAuthProvider, Security, SentCopyMode, SignInInput } from '../../../../preload/common/contract/index.ts';
 import type { Pin } from '../../smtp/tls.ts';
 import type { Grant, OAuthClient } from '../oauth.ts';
 
@@ -12,6 +12,8 @@ export type SignInFields = z.output<typeof SignInInput>;
 export interface Account extends Omit<AccountView, 'waiting'> {
   secretRef: string;
   pin: Pin | null;
+  /** IMAP's own pin (for an IMAP host other than the SMTP host). */
+  imapPin: Pin | null;
 }
 
 /** A sign-in that just completed in the browser, to be kept with the account. */
@@ -46,6 +48,15 @@ export interface AccountRow {
   is_default: number;
   reply_to: string | null;
   signature: string;
+  imap_host: string | null;
+  imap_port: number | null;
+  imap_security: ImapSecurity | null;
+  imap_username: string | null;
+  imap_tls_fingerprint: string | null;
+  imap_tls_certificate: string | null;
+  sent_folder: string | null;
+  sent_copy: SentCopyMode;
+  server_files_sent: 0 | 1 | null;
   created_at: number;
   updated_at: number;
 }

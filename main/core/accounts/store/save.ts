@@ -6,6 +6,7 @@ import { check } from './check.ts';
 import { ensureDefault, markDefault } from './defaults.ts';
 import type { AccountsDb } from './handle.ts';
 import { pinFor } from './pin.ts';
+import { IMAP_ASSIGNMENTS, IMAP_COLUMNS, imapColumns } from './imap.ts';
 import { get } from './records.ts';
 import type { Account, AccountFields, IdentityValues, SignedIn, SignInFields } from './rows.ts';
 
@@ -32,6 +33,7 @@ export async function save(h: AccountsDb, fields: AccountFields, signedIn?: Sign
   const { email, replyTo, host, identities, username, passwordCommand, password, source, oauth } = check(h, fields, existing, signedIn?.client);
   const given = fields.tlsFingerprint === undefined ? existing?.tlsFingerprint : fields.tlsFingerprint.trim();
   const pin = given ? await pinFor(given, { host, port: fields.port, security: fields.security }, existing) : null;
+  const imap = await imapColumns(fields, existing, host);
 
   const secretRef = existing?.secretRef ?? randomUUID();
   if (signedIn) await h.oauth.keep(secretRef, signedIn.client, signedIn.grant);
@@ -61,6 +63,7 @@ export async function save(h: AccountsDb, fields: AccountFields, signedIn?: Sign
     tls_certificate: pin?.certificate ?? null,
     reply_to: replyTo,
     signature: fields.signature,
+    ...imap,
     now,
   };
   const id = h.db.transaction(() => {
@@ -71,7 +74,7 @@ export async function save(h: AccountsDb, fields: AccountFields, signedIn?: Sign
              username=@username, secret_source=@secret_source, password_command=@password_command, auth_method=@auth_method,
              oauth_provider=@oauth_provider, oauth_client_id=@oauth_client_id, max_per_minute=@max_per_minute,
              max_connections=@max_connections, retry_days=@retry_days, delivery_report=@delivery_report, tls_fingerprint=@tls_fingerprint, tls_certificate=@tls_certificate,
-             reply_to=@reply_to, signature=@signature, paused_reason=NULL, updated_at=@now WHERE id=@id`,
+             reply_to=@reply_to, signature=@signature, ${IMAP_ASSIGNMENTS}, paused_reason=NULL, updated_at=@now WHERE id=@id`,
       ).run({ ...values, id: existing.id });
       accountId = existing.id;
     } else {
@@ -79,10 +82,10 @@ export async function save(h: AccountsDb, fields: AccountFields, signedIn?: Sign
         .sql(
           `INSERT INTO accounts (name, email, display_name, host, port, security, username, secret_source, secret_ref, password_command,
              auth_method, oauth_provider, oauth_client_id, max_per_minute, max_connections, retry_days, delivery_report, tls_fingerprint, tls_certificate,
-             reply_to, signature, created_at, updated_at)
+             reply_to, signature, ${IMAP_COLUMNS.join(', ')}, created_at, updated_at)
            VALUES (@name, @email, @display_name, @host, @port, @security, @username, @secret_source, @secret_ref, @password_command,
              @auth_method, @oauth_provider, @oauth_client_id, @max_per_minute, @max_connections, @retry_days, @delivery_report, @tls_fingerprint, @tls_certificate,
-             @reply_to, @signature, @now, @now)`,
+             @reply_to, @signature, ${IMAP_COLUMNS.map((c) => `@${c}`).join(', ')}, @now, @now)`,
         )
         .run(values);
       accountId = Number(result.lastInsertRowid);

@@ -10,7 +10,7 @@ import { list } from './records.ts';
 import type { Account } from './rows.ts';
 
 /** Strip what the renderer must never hold. */
-const withoutSecrets = ({ secretRef: _secretRef, pin: _pin, ...view }: Account): Omit<AccountView, 'waiting'> => view;
+const withoutSecrets = ({ secretRef: _secretRef, pin: _pin, imapPin: _imapPin, ...view }: Account): Omit<AccountView, 'waiting'> => view;
 
 export function view(h: AccountsDb, account: Account): AccountView {
   const { waiting } = h.sql(`SELECT count(*) AS waiting FROM messages WHERE account_id = ? AND ${UNSENT}`).get(account.id) as { waiting: number };

@@ -1,6 +1,7 @@
 /** The outbox as the user sees it: messages with their recipients, the two lists (Outbox and Sent), the attempts. */
 import type { AttemptView, MessageView } from '../../../../preload/common/contract/index.ts';
 import { deliveryReportOf } from '../../compose/delivery-report.ts';
+import { sentCopyViews } from '../copies/store.ts';
 import { noSuchMessage, type OutboxDb } from './handle.ts';
 import type { AttemptRow, MessageRow, RecipientRow } from './rows.ts';
 import { UNSENT } from './states.ts';
@@ -69,6 +70,10 @@ function views(h: OutboxDb, sql: string, params: unknown[]): MessageView[] {
     .sql(`SELECT * FROM recipients WHERE message_id IN (${rows.map(() => '?').join(',')}) ORDER BY message_id, position`)
     .all(...rows.map((r) => r.id)) as RecipientRow[];
   const byMessage = Map.groupBy(recipients, (r) => r.message_id);
+  const copies = sentCopyViews(
+    h.sql,
+    rows.filter((r) => r.state === 'sent').map((r) => r.id),
+  );
   return rows.map((row) => ({
     id: row.id,
     accountId: row.account_id,
@@ -89,6 +94,7 @@ function views(h: OutboxDb, sql: string, params: unknown[]): MessageView[] {
     size: row.size,
     submittedBy: row.submitted_by,
     deliveryReport: asked(row),
+    sentCopy: copies.get(row.id) ?? null,
   }));
 }
 

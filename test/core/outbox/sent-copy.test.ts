@@ -1,0 +1,164 @@
+/**
+ * The copy in Sent against a real Dovecot IMAP: STARTTLS on a self-signed certificate made here,
+ * which the account pins (IMAP on the SMTP host: the account's pin applies); the folder found by its
+ * \Sent mark; one copy whatever happens between the APPEND and its record.
+ */
+import { X509Certificate } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountInput, MessageView } from '../../../preload/common/contract/index.ts';
+import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
+import { missingDovecotImap, SENT, startImapServer, type TestImapServer } from '../../helpers/imap.ts';
+import { closedPort } from '../../helpers/net.ts';
+import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
+import { selfSignedCertificate } from '../../helpers/tls.ts';
+
+const USER = { name: 'me', pass: 's3cret pass' };
+const missing = missingDovecotImap();
+let certificate: { key: string; cert: string };
+let smtp: TestSmtpServer;
+let imap: TestImapServer;
+
+beforeAll(async () => {
+  if (missing) return;
+  certificate = await selfSignedCertificate();
+  smtp = await startSmtpServer({ auth: { user: USER.name, pass: USER.pass }, certificate });
+  imap = await startImapServer({ user: USER, certificate });
+});
+afterAll(async () => {
+  await smtp?.close();
+  await imap?.stop();
+});
+
+/** A core that trusts no test CA: only the pin makes these servers trusted. */
+async function setUp(imapPort: number, extra: Partial<AccountInput> = {}) {
+  const t = testCore(undefined, { sentCopy: { lookForMs: 1_000, timeoutMs: 5_000 } });
+  await value(t.api.settings.save({ undoSeconds: 0 }));
+  const account = await value(
+    t.api.accounts.save(
+      accountFor(smtp, {
+        tlsFingerprint: new X509Certificate(certificate.cert).fingerprint256,
+        imap: { host: '127.0.0.1', port: imapPort, security: 'starttls' },
+        sentCopy: 'always',
+        ...extra,
+      }),
+    ),
+  );
+  return { ...t, account };
+}
+
+async function send(t: TestCore & { account: { id: number } }, subject: string): Promise<MessageView> {
+  const queued = await value(t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], bcc: ['boss@example.org'], subject, text: 'Hello' }));
+  await value(t.api.outbox.flush());
+  return value(t.api.outbox.get(queued.id));
+}
+
+const copiesOf = async (message: MessageView, server = imap) => (await server.messages(SENT)).filter((m) => m.raw.includes(`Message-ID: ${message.messageId}`));
+
+describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
+  it('puts one copy in the \\Sent folder: the sent bytes with a Bcc: header, flagged \\Seen, its UID kept; the views say saved', async () => {
+    const t = await setUp(imap.port);
+    const message = await send(t, 'One copy');
+    expect(message.state).toBe('sent');
+    expect(message.sentCopy).toEqual({ state: 'saved', folder: SENT, reason: null, nextTry: null });
+    const [copy, ...more] = await copiesOf(message);
+    expect(more).toEqual([]);
+    expect(copy!.flags).toContain('\\Seen');
+    expect(copy!.raw).toMatch(/^Bcc: boss@example.org\r\n/);
+    const sentBytes = smtp.messages.find((m) => m.raw.includes(message.messageId))!.raw.toString();
+    expect(sentBytes).not.toContain('boss@example.org');
+    expect(copy!.raw.replace(/^Bcc: .*\r\n/, '')).toBe(sentBytes);
+    const row = t.core.db.prepare('SELECT uid, uidvalidity FROM sent_copies WHERE message_id = ?').get(message.id) as { uid: number; uidvalidity: number };
+    expect(row.uid).toBeGreaterThan(0);
+    expect(row.uidvalidity).toBeGreaterThan(0);
+    // Found once, then kept with the account.
+    expect((await value(t.api.accounts.find(String(t.account.id)))).imap?.sentFolder).toBe(SENT);
+    expect((await value(t.api.sent.list())).find((m) => m.id === message.id)?.sentCopy?.state).toBe('saved');
+  });
+
+  it('`never`: no copy, and the view says skipped', async () => {
+    const t = await setUp(imap.port, { sentCopy: 'never' });
+    const message = await send(t, 'No copy');
+    expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The account is set to keep no copy in Sent.' });
+    expect(await copiesOf(message)).toEqual([]);
+  });
+
+  it('IMAP away: the message is sent all the same, the copy waits with its reason; back, exactly one copy after two flushes', async () => {
+    const port = await closedPort();
+    const t = await setUp(port);
+    const message = await send(t, 'Away and back');
+    expect(message.state).toBe('sent');
+    expect(message.sentCopy).toMatchObject({ state: 'pending', reason: expect.stringContaining(`127.0.0.1:${port} could not be reached`) });
+    expect(message.sentCopy?.nextTry).not.toBeNull();
+    const later = await startImapServer({ user: USER, certificate, port });
+    try {
+      await value(t.api.outbox.flush());
+      await value(t.api.outbox.flush());
+      expect((await value(t.api.outbox.get(message.id))).sentCopy).toMatchObject({ state: 'saved', folder: SENT });
+      expect(await copiesOf(message, later)).toHaveLength(1);
+    } finally {
+      await later.stop();
+    }
+  });
+
+  it('a copy already in Sent (appended before a crash lost its record) is not appended again', async () => {
+    const t = await setUp(imap.port);
+    const message = await send(t, 'Appended before the crash');
+    // As if the copy's record were lost: pending again, its APPEND done.
+    t.core.db.prepare(`UPDATE sent_copies SET state = 'pending', not_before = 0 WHERE message_id = ?`).run(message.id);
+    await value(t.api.outbox.flush());
+    expect((await value(t.api.outbox.get(message.id))).sentCopy?.state).toBe('saved');
+    expect(await copiesOf(message)).toHaveLength(1);
+  });
+
+  it('`auto` on a server that files submitted mail itself: skipped, no duplicate, and remembered for the account', async () => {
+    const filing = await startSmtpServer({
+      auth: { user: USER.name, pass: USER.pass },
+      certificate,
+      // The provider files what it was given in the user's Sent folder.
+      data: (received) => {
+        void imap.append(received.raw.toString());
+        return undefined;
+      },
+    });
+    try {
+      const t = await setUp(imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port });
+      const message = await send(t, 'Filed by the server');
+      expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
+      expect(await copiesOf(message)).toHaveLength(1);
+      expect((await value(t.api.accounts.find(String(t.account.id)))).imap?.filesSentItself).toBe(true);
+    } finally {
+      await filing.close();
+    }
+  });
+
+  it('`auto` on a server that does not: appended after looking for a moment, and remembered', async () => {
+    const t = await setUp(imap.port, { sentCopy: 'auto' });
+    const message = await send(t, 'Not filed by the server');
+    expect(message.sentCopy?.state).toBe('saved');
+    expect(await copiesOf(message)).toHaveLength(1);
+    expect((await value(t.api.accounts.find(String(t.account.id)))).imap?.filesSentItself).toBe(false);
+  });
+
+  it('too big for APPENDLIMIT: the copy fails with that reason, the message stays sent; retry is offered', async () => {
+    const small = await startImapServer({ user: USER, certificate, appendLimit: 200 });
+    try {
+      const t = await setUp(small.port);
+      const message = await send(t, 'Too big for the Sent folder');
+      expect(message.state).toBe('sent');
+      expect(message.sentCopy).toMatchObject({ state: 'failed', reason: expect.stringContaining('does not take a message this big') });
+      expect(await copiesOf(message, small)).toEqual([]);
+      expect((await value(t.api.sent.retryCopy(message.id))).sentCopy?.state).toBe('pending');
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('the connection test covers IMAP: login, the Sent folder, capabilities', async () => {
+    const t = await setUp(imap.port);
+    const result = await value(t.api.accounts.test(t.account.id));
+    expect(result.ok).toBe(true);
+    expect(result.imap).toMatchObject({ ok: true, sentFolder: SENT, certificateTrusted: true });
+    expect(result.imap?.capabilities).toEqual(expect.arrayContaining(['IMAP4rev1', 'UIDPLUS']));
+    expect(result.imap?.transcript).not.toContain(USER.pass);
+  });
+});

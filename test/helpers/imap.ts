@@ -1,0 +1,173 @@
+/**
+ * A real Dovecot IMAP server for tests, started by the test itself (no systemd) from its own
+ * configuration in a temporary directory: STARTTLS required on a loopback port, the given
+ * certificate, one user in a passwd file, Maildirs, a folder marked \Sent (RFC 6154) under a name
+ * no guess would find, optionally an APPENDLIMIT (the quota plugin's quota_max_mail_size).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { tlsOptions } from '../../main/core/smtp/tls.ts';
+import { closedPort, reachable, until } from './net.ts';
+
+export const DOVECOT = '/usr/sbin/dovecot';
+/** The folder Dovecot marks \Sent. */
+export const SENT = 'Outgoing';
+
+/** Why Dovecot's IMAP cannot run here, or undefined when it can. */
+export function missingDovecotImap(): string | undefined {
+  if (!existsSync(DOVECOT) || !existsSync('/usr/lib/dovecot/imap')) return 'Dovecot IMAP not installed (apt-get install dovecot-imapd)';
+  if (userInfo().uid !== 0) return 'Dovecot needs to start as root';
+  return undefined;
+}
+
+export interface ImapServerOptions {
+  user: { name: string; pass: string };
+  certificate: { key: string; cert: string };
+  /** Where to listen; default a free loopback port. */
+  port?: number;
+  /** Announce APPENDLIMIT=this and refuse larger messages. */
+  appendLimit?: number;
+}
+
+export interface TestImapServer {
+  host: '127.0.0.1';
+  port: number;
+  /** The messages in a folder, raw, with their flags, through an IMAP client of the test's own. */
+  messages(folder?: string): Promise<{ raw: string; flags: string[] }[]>;
+  /** A message put in a folder by someone else (the provider filing what was submitted). */
+  append(raw: string, folder?: string): Promise<void>;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export async function startImapServer(options: ImapServerOptions): Promise<TestImapServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'outbound-imap-'));
+  chmodSync(dir, 0o755); // the mail processes run as nobody
+  const port = options.port ?? (await closedPort());
+  mkdirSync(join(dir, 'mail'));
+  chownSync(join(dir, 'mail'), 65534, 65534);
+  writeFileSync(join(dir, 'key.pem'), options.certificate.key, { mode: 0o600 });
+  writeFileSync(join(dir, 'cert.pem'), options.certificate.cert);
+  writeFileSync(join(dir, 'users'), `${options.user.name}:{PLAIN}${options.user.pass}::::::\n`);
+  const quota =
+    options.appendLimit === undefined
+      ? ''
+      : `mail_plugins = $mail_plugins quota
+plugin {
+  quota = maildir:User quota
+  quota_max_mail_size = ${options.appendLimit}
+}`;
+  writeFileSync(
+    join(dir, 'dovecot.conf'),
+    `
+protocols = imap
+listen = 127.0.0.1
+base_dir = ${dir}/run
+state_dir = ${dir}/state
+log_path = ${dir}/dovecot.log
+ssl = required
+ssl_cert = <${dir}/cert.pem
+ssl_key = <${dir}/key.pem
+disable_plaintext_auth = yes
+auth_mechanisms = plain login
+auth_failure_delay = 0
+mail_location = maildir:${dir}/mail/%u
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN ${dir}/users
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=${dir}/mail/%u
+}
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox ${SENT} {
+    special_use = \\Sent
+    auto = create
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${port}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+${quota}
+`,
+  );
+  const dovecot: ChildProcess = spawn(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' });
+  const logs = () => (existsSync(join(dir, 'dovecot.log')) ? readFileSync(join(dir, 'dovecot.log'), 'utf8') : '');
+  try {
+    await until(() => reachable(port), 15_000, `Dovecot on 127.0.0.1:${port}`);
+  } catch (error) {
+    dovecot.kill();
+    throw new Error(`Dovecot did not start: ${(error as Error).message}\n${logs()}`);
+  }
+  const client = async () => {
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      doSTARTTLS: true,
+      // The test's own client trusts exactly this certificate, as a pinning account does.
+      tls: tlsOptions('127.0.0.1', { fingerprint: fingerprintOf(options.certificate.cert), certificate: options.certificate.cert }),
+      auth: { user: options.user.name, pass: options.user.pass },
+      logger: false,
+      disableAutoIdle: true,
+    });
+    imap.on('error', () => undefined);
+    await imap.connect();
+    return imap;
+  };
+  return {
+    host: '127.0.0.1',
+    port,
+    logs,
+    async messages(folder = SENT) {
+      const imap = await client();
+      try {
+        const lock = await imap.getMailboxLock(folder);
+        try {
+          const found: { raw: string; flags: string[] }[] = [];
+          if (imap.mailbox && imap.mailbox.exists === 0) return found;
+          for await (const m of imap.fetch('1:*', { source: true, flags: true })) found.push({ raw: m.source?.toString() ?? '', flags: [...(m.flags ?? [])] });
+          return found;
+        } finally {
+          lock.release();
+        }
+      } finally {
+        await imap.logout();
+      }
+    },
+    async append(raw, folder = SENT) {
+      const imap = await client();
+      try {
+        await imap.append(folder, raw, ['\\Seen']);
+      } finally {
+        await imap.logout();
+      }
+    },
+    async stop() {
+      dovecot.kill();
+      await new Promise((resolve) => (dovecot.exitCode === null ? dovecot.once('exit', resolve) : resolve(null)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function fingerprintOf(pem: string): string {
+  return new (process.getBuiltinModule('node:crypto').X509Certificate)(pem).fingerprint256;
+}
