@@ -88,7 +88,11 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
       sendNow: async (id) => {
         notPaused();
         try {
-          return await core.sender.sendNow(id);
+          const sent = await core.sender.sendNow(id);
+          if (sent.state !== 'sent' || core.copier.background) return sent;
+          // A one-off command (`outbound send`) has no background copier: its copy in Sent goes before it exits.
+          await core.copier.flush();
+          return core.outbox.view(id);
         } catch (error) {
           // Not queued any more (cancelled meanwhile): what it is now is the answer.
           if (error instanceof AppError && error.code === 'conflict') return core.outbox.view(id);

@@ -1,9 +1,10 @@
 /** `outbound account …` */
-import { OAUTH_PROVIDERS, SECURITY_MODES } from '../../../preload/common/contract/choices.ts';
+import { IMAP_SECURITY_MODES, OAUTH_PROVIDERS, SECURITY_MODES, SENT_COPY_MODES } from '../../../preload/common/contract/choices.ts';
 import type {
   AccountInput,
   AccountView,
   ConnectionTestView,
+  ImapInput,
   OAuthProvider,
   OAuthProviderView,
   Result,
@@ -27,24 +28,53 @@ const SETTINGS_OPTIONS = {
   dsn: { type: 'string' },
   'dsn-return': { type: 'string' },
   default: { type: 'boolean' },
+  'imap-host': { type: 'string' },
+  'imap-port': { type: 'string' },
+  'imap-security': { type: 'string' },
+  'imap-user': { type: 'string' },
+  'imap-tls-fingerprint': { type: 'string' },
+  'sent-folder': { type: 'string' },
+  'sent-copy': { type: 'string' },
 } as const;
 
 const SETTINGS_USAGE = `[--display-name NAME] [--user U] [--password-command CMD] [--tls-fingerprint SHA256]
-              [--reply-to ADDR] [--signature TEXT] [--dsn none|never|success,failure,delay [--dsn-return full|hdrs]] [--default]`;
+              [--reply-to ADDR] [--signature TEXT] [--dsn none|never|success,failure,delay [--dsn-return full|hdrs]] [--default]
+              [--imap-host H [--imap-port P] [--imap-security tls|starttls] [--imap-user U] [--imap-tls-fingerprint SHA256]
+              [--sent-folder NAME]] [--sent-copy auto|always|never]`;
 
-function security(values: Context['values']): Security | undefined {
-  const given = optional(values, 'security');
+/** One of a flag's closed choices, or undefined when it is not given. */
+function choice<T extends string>(values: Context['values'], name: string, choices: readonly T[]): T | undefined {
+  const given = optional(values, name);
   if (given === undefined) return undefined;
-  if (!(SECURITY_MODES as readonly string[]).includes(given)) throw new UsageError(`--security must be one of ${SECURITY_MODES.join(', ')}.`);
-  return given as Security;
+  if (!(choices as readonly string[]).includes(given)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}.`);
+  return given as T;
 }
 
-function oauthProvider(values: Context['values']): OAuthProvider | undefined {
-  const given = optional(values, 'oauth');
-  if (given === undefined) return undefined;
-  if (!(OAUTH_PROVIDERS as readonly string[]).includes(given)) throw new UsageError(`--oauth must be one of ${OAUTH_PROVIDERS.join(', ')}.`);
-  return given as OAuthProvider;
+/**
+ * The IMAP server the flags say, over the account's (edit); undefined when no IMAP flag is given.
+ * The port follows the security unless given: 993 for TLS, 143 for STARTTLS.
+ */
+function imapOf(values: Context['values'], base: AccountView['imap'] = null): ImapInput | undefined {
+  const host = optional(values, 'imap-host') ?? base?.host;
+  const given = ['imap-host', 'imap-port', 'imap-security', 'imap-user', 'imap-tls-fingerprint', 'sent-folder'].some((n) => optional(values, n) !== undefined);
+  if (!given) return undefined;
+  if (!host) throw new UsageError('--imap-port, --imap-security, --imap-user, --imap-tls-fingerprint and --sent-folder need --imap-host.');
+  const security = choice(values, 'imap-security', IMAP_SECURITY_MODES) ?? base?.security ?? 'tls';
+  const portGiven = optional(values, 'imap-port');
+  const port = portGiven === undefined ? (base?.port ?? (security === 'tls' ? 993 : 143)) : Number(portGiven);
+  const keep = (flag: string, stored: string | null | undefined) => optional(values, flag) ?? stored ?? undefined;
+  return {
+    host,
+    port: Number.isInteger(port) ? port : Number.NaN,
+    security,
+    username: keep('imap-user', base?.username),
+    ...(optional(values, 'imap-tls-fingerprint') === undefined ? {} : { tlsFingerprint: optional(values, 'imap-tls-fingerprint') }),
+    sentFolder: keep('sent-folder', base?.sentFolder),
+  };
 }
+
+const security = (values: Context['values']): Security | undefined => choice(values, 'security', SECURITY_MODES);
+const oauthProvider = (values: Context['values']): OAuthProvider | undefined => choice(values, 'oauth', OAUTH_PROVIDERS);
 
 function port(values: Context['values']): number | undefined {
   const given = optional(values, 'port');
@@ -64,7 +94,7 @@ async function secret({ values, io }: Context, required: boolean): Promise<Pick<
 }
 
 /** What the flags say, over `base` (the discovered settings, or the account being edited). */
-function settingsOf(values: Context['values'], base: Partial<AccountInput>): Partial<AccountInput> {
+function settingsOf(values: Context['values'], base: Partial<AccountInput>, imapBase: AccountView['imap'] = null): Partial<AccountInput> {
   const given: Partial<AccountInput> = {
     name: optional(values, 'name'),
     email: optional(values, 'email'),
@@ -79,6 +109,8 @@ function settingsOf(values: Context['values'], base: Partial<AccountInput>): Par
     // The delivery report each message asks for by default; `none` asks for none.
     deliveryReport: optional(values, 'dsn') === 'none' ? null : deliveryReportOption('--dsn', optional(values, 'dsn'), optional(values, 'dsn-return')),
     ...(values.default ? { isDefault: true } : {}),
+    imap: values['no-imap'] ? null : imapOf(values, imapBase),
+    sentCopy: choice(values, 'sent-copy', SENT_COPY_MODES),
   };
   return { ...base, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }
@@ -168,7 +200,7 @@ async function saveEdit(ctx: Context, account: AccountView): Promise<Result<Acco
     replyTo: account.replyTo ?? '',
     signature: account.signature,
   };
-  const changes = settingsOf(values, current);
+  const changes = settingsOf(values, current, account.imap);
   if (values['no-pin']) changes.tlsFingerprint = '';
   const newSecret = await secret(ctx, false);
   // A new password replaces the account's password command (and the other way round).
@@ -232,7 +264,7 @@ async function accountTest(ctx: Context): Promise<number> {
   if (!result) return EXIT.failed;
   if (values.json) io.stdout(JSON.stringify(result, null, 2));
   else printTest(io.stdout, result, Boolean(values.transcript));
-  return result.ok ? EXIT.ok : EXIT.failed;
+  return result.ok && result.imap?.ok !== false ? EXIT.ok : EXIT.failed;
 }
 
 function printTest(out: (line: string) => void, result: ConnectionTestView, transcript: boolean): void {
@@ -251,6 +283,12 @@ function printTest(out: (line: string) => void, result: ConnectionTestView, tran
     out(`SHA-256 fingerprint: ${cert.fingerprint}`);
   }
   if (transcript) out(`\n${result.transcript}`);
+  const imap = result.imap;
+  if (!imap) return;
+  out(`\nIMAP: ${imap.verdict}`);
+  if (imap.capabilities.length) out(`IMAP server offers: ${imap.capabilities.join(' ')}`);
+  if (imap.certificate) out(`IMAP certificate SHA-256 fingerprint: ${imap.certificate.fingerprint}`);
+  if (transcript) out(`\n${imap.transcript}`);
 }
 
 /** The account named by the operand (or `nameOrId`), or undefined after saying there is none. */
@@ -260,7 +298,9 @@ async function find({ positionals, io, api }: Context, nameOrId = positionals[0]
 
 /** `providers` (accounts.providers) name the one an OAuth2 account signs in with. */
 const describe = (a: AccountView, providers: readonly OAuthProviderView[]): string =>
-  `${a.email} via ${a.host}:${a.port} (${a.security}, ${authLabel(a, providers)}${a.tlsFingerprint ? ', certificate pinned' : ''})`;
+  `${a.email} via ${a.host}:${a.port} (${a.security}, ${authLabel(a, providers)}${a.tlsFingerprint ? ', certificate pinned' : ''})${
+    a.imap ? `, copies in Sent via ${a.imap.host}:${a.imap.port} (${a.imap.security}, ${a.sentCopy})` : ''
+  }`;
 
 function authLabel(a: AccountView, providers: readonly OAuthProviderView[]): string {
   if (!a.oauth) return { none: 'no AUTH', keychain: 'password in keychain', command: 'password command' }[a.secretSource];
@@ -276,6 +316,10 @@ export const accountCommands: Record<string, Command> = {
               With --user and no --password-command, the password is read from standard input
               and kept in the system keychain. Without --user the account sends without AUTH.
               --tls-fingerprint pins the server's certificate (openssl x509 -fingerprint -sha256).
+              --imap-host puts a copy of each sent message in the IMAP Sent folder (same login and
+              password; --imap-user sets the login apart). On the SMTP host the pin applies to IMAP
+              too; elsewhere --imap-tls-fingerprint pins IMAP's own. --sent-copy auto (default)
+              skips the copy where the server files sent mail itself; never keeps none.
               --oauth signs in with Google or Microsoft 365 instead of a password (their server
               unless --host or --autoconfig says otherwise): it prints the sign-in address, waits
               until you finished in the browser, and keeps the refresh token in the keychain.
@@ -291,11 +335,11 @@ export const accountCommands: Record<string, Command> = {
     run: accountAdd,
   },
   'account edit': {
-    usage: `ACCOUNT [--name N] [--email ADDR] [--host H] [--port P] [--security S] ${SETTINGS_USAGE} [--no-pin]
+    usage: `ACCOUNT [--name N] [--email ADDR] [--host H] [--port P] [--security S] ${SETTINGS_USAGE} [--no-pin] [--no-imap]
               With --user and no --password-command, a new password is read from standard input
               (empty: keep the stored one). --default and --tls-fingerprint given alone change
               only that, whatever else another window changes meanwhile.`,
-    options: { ...SETTINGS_OPTIONS, 'no-pin': { type: 'boolean' } },
+    options: { ...SETTINGS_OPTIONS, 'no-pin': { type: 'boolean' }, 'no-imap': { type: 'boolean' } },
     operands: 1,
     run: accountEdit,
   },
@@ -309,7 +353,8 @@ export const accountCommands: Record<string, Command> = {
   'account list': { usage: '[--json]', options: { json: { type: 'boolean' } }, run: accountList },
   'account test': {
     usage: `ACCOUNT [--transcript] [--json]
-              Connects, signs in and says in plain words what works; exits 1 on any failure.`,
+              Connects, signs in and says in plain words what works, for SMTP and (when the
+              account has it) IMAP; exits 1 on any failure.`,
     options: { transcript: { type: 'boolean' }, json: { type: 'boolean' } },
     operands: 1,
     run: accountTest,

@@ -50,6 +50,11 @@ export class SentCopier {
     this.options = options;
   }
 
+  /** Copying in the background (the app, the daemon); a one-off command copies when it sends or flushes. */
+  get background(): boolean {
+    return !this.stopped;
+  }
+
   start(): void {
     this.stopped = false;
     this.kick();
