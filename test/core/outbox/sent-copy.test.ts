@@ -1,18 +1,23 @@
 /**
  * The copy in Sent against a real Dovecot IMAP: STARTTLS on a self-signed certificate made here,
  * which the account pins (IMAP on the SMTP host: the account's pin applies); the folder found by its
- * \Sent mark; one copy whatever happens between the APPEND and its record.
+ * \Sent mark; one copy whatever happens between the APPEND and its record (a process killed there).
  */
+import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountInput, MessageView } from '../../../preload/common/contract/index.ts';
 import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
 import { missingDovecotImap, SENT, startImapServer, type TestImapServer } from '../../helpers/imap.ts';
-import { closedPort } from '../../helpers/net.ts';
+import { closedPort, until } from '../../helpers/net.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 import { selfSignedCertificate } from '../../helpers/tls.ts';
 
 const USER = { name: 'me', pass: 's3cret pass' };
+/** A separate Outbound process that flushes the outbox and its copies in Sent. */
+const FLUSH = join(import.meta.dirname, '..', '..', 'fixtures', 'flush.ts');
 const missing = missingDovecotImap();
 let certificate: { key: string; cert: string };
 let smtp: TestSmtpServer;
@@ -153,6 +158,35 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     }
   });
 
+  it('SIGKILL between the APPEND and its record: the next flush finds the copy in Sent and makes no second one', async () => {
+    // The copier's IMAP goes through a proxy that, once the APPEND's bytes have gone up, holds back
+    // the server's answer: the server has the copy, the process never hears it was made.
+    const proxy = await holdingProxy(imap.port, 40_000);
+    try {
+      const t = await setUp(proxy.port);
+      const queued = await value(
+        t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], subject: 'Killed mid-copy', text: 'A line of the body.\n'.repeat(4000) }),
+      );
+      await t.core.sender.flush(); // sent, its copy pending
+      const child = spawn(process.execPath, [FLUSH], { env: { ...process.env, OUTBOUND_HOME: t.core.home }, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+      const message = await value(t.api.outbox.get(queued.id));
+      await until(async () => (await copiesOf(message)).length === 1, 15_000, 'the APPEND on the server');
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      expect(t.core.db.prepare('SELECT state, lease_owner FROM sent_copies WHERE message_id = ?').get(queued.id)).toEqual({
+        state: 'pending',
+        lease_owner: expect.stringContaining(`:${child.pid}:`),
+      });
+      proxy.release();
+      await value(t.api.outbox.flush());
+      expect((await value(t.api.outbox.get(queued.id))).sentCopy?.state).toBe('saved');
+      expect(await copiesOf(message)).toHaveLength(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('the connection test covers IMAP: login, the Sent folder, capabilities', async () => {
     const t = await setUp(imap.port);
     const result = await value(t.api.accounts.test(t.account.id));
@@ -162,3 +196,34 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     expect(result.imap?.transcript).not.toContain(USER.pass);
   });
 });
+
+/** A loopback TCP proxy to `port` that holds back the server's bytes on a connection once the client has sent `holdAfter` bytes, until released. */
+async function holdingProxy(port: number, holdAfter: number) {
+  let holding = true;
+  const held: (() => void)[] = [];
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    let up = 0;
+    client.on('data', (chunk: Buffer) => {
+      up += chunk.length;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => (holding && up > holdAfter ? held.push(() => client.write(chunk)) : client.write(chunk)));
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      a.on('error', () => b.destroy());
+      a.on('close', () => b.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    release() {
+      holding = false;
+      for (const flush of held.splice(0)) flush();
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
