@@ -3,7 +3,7 @@
  * tests all open it the same way, on the same data directory.
  */
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import type { EventName, EventPayload, MessageState, SendProgress } from '../../preload/common/contract/index.ts';
 import type { DiscoveryOptions } from './accounts/autoconfig.ts';
 import { OAuth, type OAuthOptions } from './accounts/oauth.ts';
@@ -14,6 +14,7 @@ import type { Clock } from './clock.ts';
 import { ServerLimitStore } from './compose/limits.ts';
 import { parseMailto } from './compose/mailto.ts';
 import { openDatabase, type Db } from './db/index.ts';
+import { checkOpen } from './db/repair.ts';
 import { DomainChecker, type DomainCheckOptions } from './dns/check.ts';
 import { DraftStore } from './drafts/store.ts';
 import { TemplateStore } from './drafts/templates.ts';
@@ -22,6 +23,7 @@ import { SentCopier, type CopierOptions } from './outbox/copies/copier.ts';
 import { isDeadOwner, OutboxSender, type SenderOptions } from './outbox/sender.ts';
 import { OutboxStore } from './outbox/store/index.ts';
 import { databaseFile, defaultHome, messagesDir } from './paths.ts';
+import { damagedDatabase, isDamage } from './repair.ts';
 import { SettingsStore } from './settings.ts';
 
 export interface CoreOptions {
@@ -51,6 +53,12 @@ export interface CoreOptions {
   sender?: Omit<SenderOptions, 'submit'> & { submit?: Omit<NonNullable<SenderOptions['submit']>, 'extraCaCertificates'> };
   /** The copy in Sent: how long `auto` looks for the server's own copy, IMAP timeouts, backoff. */
   sentCopy?: Omit<CopierOptions, 'extraCaCertificates' | 'isDeadOwner' | 'onChanged'>;
+  /**
+   * Check the database (`PRAGMA quick_check`) before using it, and refuse a damaged one with the way
+   * to repair it: the app and the daemon, which run for long; a one-off command relies on SQLite's
+   * own errors, to start fast.
+   */
+  checkDatabase?: boolean;
 }
 
 /** The core's events are the contract's events (its `events`): the transports forward them by name. */
@@ -83,11 +91,27 @@ export interface Core {
   close(): Promise<void>;
 }
 
+/** The database, or the sentence that says it is damaged and how to repair it. */
+function openOrRefuse(home: string): Db {
+  try {
+    return openDatabase(databaseFile(home));
+  } catch (error) {
+    throw isDamage(error) ? damagedDatabase(home, error) : error;
+  }
+}
+
 export function openCore(options: CoreOptions = {}): Core {
   const home = options.home ?? defaultHome();
   const dir = messagesDir(home);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const db = openDatabase(databaseFile(home));
+  // A database created anew over a messages directory knows no rows yet: its messages come back from their files.
+  const fresh = !existsSync(databaseFile(home)) || statSync(databaseFile(home)).size === 0;
+  const db = openOrRefuse(home);
+  const complaint = options.checkDatabase ? checkOpen(db) : 'ok';
+  if (complaint !== 'ok') {
+    db.close();
+    throw damagedDatabase(home, complaint);
+  }
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => emitter.emit(event, payload);
@@ -127,7 +151,8 @@ export function openCore(options: CoreOptions = {}): Core {
     sender.kick(); // sending may have been resumed
   });
   // Housekeeping, never worth failing a start over.
-  void outbox.removeOrphanFiles().catch(() => undefined);
+  if (fresh) outbox.bringBack();
+  else void outbox.removeOrphanFiles().catch(() => undefined);
   void removeUnusedStaging(home, db).catch(() => undefined);
   if (options.autoSend ?? true) {
     sender.start();

@@ -7,7 +7,6 @@
 import { app, BrowserWindow, dialog, Menu, net, powerMonitor, powerSaveBlocker, session } from 'electron';
 import path from 'node:path';
 import { eventChannelOf, type MenuCommand } from '../../preload/common/contract/index.ts';
-import { openCore } from '../core/index.ts';
 import { createApi } from '../hosts/api.ts';
 import { isCliCommand, runCli } from '../hosts/cli/main.ts';
 import { processIo } from '../hosts/cli/process-io.ts';
@@ -19,6 +18,7 @@ import { menuTemplate, type Command } from '../hosts/desktop/menu.ts';
 import { whenBackOnline } from '../hosts/desktop/online.ts';
 import { holdWhileSending } from '../hosts/desktop/power.ts';
 import { quitAfterClosing } from '../hosts/desktop/quit.ts';
+import { openCheckedCore } from '../hosts/desktop/open-core.ts';
 import { askToBeDefaultOnce, desktopApi } from '../hosts/desktop/system.ts';
 import { WindowKeeper } from '../hosts/desktop/window-keeper.ts';
 import { createDispatch } from '../hosts/dispatch.ts';
@@ -71,11 +71,15 @@ function startApp(): void {
 async function start(mailto: MailtoArrivals): Promise<void> {
   await app.whenReady();
   // OUTBOUND_HOME wins, as for the CLI (openCore reads it when no home is given).
-  const core = openCore({
-    ...(process.env.OUTBOUND_HOME ? {} : { home: app.getPath('userData') }),
-    oauth: { openExternal: (url) => openInBrowser(signInPageOf(url)) },
-    pickFiles: pickAttachments,
-  });
+  const core = await openCheckedCore(
+    {
+      ...(process.env.OUTBOUND_HOME ? {} : { home: app.getPath('userData') }),
+      oauth: { openExternal: (url) => openInBrowser(signInPageOf(url)) },
+      pickFiles: pickAttachments,
+    },
+    (question) => ask(question, undefined),
+  );
+  if (!core) return app.exit(0); // the database is damaged, and the person chose not to repair it now
   denyAllPermissions(session.defaultSession);
   serveRenderer(path.join(distDir, 'renderer'));
   const system = systemPorts();

@@ -1,7 +1,7 @@
 /** What the operating system lets Outbound be (main/hosts/desktop/system.ts decides), and its questions as native dialogs. */
 import { app, dialog, type BrowserWindow } from 'electron';
 import { HIDDEN_FLAG, launchCommand, xdgAutostart, type LoginItem } from '../hosts/desktop/login-item.ts';
-import type { SystemPorts } from '../hosts/desktop/system.ts';
+import type { Question, SystemPorts } from '../hosts/desktop/system.ts';
 
 export function systemPorts(): SystemPorts {
   // Electron writes login items on macOS and Windows only; Linux desktops read XDG autostart entries.
@@ -18,18 +18,10 @@ export function systemPorts(): SystemPorts {
   };
 }
 
-export interface Question {
-  title: string;
-  message: string;
-  detail: string;
-  buttons: readonly string[];
-  /** The button Escape answers; the first is the default. */
-  cancelId: number;
-}
-
 /** Resolves with the index of the button chosen. */
 export async function ask({ buttons, ...question }: Question, window: BrowserWindow | undefined): Promise<number> {
-  const options = { ...question, type: 'question' as const, buttons: [...buttons], defaultId: 0, noLink: true };
+  // One button: a notice, not a question.
+  const options = { ...question, type: buttons.length === 1 ? ('info' as const) : ('question' as const), buttons: [...buttons], defaultId: 0, noLink: true };
   const { response } = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
   return response;
 }

@@ -5,9 +5,9 @@
  * nothing it could not finish, and what was already in the outbox is kept.
  */
 import { statfsSync } from 'node:fs';
-import path from 'node:path';
 import { AppError } from '../core/app-error.ts';
 import { databaseFile, defaultHome } from '../core/paths.ts';
+import { damagedDatabase, isDamage } from '../core/repair.ts';
 
 /** better-sqlite3's SqliteError and Node's system errors carry a code; nothing else here is needed of them. */
 const codeOf = (error: unknown): string => (typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : '');
@@ -22,21 +22,19 @@ function noRoomAt(dir: string): boolean {
   }
 }
 
+const MACHINE_FAULTS = new Set<AppError['code']>(['disk_full', 'database_damaged', 'database_busy', 'no_permission', 'cannot_create', 'io_error']);
+
 /** The sentence for `error` when it is a fault of the machine under the data directory `home`, else undefined. */
 export function machineFault(error: unknown, home = defaultHome()): AppError | undefined {
-  if (error instanceof AppError) return undefined;
+  // The core says some itself (a database it found damaged on opening).
+  if (error instanceof AppError) return MACHINE_FAULTS.has(error.code) ? error : undefined;
   const code = codeOf(error);
   const where = (error as { path?: string }).path ?? home;
   const kept = 'Nothing was changed, and what was already in the outbox is kept.';
   // SQLite reports a full disk as a disk I/O error (SQLITE_IOERR_SHMSIZE, _WRITE…) as often as SQLITE_FULL.
   if (code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT' || (code.startsWith('SQLITE_IOERR') && noRoomAt(home)))
     return new AppError('disk_full', `The disk that holds Outbound's data (${home}) is full. ${kept} Free some space, then try again.`, { cause: error });
-  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_'))
-    return new AppError(
-      'database_damaged',
-      `Outbound's database (${databaseFile(home)}) is damaged and cannot be read. The messages themselves are still in ${path.join(home, 'messages')}; move the damaged file aside before Outbound starts afresh.`,
-      { cause: error },
-    );
+  if (isDamage(error)) return damagedDatabase(home, error);
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED')
     return new AppError(
       'database_busy',

@@ -125,7 +125,8 @@ function isCanonical(chunk: Buffer): boolean {
   return true;
 }
 
-async function fsync(path: string): Promise<void> {
+/** A file's (or a directory's entries') writes, durable. */
+export async function fsync(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();

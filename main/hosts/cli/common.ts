@@ -37,7 +37,7 @@ export interface Context {
   api: OutboundApi;
 }
 
-export interface Command {
+interface CommandSyntax {
   /** One line for the usage text (after the command's name). */
   usage: string;
   options: NonNullable<Parameters<typeof parseArgs>[0]>['options'];
@@ -45,10 +45,20 @@ export interface Command {
   operands?: number;
   /** Its own argument parser, for a syntax parseArgs cannot read (sendmail's `-oi`, `-f addr`); throws UsageError. */
   parse?: (args: string[]) => Pick<Context, 'values' | 'positionals'>;
-  /** What the command needs of the core beyond the CLI's defaults (shorter SMTP timeouts; the daemon's background sender). */
-  core?: (values: Context['values']) => Pick<Parameters<typeof openInProcess>[0], 'sender' | 'autoSend'>;
-  run: (ctx: Context) => Promise<number>;
 }
+
+export type Command = CommandSyntax &
+  (
+    | {
+        /** What the command needs of the core beyond the CLI's defaults (shorter SMTP timeouts; the daemon's background sender). */
+        core?: (values: Context['values']) => Pick<Parameters<typeof openInProcess>[0], 'sender' | 'autoSend' | 'checkDatabase'>;
+        run: (ctx: Context) => Promise<number>;
+      }
+    | {
+        /** Works on the data directory with no core open (`repair`: a damaged database cannot be opened). */
+        withoutCore: (ctx: Omit<Context, 'api'>) => Promise<number>;
+      }
+  );
 
 export const EXIT_OF_ERROR: Partial<Record<ApiError['code'], number>> = {
   invalid_input: EXIT.dataError,

@@ -30,7 +30,7 @@ export const daemonCommands: Record<string, Command> = {
     usage: `   Send in the background with no window, as the app does, until SIGTERM or Ctrl-C (a systemd
               user unit: see the README).`,
     options: {},
-    core: () => ({ autoSend: true, sender: { maxSleepMs: LOOK_EVERY_MS, probeEveryMs: LOOK_EVERY_MS } }),
+    core: () => ({ autoSend: true, checkDatabase: true, sender: { maxSleepMs: LOOK_EVERY_MS, probeEveryMs: LOOK_EVERY_MS } }),
     run: daemon,
   },
 };

@@ -9,9 +9,10 @@ import { accountCommands } from './accounts.ts';
 import { daemonCommands } from './daemon.ts';
 import { EXIT, UsageError, list, report, type CliIo, type Command, type Context } from './common.ts';
 import { outboxCommands } from './outbox.ts';
+import { repairCommands } from './repair.ts';
 import { sendmailCommands } from './sendmail.ts';
 
-const COMMANDS: Record<string, Command> = { ...accountCommands, ...outboxCommands, ...sendmailCommands, ...daemonCommands };
+const COMMANDS: Record<string, Command> = { ...accountCommands, ...outboxCommands, ...sendmailCommands, ...daemonCommands, ...repairCommands };
 
 const USAGE = `Usage: outbound <command> [options]
 
@@ -51,6 +52,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let core: InProcessCore | undefined;
   try {
+    if ('withoutCore' in command) return await command.withoutCore({ values, positionals, io });
     // Loaded here, not above: the usage and a mistyped flag are answered without opening the core.
     const { openInProcess } = await import('../in-process.ts');
     core = openInProcess(

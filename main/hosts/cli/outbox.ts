@@ -181,7 +181,7 @@ async function outboxFlush({ io, api }: Context): Promise<number> {
 }
 
 /** `outbox pause` and `outbox resume`: the setting every sender on the data directory reads. */
-function pausing(sendingPaused: boolean): Command['run'] {
+function pausing(sendingPaused: boolean): (ctx: Context) => Promise<number> {
   return async ({ io, api }) => {
     const saved = await api.settings.save({ sendingPaused });
     if (!saved.ok) return report(io, saved.error);

@@ -40,6 +40,16 @@ export function desktopApi(settings: Pick<SettingsStore, 'firstTime'>, { loginIt
   };
 }
 
+/** A question (or a notice, with one button) as the shell asks it: a native dialog. */
+export interface Question {
+  title: string;
+  message: string;
+  detail: string;
+  buttons: readonly string[];
+  /** The button Escape answers; the first is the default. */
+  cancelId: number;
+}
+
 export const DEFAULT_MAIL_APP_QUESTION = {
   title: 'Default mail app',
   message: 'Make Outbound your default mail app?',

@@ -47,10 +47,11 @@ describe('the limits of a message', () => {
 
     const queued = await value(api.outbox.send(input(limit)));
     expect(queued).toMatchObject({ state: 'queued', subject: input(limit).subject });
-    expect(readdirSync(messagesDir(core.home))).toHaveLength(1);
+    const frozen = readdirSync(messagesDir(core.home)).sort();
+    expect(frozen.map((f) => f.replace(/^[0-9a-f-]{36}/, 'ID'))).toEqual(['ID.eml', 'ID.envelope.json']);
 
     expect(await api.outbox.send(input(limit + 1))).toMatchObject({ ok: false, error: { code: 'invalid_input', field } });
-    expect(readdirSync(messagesDir(core.home))).toHaveLength(1);
+    expect(readdirSync(messagesDir(core.home)).sort()).toEqual(frozen);
     expect(core.outbox.list('outbox').map((m) => m.id)).toEqual([queued.id]);
   });
 });

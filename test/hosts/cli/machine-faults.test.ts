@@ -37,7 +37,9 @@ describe('faults of the machine', () => {
     const run = await cli(home, ['outbox', 'list']);
     expect(run.code).toBe(74);
     expect(run.stderr.trim()).toBe(
-      `outbound: Outbound's database (${databaseFile(home)}) is damaged and cannot be read. The messages themselves are still in ${path.join(home, 'messages')}; move the damaged file aside before Outbound starts afresh.`,
+      `outbound: Outbound's database (${databaseFile(home)}) is damaged and cannot be read. The messages themselves are still in ${path.join(home, 'messages')}. ` +
+        'Run `outbound repair` (or choose Repair when the app asks): it moves the damaged file aside untouched, keeps what can still be read, ' +
+        'and brings back every message not known to be sent, for you to check.',
     );
     noStackTrace(run.stderr);
   });

@@ -1,8 +1,8 @@
 /** What the user does to a message in the outbox, and what removing its account does to it. */
-import { rm } from 'node:fs/promises';
 import type { DraftView, MessageState, MessageView, OutboxChange } from '../../../../preload/common/contract/index.ts';
 import { toDraftView } from '../../drafts/store.ts';
 import { AppError } from '../../app-error.ts';
+import { removeFrozen } from './envelope-file.ts';
 import type { OutboxDb } from './handle.ts';
 import type { MessageRow } from './rows.ts';
 import { changeState, stateIn, UNSENT } from './states.ts';
@@ -22,7 +22,12 @@ interface Choice {
   also?: string;
   /** None for a choice open in every such state (cancel). */
   refused?: string;
+  /** What else the message must have (an SQL condition on its row), and the refusal without it. */
+  needs?: { where: string; refused: string };
 }
+
+/** The account that sends for an envelope sender: a message brought back by a repair has none until one matches. */
+const ACCOUNT_OF_SENDER = `(SELECT a.id FROM accounts a WHERE a.email = messages.envelope_from COLLATE NOCASE ORDER BY a.is_default DESC, a.id LIMIT 1)`;
 
 /** The user's choices on one message. */
 const CHOICES = {
@@ -30,7 +35,16 @@ const CHOICES = {
   /** A queued or failed message due for an attempt right away. */
   retry: { from: ['queued', 'failed'], to: 'queued', refused: 'only queued or failed messages can be retried' },
   /** The user judged an uncertain message lost: the same bytes, the same Message-ID, once more. */
-  resend: { from: ['uncertain'], to: 'queued', refused: 'only a message whose delivery is uncertain can be sent again this way' },
+  resend: {
+    from: ['uncertain'],
+    to: 'queued',
+    set: `account_id = coalesce(account_id, ${ACCOUNT_OF_SENDER})`,
+    refused: 'only a message whose delivery is uncertain can be sent again this way',
+    needs: {
+      where: `(account_id IS NOT NULL OR ${ACCOUNT_OF_SENDER} IS NOT NULL)`,
+      refused: 'it has no account to send from any more: add an account for its sender first, then send it again',
+    },
+  },
   /** The user judged an uncertain message delivered: the recipients not yet decided are taken as accepted. */
   markSent: {
     from: ['uncertain'],
@@ -53,19 +67,20 @@ function decide(h: OutboxDb, choice: Choice, id: number, now: number): MessageVi
   return view(h, id);
 }
 
-function choose(h: OutboxDb, { from, to, set, also, refused }: Choice, id: number, now: number): void {
+function choose(h: OutboxDb, { from, to, set, also, refused, needs }: Choice, id: number, now: number): void {
   const { changes } = h
     .sql(
       changeState({
         to,
         set: `not_before = min(not_before, @now), hold = NULL, updated_at = @now${set ? `, ${set}` : ''}`,
-        where: `id = @id AND ${stateIn(from)}`,
+        where: `id = @id AND ${stateIn(from)}${needs ? ` AND ${needs.where}` : ''}`,
       }),
     )
     .run({ id, now });
   if (changes === 0) {
     const message = row(h, id);
-    throw new AppError('conflict', beyondChoice(message) ?? `Message ${id} is ${message.state}: ${refused}.`);
+    const why = needs && (from as readonly MessageState[]).includes(message.state) ? needs.refused : refused;
+    throw new AppError('conflict', beyondChoice(message) ?? `Message ${id} is ${message.state}: ${why}.`);
   }
   if (also) h.sql(also).run({ id });
 }
@@ -81,7 +96,7 @@ export async function takeBack(h: OutboxDb, id: number): Promise<DraftView> {
     throw new AppError('conflict', beyondChoice(message) ?? `Message ${id} is ${message.state}: it can no longer be taken back.`);
   }
   h.changed(id, 'cancelled');
-  await rm(h.fileOf(taken), { force: true });
+  await removeFrozen(h.dir, taken.raw_file);
   return toDraftView(JSON.parse(taken.draft ?? 'null') as DraftView);
 }
 

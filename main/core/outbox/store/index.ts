@@ -19,11 +19,13 @@ import * as enqueue from './insert.ts';
 import * as leases from './lease.ts';
 import * as orphans from './orphans.ts';
 import * as outcomes from './outcome.ts';
+import * as rebuild from './rebuild.ts';
 import * as recovery from './recovery.ts';
 import type { Claimed, FinishedAttempt, MessageRow, NewMessage } from './rows.ts';
 import * as views from './views.ts';
 
 export type { ClaimBy } from './claim.ts';
+export type { BroughtBack } from './rebuild.ts';
 export type { AttemptOutcome, Claimed, FinishedAttempt, MessageRow, NewMessage } from './rows.ts';
 export { UNSENT } from './states.ts';
 export type { MessageList } from './views.ts';
@@ -55,12 +57,16 @@ export class OutboxStore {
     return this.h.wal.close();
   }
 
-  // Enqueue (insert.ts) and housekeeping (orphans.ts).
+  // Enqueue (insert.ts), housekeeping (orphans.ts), and rebuilding from the files (rebuild.ts).
   insert(message: NewMessage, now?: number): Promise<number> {
     return enqueue.insert(this.h, message, now);
   }
   removeOrphanFiles(olderThanMs?: number, now?: number): Promise<void> {
     return orphans.removeOrphanFiles(this.h, olderThanMs, now);
+  }
+  /** After a repair, or on a database created anew over a messages directory: what only the files still know. */
+  bringBack(now?: number): rebuild.BroughtBack {
+    return rebuild.bringBack(this.h, now);
   }
 
   // What the user sees (views.ts).

@@ -1,12 +1,25 @@
 /** Enqueue's row: the message, its draft and its recipients, queued. */
 import { deliveryReportColumn } from '../../compose/delivery-report.ts';
+import { removeFrozen, writeEnvelope } from './envelope-file.ts';
 import type { OutboxDb } from './handle.ts';
 import type { NewMessage } from './rows.ts';
 
-/** Durable once it resolves: committed, then the WAL synced off the event loop. */
+/**
+ * Durable once it resolves: the envelope file written, the rows committed, then the WAL synced off
+ * the event loop. Refused (a full disk, a clash), it leaves neither row nor file behind.
+ */
 export async function insert(h: OutboxDb, message: NewMessage, now = h.clock.now()): Promise<number> {
-  const id = h.wal.unsynced(() => h.transaction(insertRows)(h, message, now));
-  await h.wal.sync();
+  let id: number;
+  try {
+    const account = h.sql('SELECT email FROM accounts WHERE id = ?').get(message.accountId) as { email: string } | undefined;
+    await writeEnvelope(h.dir, message, account?.email ?? message.envelopeFrom, now);
+    id = h.wal.unsynced(() => h.transaction(insertRows)(h, message, now));
+    await h.wal.sync();
+  } catch (error) {
+    const committed = h.sql('SELECT 1 FROM messages WHERE raw_file = ?').get(message.rawFile) !== undefined;
+    if (!committed) await removeFrozen(h.dir, message.rawFile);
+    throw error;
+  }
   h.changed(id, 'queued');
   return id;
 }
