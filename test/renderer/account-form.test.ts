@@ -1,7 +1,7 @@
 /** The account editor's form on its own: an account into the fields as typed, and the fields back into what the core saves. */
 import { describe, expect, it } from 'vitest';
 import type { AccountView } from '../../preload/common/contract/index.ts';
-import { emptyForm, formOf, identityError, inputOf } from '../../renderer/src/accounts/account-form.ts';
+import { emptyForm, formFieldOf, formOf, identityError, inputOf } from '../../renderer/src/accounts/account-form.ts';
 
 const ACCOUNT: AccountView = {
   id: 5,
@@ -70,8 +70,38 @@ describe('the account form', () => {
       deliveryReport: null,
       isDefault: true,
       identities: [{ id: 9, email: 'sales@example.org', displayName: 'Sales', replyTo: 't@example.org', signature: '' }],
+      imap: null,
+      sentCopy: 'auto',
     });
     expect(inputOf({ ...form, password: ' secret ' }, 5).password).toBe(' secret ');
+  });
+
+  it('an IMAP server goes back as the contract has it (empty host: none); its error fields find the form’s', () => {
+    const imap = {
+      host: 'imap.example.org',
+      port: 993,
+      security: 'tls',
+      username: null,
+      tlsFingerprint: null,
+      sentFolder: 'Sent Items',
+      filesSentItself: null,
+    } as const;
+    const form = formOf({ ...ACCOUNT, imap, sentCopy: 'always' });
+    expect(form).toMatchObject({
+      imapHost: 'imap.example.org',
+      imapPort: '993',
+      imapSecurity: 'tls',
+      imapUsername: '',
+      imapSentFolder: 'Sent Items',
+      sentCopy: 'always',
+    });
+    expect(inputOf({ ...form, imapUsername: ' ann.imap ' }, 5)).toMatchObject({
+      imap: { host: 'imap.example.org', port: 993, security: 'tls', username: 'ann.imap', tlsFingerprint: '', sentFolder: 'Sent Items' },
+      sentCopy: 'always',
+    });
+    expect(inputOf({ ...form, imapHost: ' ' }, 5).imap).toBeNull();
+    expect(formFieldOf('imap.tlsFingerprint')).toBe('imapTlsFingerprint');
+    expect(formFieldOf('host')).toBe('host');
   });
 
   it('finds the identity row and field an error is about, and nothing for the account’s own fields', () => {

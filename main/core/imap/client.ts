@@ -93,7 +93,8 @@ export async function closeImap(client: ImapFlow): Promise<void> {
 /** What an imapflow error means for the copy, in a sentence a person can act on. */
 export function imapFailure(error: unknown, where: string): ImapFailure {
   const e = error as Error & { authenticationFailed?: boolean; serverResponseCode?: string; responseStatus?: string; response?: unknown; tlsFailed?: boolean };
-  const said = typeof e.response === 'string' && e.response ? e.response : e.message;
+  // The server's words without the command's tag and status ("C NO [LIMIT] Mail size is larger…").
+  const said = typeof e.response === 'string' && e.response ? e.response.replace(/^\S+ (NO|BAD|BYE) /i, '') : e.message;
   if (e.serverResponseCode === 'APPENDLIMIT' || e.serverResponseCode === 'TOOBIG' || e.serverResponseCode === 'LIMIT')
     return { kind: 'too_big', message: `${where} does not take a message this big: ${said}` };
   if (e.authenticationFailed) return { kind: 'refused', message: `${where} refused the login (${said}): check the account's username and password.` };

@@ -6,8 +6,10 @@ import { noErrors, placeError, type FormErrors } from '../form-errors.ts';
 import { ReportOptions } from '../compose/ReportOptions.tsx';
 import {
   ACCOUNT_FIELDS,
+  DEFAULT_IMAP_PORT,
   DEFAULT_PORT,
   emptyForm,
+  formFieldOf,
   formOf,
   identityError,
   identityForm,
@@ -20,6 +22,7 @@ import {
   type IdentityField,
   type SignInMethod,
 } from './account-form.ts';
+import { ImapFields } from './ImapFields.tsx';
 
 interface EditorProps {
   account: AccountView | null;
@@ -95,7 +98,7 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
       setIdentityErrors({ [row.key]: { [about.field]: error.message } });
     } else {
       setIdentityErrors({});
-      setErrors(placeError(error, ACCOUNT_FIELDS));
+      setErrors(placeError({ ...error, field: formFieldOf(error.field) }, ACCOUNT_FIELDS));
     }
   }
 
@@ -105,6 +108,10 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
     // A port that is not a number cannot even be sent as one; the rest is checked at the boundary.
     if (!/^\d+$/.test(form.port.trim())) {
       setErrors({ fields: { port: `Enter the port as a number, e.g. ${DEFAULT_PORT[form.security]}.` }, banner: null });
+      return;
+    }
+    if (form.imapHost.trim() && !/^\d+$/.test(form.imapPort.trim())) {
+      setErrors({ fields: { imapPort: `Enter the IMAP port as a number, e.g. ${DEFAULT_IMAP_PORT[form.imapSecurity]}.` }, banner: null });
       return;
     }
     setBusy(signIn ? 'signing-in' : 'saving');
@@ -262,6 +269,7 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
           </>
         )}
       </fieldset>
+      <ImapFields form={form} setForm={setForm} errors={errors.fields} account={account} />
       <fieldset>
         <legend>Replies and signature</legend>
         <div className="grid">

@@ -1,5 +1,15 @@
 /** The account editor's form: its fields as typed, from and to what the contract holds. */
-import type { AccountInput, AccountView, ApiError, DiscoveryView, OAuthProvider, OAuthProviderView, Security } from '../../../preload/common/contract/index.ts';
+import type {
+  AccountInput,
+  AccountView,
+  ApiError,
+  DiscoveryView,
+  ImapSecurity,
+  OAuthProvider,
+  OAuthProviderView,
+  Security,
+  SentCopyMode,
+} from '../../../preload/common/contract/index.ts';
 import { reportOf, reportValue } from '../compose/delivery-report.ts';
 
 /** The usual port for each security mode; offered when the user switches mode. */
@@ -8,6 +18,14 @@ export const SECURITY_LABEL: Record<Security, string> = {
   tls: 'TLS from the first byte',
   starttls: 'STARTTLS',
   none: 'None (plain text)',
+};
+
+/** IMAP's usual ports; IMAP is never plain text (the copy logs in with the account's password). */
+export const DEFAULT_IMAP_PORT: Record<ImapSecurity, string> = { tls: '993', starttls: '143' };
+export const SENT_COPY_LABEL: Record<SentCopyMode, string> = {
+  auto: 'Yes, unless the server files it there itself',
+  always: 'Always',
+  never: 'Never',
 };
 
 /** How the account signs in: a password (or none), or OAuth2 with a provider. */
@@ -46,8 +64,19 @@ export interface AccountForm {
   deliveryReport: string;
   isDefault: boolean;
   identities: IdentityForm[];
+  /** Empty: no IMAP server, so no copy in Sent. */
+  imapHost: string;
+  imapPort: string;
+  imapSecurity: ImapSecurity;
+  imapUsername: string;
+  imapTlsFingerprint: string;
+  imapSentFolder: string;
+  sentCopy: SentCopyMode;
 }
 export type AccountField = Exclude<keyof AccountForm, 'identities' | 'isDefault' | 'signInWith'>;
+/** The contract names IMAP's fields `imap.host`, `imap.tlsFingerprint`…; the form `imapHost`, `imapTlsFingerprint`…. */
+export const formFieldOf = (field: string | undefined): string | undefined =>
+  field?.startsWith('imap.') ? `imap${field.charAt(5).toUpperCase()}${field.slice(6)}` : field;
 export const ACCOUNT_FIELDS: readonly AccountField[] = [
   'name',
   'email',
@@ -64,6 +93,13 @@ export const ACCOUNT_FIELDS: readonly AccountField[] = [
   'replyTo',
   'signature',
   'deliveryReport',
+  'imapHost',
+  'imapPort',
+  'imapSecurity',
+  'imapUsername',
+  'imapTlsFingerprint',
+  'imapSentFolder',
+  'sentCopy',
 ];
 
 let nextKey = 0;
@@ -95,6 +131,13 @@ export const emptyForm = (): AccountForm => ({
   deliveryReport: '',
   isDefault: false,
   identities: [],
+  imapHost: '',
+  imapPort: DEFAULT_IMAP_PORT.tls,
+  imapSecurity: 'tls',
+  imapUsername: '',
+  imapTlsFingerprint: '',
+  imapSentFolder: '',
+  sentCopy: 'auto',
 });
 
 export const formOf = (account: AccountView): AccountForm => ({
@@ -116,6 +159,13 @@ export const formOf = (account: AccountView): AccountForm => ({
   deliveryReport: reportValue(account.deliveryReport),
   isDefault: account.isDefault,
   identities: account.identities.map(identityForm),
+  imapHost: account.imap?.host ?? '',
+  imapPort: String(account.imap?.port ?? DEFAULT_IMAP_PORT.tls),
+  imapSecurity: account.imap?.security ?? 'tls',
+  imapUsername: account.imap?.username ?? '',
+  imapTlsFingerprint: account.imap?.tlsFingerprint ?? '',
+  imapSentFolder: account.imap?.sentFolder ?? '',
+  sentCopy: account.sentCopy,
 });
 
 export function inputOf(form: AccountForm, id: number | undefined): AccountInput {
@@ -143,6 +193,17 @@ export function inputOf(form: AccountForm, id: number | undefined): AccountInput
       replyTo: i.replyTo.trim(),
       signature: i.signature,
     })),
+    imap: form.imapHost.trim()
+      ? {
+          host: form.imapHost,
+          port: Number(form.imapPort),
+          security: form.imapSecurity,
+          username: form.imapUsername.trim(),
+          tlsFingerprint: form.imapTlsFingerprint.trim(),
+          sentFolder: form.imapSentFolder.trim(),
+        }
+      : null,
+    sentCopy: form.sentCopy,
   };
 }
 

@@ -1,20 +1,71 @@
+import { useState, type ReactNode } from 'react';
+import type { SentCopyView } from '../../../preload/common/contract/index.ts';
 import { Banner } from '../components/Banner.tsx';
-import { MessageCard } from '../components/MessageCard.tsx';
+import { MessageCard, subjectIdOf } from '../components/MessageCard.tsx';
+import { Time } from '../components/Time.tsx';
 import { useLive } from '../live.ts';
 
 export function Sent() {
   const { value: messages, error } = useLive(window.outbound.sent.list);
+  const [retryError, setRetryError] = useState<string | null>(null);
+  async function retry(id: number) {
+    const result = await window.outbound.sent.retryCopy(id);
+    setRetryError(result.ok ? null : result.error.message);
+  }
   return (
     <section className="messages" data-testid="sent-list">
-      <Banner kind="error">{error}</Banner>
+      <Banner kind="error">{error ?? retryError}</Banner>
       {messages?.length === 0 && <p className="empty">Nothing sent yet.</p>}
       {messages && messages.length > 0 && (
         <ul className="cards" aria-label="Messages sent">
           {messages.map((m) => (
-            <MessageCard key={m.id} message={m} />
+            <MessageCard
+              key={m.id}
+              message={m}
+              status={m.sentCopy && <CopyInSent copy={m.sentCopy} />}
+              actions={
+                m.sentCopy?.state === 'failed' && (
+                  <button type="button" onClick={() => void retry(m.id)} aria-describedby={subjectIdOf(m)}>
+                    Copy to Sent again
+                  </button>
+                )
+              }
+            />
           ))}
         </ul>
       )}
     </section>
+  );
+}
+
+/** Where the message's copy in the mailbox's Sent folder is, or why it is not (yet). */
+function CopyInSent({ copy }: { copy: SentCopyView }) {
+  const folder = copy.folder ? `“${copy.folder}”` : 'Sent';
+  const line: Record<SentCopyView['state'], ReactNode> = {
+    saved: <>Copy saved in {folder}.</>,
+    pending: (
+      <>
+        Copy in {folder} waiting
+        {copy.nextTry && Date.parse(copy.nextTry) > Date.now() ? (
+          <>
+            , next try <Time iso={copy.nextTry} />
+          </>
+        ) : (
+          ''
+        )}
+        {copy.reason && `: ${copy.reason}`}
+      </>
+    ),
+    failed: (
+      <>
+        No copy in {folder}: {copy.reason}
+      </>
+    ),
+    skipped: <>No copy in Sent: {copy.reason}</>,
+  };
+  return (
+    <p className={`copy-in-sent copy-${copy.state}`} data-testid="sent-copy" data-state={copy.state}>
+      {line[copy.state]}
+    </p>
   );
 }

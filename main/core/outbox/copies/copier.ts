@@ -38,8 +38,10 @@ export class SentCopier {
   private readonly accounts: AccountStore;
   private readonly copies: CopyStore;
   private readonly options: CopierOptions;
-  private running: Promise<void> | undefined;
-  private again = false;
+  /** The passes, one after another: two at once in one process would claim from each other. */
+  private passes: Promise<void> = Promise.resolve();
+  /** A kicked pass waits in `passes`. */
+  private kicked = false;
   private stopped = true;
   private cancelWake: (() => void) | undefined;
 
@@ -60,35 +62,33 @@ export class SentCopier {
     this.kick();
   }
 
-  /** Look for due copies now (a message was sent, the network is back). */
+  /** Look for due copies now (a message was sent, the network is back): one pass after those already asked for. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
+    if (this.stopped || this.kicked) return;
+    this.kicked = true;
     this.cancelWake?.();
-    this.running = this.pass({})
+    this.passes = this.passes
+      .then(() => {
+        this.kicked = false;
+        return this.pass({});
+      })
       .catch((error: unknown) => this.log('the copier stopped a pass', error))
       .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        } else this.sleep();
+        if (!this.kicked) this.sleep();
       });
   }
 
-  /** Try every pending copy now, ignoring backoff; resolves when each has had its try. */
-  async flush(): Promise<void> {
-    await this.running;
-    await this.pass({ flush: true });
+  /** Try every pending copy now, ignoring backoff; resolves when each has had its try (after any pass under way). */
+  flush(): Promise<void> {
+    const flushed = this.passes.then(() => this.pass({ flush: true }));
+    this.passes = flushed.catch(() => undefined); // the caller hears of its own failure
+    return flushed;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelWake?.();
-    await this.running;
+    await this.passes;
   }
 
   retry(id: number): void {
