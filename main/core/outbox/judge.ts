@@ -99,6 +99,17 @@ export function judge(result: SubmitResult, attempted: Attempted, policy: RetryP
       const prefix = temporary ? `Gave up after ${lifetime(policy)}: ` : '';
       return { ...base, state: 'failed', reply, error: `${prefix}${said}`, recipients };
     }
+    case 'keychain':
+      // Locked, or its service gone: nothing is wrong with the message, and it goes once the keychain answers.
+      if (expired) return { ...base, state: 'failed', reply, error: `Gave up after ${lifetime(policy)}: ${said}`, recipients: [] };
+      return {
+        ...base,
+        state: 'queued',
+        reply,
+        error: `${said} It waits and goes once the keychain answers.`,
+        notBefore: later(policy.networkRetryMs),
+        recipients: [],
+      };
     case 'auth':
       return { ...base, state: 'failed', reply, error: `${said} Check the account's username and password, then retry.`, recipients: [] };
     case 'tls':

@@ -359,7 +359,7 @@ export class OutboxSender {
       if (capabilities) this.options.onCapabilities?.(account.id, capabilities);
       return result;
     } catch (error) {
-      if (error instanceof AppError) return localFailure(error.message);
+      if (error instanceof AppError) return localFailure(error.message, error.code === 'keychain_unavailable' ? 'keychain' : 'local');
       throw error;
     }
   }
@@ -370,8 +370,8 @@ export class OutboxSender {
   }
 }
 
-function localFailure(message: string): SubmitResult {
-  return { stage: 'connect', transcript: '', bodyWritten: false, accepted: [], rejected: [], failure: { kind: 'local', code: null, message } };
+function localFailure(message: string, kind: 'local' | 'keychain' = 'local'): SubmitResult {
+  return { stage: 'connect', transcript: '', bodyWritten: false, accepted: [], rejected: [], failure: { kind, code: null, message } };
 }
 
 /** A lease held by a process of this machine that no longer exists (it crashed or was killed). */

@@ -76,7 +76,9 @@ export type FailureKind =
   /** The server answered with an error code. */
   | 'reply'
   /** A local problem: the frozen file, a bug. */
-  | 'local';
+  | 'local'
+  /** The keychain did not give the password (locked, or its service gone): the message waits for it. */
+  | 'keychain';
 
 export interface SubmitResult {
   stage: SmtpStage;

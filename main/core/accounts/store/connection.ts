@@ -61,7 +61,7 @@ async function credentials(h: AccountsDb, account: Account): Promise<SmtpCredent
       if (pass === null) {
         throw new AppError(
           'keychain_unavailable',
-          `The password for account "${account.name}" is not in the system keychain. Enter it again in the account's settings.`,
+          `The system keychain did not give the password for account "${account.name}": it may be locked. Unlock it, or enter the password again in the account's settings.`,
         );
       }
       return { kind: 'password', user: account.username, pass };
