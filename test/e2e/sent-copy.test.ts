@@ -79,7 +79,7 @@ describe.skipIf(missing)('the copy in Sent on the page', () => {
     const app = await startE2eApp(
       { auth: { user: USER.name, pass: USER.pass } },
       {},
-      { browser, prepare: ({ smtp, api }) => value(api.accounts.save(accountFor(smtp))) },
+      { browser, prepare: async ({ smtp, api }) => void (await value(api.accounts.save(accountFor(smtp)))) },
     );
     onTestFinished(() => app.close());
     const { page } = app;
