@@ -153,9 +153,9 @@ describe('setting up an account from an address', () => {
     await expect
       .poll(() => page.getByTestId('discovery').textContent())
       .toMatch(/^Found 127\.0\.0\.1:\d+ \(STARTTLS\) in the provider's configuration file: http:/);
-    expect(await page.getByLabel('Server').inputValue()).toBe('127.0.0.1');
-    expect(await page.getByLabel('Port').inputValue()).toBe(String(smtp.port));
-    expect(await page.getByLabel('Username').inputValue()).toBe(USER);
+    expect(await page.getByLabel('Server', { exact: true }).inputValue()).toBe('127.0.0.1');
+    expect(await page.getByLabel('Port', { exact: true }).inputValue()).toBe(String(smtp.port));
+    expect(await page.getByLabel('Username', { exact: true }).inputValue()).toBe(USER);
     expect(await page.getByLabel('Account name').inputValue()).toBe('example.test');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await shot('accounts-autoconfig-found');
@@ -181,9 +181,9 @@ describe('setting up an account from an address', () => {
     await openNewAccountForm();
     await page.getByLabel('Account name').fill('Home server');
     await page.getByLabel('Email address').fill(USER);
-    await page.getByLabel('Server').fill('127.0.0.1');
-    await page.getByLabel('Port').fill(String(selfSignedSmtp.port));
-    await page.getByLabel('Username').fill(USER);
+    await page.getByLabel('Server', { exact: true }).fill('127.0.0.1');
+    await page.getByLabel('Port', { exact: true }).fill(String(selfSignedSmtp.port));
+    await page.getByLabel('Username', { exact: true }).fill(USER);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Add account' }).click();
     await card('Home server').waitFor();
@@ -257,12 +257,12 @@ describe('identities and OAuth2 sign-in', () => {
     await page.getByLabel('Account name').fill('Gmail');
     await page.getByLabel('Email address').fill(GMAIL_USER);
     await page.getByRole('radio', { name: 'Sign in with Google' }).check();
-    const server = page.getByRole('textbox', { name: 'Server' });
+    const server = page.getByRole('textbox', { name: 'Server', exact: true });
     expect(await server.inputValue()).toBe('smtp.gmail.com');
     // The local stand-in for Google's SMTP server.
     await server.fill('127.0.0.1');
-    await page.getByLabel('Security').selectOption('starttls');
-    await page.getByLabel('Port').fill(String(oauthSmtp.port));
+    await page.getByLabel('Security', { exact: true }).selectOption('starttls');
+    await page.getByLabel('Port', { exact: true }).fill(String(oauthSmtp.port));
     await page.getByLabel('OAuth client ID').fill(CLIENT_ID);
     await shot('accounts-oauth-sign-in');
     await page.getByRole('button', { name: 'Sign in with Google' }).click();

@@ -98,10 +98,10 @@ async function addAccount(account: AccountFields): Promise<void> {
   await page.getByLabel('Account name').fill(account.name);
   await page.getByLabel('Email address').fill(account.email);
   await page.getByLabel('Display name').fill(account.displayName);
-  await page.getByLabel('Server').fill('127.0.0.1');
-  await page.getByLabel('Security').selectOption(account.security);
-  await page.getByLabel('Port').fill(String(account.port));
-  await page.getByLabel('Username').fill(account.username ?? '');
+  await page.getByLabel('Server', { exact: true }).fill('127.0.0.1');
+  await page.getByLabel('Security', { exact: true }).selectOption(account.security);
+  await page.getByLabel('Port', { exact: true }).fill(String(account.port));
+  await page.getByLabel('Username', { exact: true }).fill(account.username ?? '');
   await page.getByLabel('Password', { exact: true }).fill(account.password ?? '');
   await add.click();
   await page.getByTestId('account').filter({ hasText: account.name }).waitFor();
@@ -127,7 +127,7 @@ describe('sending a real message through the UI', () => {
     await page.getByRole('button', { name: 'Add account' }).click();
     await page.getByTestId('account-name-error').waitFor();
     await page.getByLabel('Account name').fill('Work');
-    await page.getByLabel('Port').fill('five');
+    await page.getByLabel('Port', { exact: true }).fill('five');
     await page.getByRole('button', { name: 'Add account' }).click();
     expect(await page.getByTestId('account-port-error').textContent()).toMatch(/port as a number/);
     expect(await page.getByTestId('account-name-error').count()).toBe(0);

@@ -20,11 +20,14 @@ export interface Preset {
   security: Security;
   /** The provider signs in with OAuth2 (see oauth.ts) rather than a password. */
   oauth2?: OAuthProvider;
+  /** Its IMAP server (always implicit TLS on 993 for these), for the copy in Sent. */
+  imap?: string;
 }
 
-const GMAIL: Preset = { ...OAUTH_PRESETS.google.server, oauth2: 'google' };
-const MICROSOFT_CONSUMER: Preset = { host: 'smtp-mail.outlook.com', port: 587, security: 'starttls', oauth2: 'microsoft' };
-const ICLOUD: Preset = { host: 'smtp.mail.me.com', port: 587, security: 'starttls' };
+const GMAIL: Preset = { ...OAUTH_PRESETS.google.server, oauth2: 'google', imap: 'imap.gmail.com' };
+const MICROSOFT_CONSUMER: Preset = { host: 'smtp-mail.outlook.com', port: 587, security: 'starttls', oauth2: 'microsoft', imap: 'outlook.office365.com' };
+const ICLOUD: Preset = { host: 'smtp.mail.me.com', port: 587, security: 'starttls', imap: 'imap.mail.me.com' };
+const GMX: Preset = { host: 'mail.gmx.net', port: 465, security: 'tls', imap: 'imap.gmx.net' };
 
 /** By the address's domain. Microsoft 365 business domains are found by autoconfig or chosen by hand. */
 export const PRESETS: Readonly<Record<string, Preset>> = {
@@ -34,20 +37,21 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
   'hotmail.com': MICROSOFT_CONSUMER,
   'live.com': MICROSOFT_CONSUMER,
   'msn.com': MICROSOFT_CONSUMER,
-  'office365.com': { ...OAUTH_PRESETS.microsoft.server, oauth2: 'microsoft' },
+  'office365.com': { ...OAUTH_PRESETS.microsoft.server, oauth2: 'microsoft', imap: 'outlook.office365.com' },
   'icloud.com': ICLOUD,
   'me.com': ICLOUD,
   'mac.com': ICLOUD,
-  'yahoo.com': { host: 'smtp.mail.yahoo.com', port: 465, security: 'tls' },
-  'aol.com': { host: 'smtp.aol.com', port: 465, security: 'tls' },
-  'fastmail.com': { host: 'smtp.fastmail.com', port: 465, security: 'tls' },
-  'gmx.net': { host: 'mail.gmx.net', port: 465, security: 'tls' },
-  'gmx.de': { host: 'mail.gmx.net', port: 465, security: 'tls' },
-  'web.de': { host: 'smtp.web.de', port: 587, security: 'starttls' },
-  'posteo.de': { host: 'posteo.de', port: 465, security: 'tls' },
-  'mailbox.org': { host: 'smtp.mailbox.org', port: 465, security: 'tls' },
+  'yahoo.com': { host: 'smtp.mail.yahoo.com', port: 465, security: 'tls', imap: 'imap.mail.yahoo.com' },
+  'aol.com': { host: 'smtp.aol.com', port: 465, security: 'tls', imap: 'imap.aol.com' },
+  'fastmail.com': { host: 'smtp.fastmail.com', port: 465, security: 'tls', imap: 'imap.fastmail.com' },
+  'gmx.net': GMX,
+  'gmx.de': GMX,
+  'web.de': { host: 'smtp.web.de', port: 587, security: 'starttls', imap: 'imap.web.de' },
+  'posteo.de': { host: 'posteo.de', port: 465, security: 'tls', imap: 'posteo.de' },
+  'mailbox.org': { host: 'smtp.mailbox.org', port: 465, security: 'tls', imap: 'imap.mailbox.org' },
+  // Proton's IMAP is its Bridge on the user's own machine: nothing to preset.
   'proton.me': { host: 'smtp.protonmail.ch', port: 587, security: 'starttls' },
-  'zoho.com': { host: 'smtp.zoho.com', port: 465, security: 'tls' },
+  'zoho.com': { host: 'smtp.zoho.com', port: 465, security: 'tls', imap: 'imap.zoho.com' },
 };
 
 export interface DiscoveryOptions {
@@ -70,7 +74,7 @@ export interface DiscoveryOptions {
   extraCaCertificates?: readonly string[];
 }
 
-type Found = Omit<DiscoveryView, 'tried' | 'oauth2'>;
+type Found = Omit<DiscoveryView, 'tried' | 'oauth2' | 'imap'>;
 
 /** Google's and Microsoft's servers refuse passwords (or soon will): found elsewhere than the presets, they still want OAuth2. */
 export function oauthProviderOf(host: string): OAuthProvider | null {
@@ -85,12 +89,49 @@ const defaultAutoconfigUrls = (domain: string, address: string): string[] => [
   `https://${domain}/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(address)}`,
 ];
 
+/** The SMTP server as below, then an IMAP server from the same kind of source: the preset's, the autoconfig file's, else RFC 6186 SRV. */
 export async function discover(input: string, options: DiscoveryOptions = {}): Promise<DiscoveryView> {
   const address = parseMailbox('email', input).address;
   const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
   const timeoutMs = options.timeoutMs ?? 4000;
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+  if (options.dnsServers) resolver.setServers(options.dnsServers);
+  const fromXml: { imap?: DiscoveryView['imap'] } = {};
+  const smtp = await discoverSmtp(address, domain, timeoutMs, resolver, options, fromXml);
+  const preset = PRESETS[domain]?.imap;
+  const imap = preset ? { host: preset, port: 993, security: 'tls' as const, from: domain } : (fromXml.imap ?? (await imapBySrv(resolver, domain)));
+  return { ...smtp, imap };
+}
+
+/** RFC 6186 for IMAP: _imaps._tcp (implicit TLS) first, then _imap._tcp (STARTTLS); null when neither names a server. */
+async function imapBySrv(resolver: Resolver, domain: string): Promise<DiscoveryView['imap']> {
+  for (const [service, security] of [
+    ['_imaps._tcp', 'tls'],
+    ['_imap._tcp', 'starttls'],
+  ] as const) {
+    const best = await bestSrv(resolver, `${service}.${domain}`).catch(() => undefined);
+    if (best) return { host: best.name.replace(/\.$/, '').toLowerCase(), port: best.port, security, from: `${service}.${domain}` };
+  }
+  return null;
+}
+
+/** The SRV record to use: the lowest priority, then the highest weight; none for "not offered here" (RFC 2782's "."). */
+async function bestSrv(resolver: Resolver, name: string) {
+  const records = (await resolver.resolveSrv(name)).filter((r) => r.name !== '' && r.name !== '.');
+  records.sort((a, b) => a.priority - b.priority || b.weight - a.weight);
+  return records[0];
+}
+
+async function discoverSmtp(
+  address: string,
+  domain: string,
+  timeoutMs: number,
+  resolver: Resolver,
+  options: DiscoveryOptions,
+  fromXml: { imap?: DiscoveryView['imap'] },
+): Promise<Omit<DiscoveryView, 'imap'>> {
   const tried: Tried[] = [];
-  const attempt = async (source: DiscoverySource, from: string, look: () => Promise<Found | string>): Promise<DiscoveryView | undefined> => {
+  const attempt = async (source: DiscoverySource, from: string, look: () => Promise<Found | string>): Promise<Omit<DiscoveryView, 'imap'> | undefined> => {
     let result: Found | string;
     try {
       result = await look();
@@ -123,22 +164,21 @@ export async function discover(input: string, options: DiscoveryOptions = {}): P
     const found = await attempt('autoconfig', url.replace(/\?.*$/, ''), async () => {
       const response = await fetcher(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
       if (!response.ok) return `HTTP ${response.status}`;
-      return parseAutoconfig(await response.text(), address, url.replace(/\?.*$/, '')) ?? 'no usable SMTP server (TLS or STARTTLS) in it';
+      const xml = await response.text();
+      const smtp = parseAutoconfig(xml, address, url.replace(/\?.*$/, ''));
+      if (smtp) fromXml.imap = parseImapAutoconfig(xml, url.replace(/\?.*$/, ''));
+      return smtp ?? 'no usable SMTP server (TLS or STARTTLS) in it';
     });
     if (found) return found;
   }
 
-  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
-  if (options.dnsServers) resolver.setServers(options.dnsServers);
   for (const [service, security] of [
     ['_submissions._tcp', 'tls'],
     ['_submission._tcp', 'starttls'],
   ] as const) {
     const name = `${service}.${domain}`;
     const found = await attempt('srv', name, async () => {
-      const records = (await resolver.resolveSrv(name)).filter((r) => r.name !== '' && r.name !== '.');
-      records.sort((a, b) => a.priority - b.priority || b.weight - a.weight);
-      const best = records[0];
+      const best = await bestSrv(resolver, name);
       if (!best) return 'the service is declared unavailable';
       return { source: 'srv', from: name, host: best.name.replace(/\.$/, '').toLowerCase(), port: best.port, security, username: address };
     });
@@ -180,17 +220,34 @@ export async function discover(input: string, options: DiscoveryOptions = {}): P
 export function parseAutoconfig(xml: string, address: string, from: string): Found | undefined {
   const [local = '', domain = ''] = [address.slice(0, address.lastIndexOf('@')), address.slice(address.lastIndexOf('@') + 1)];
   for (const [, body = ''] of xml.matchAll(/<outgoingServer\s+type=["']smtp["']\s*>([\s\S]*?)<\/outgoingServer>/gi)) {
-    const field = (name: string) => new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`, 'i').exec(body)?.[1] ?? '';
-    const socketType = field('socketType').toUpperCase();
-    const security: Security | undefined = socketType === 'SSL' ? 'tls' : socketType === 'STARTTLS' ? 'starttls' : undefined;
-    const port = Number(field('port'));
-    const host = field('hostname').toLowerCase();
-    if (!security || !host || !Number.isInteger(port) || port < 1 || port > 65535) continue;
+    const server = serverOf(body);
+    if (!server) continue;
+    const { host, port, security, field } = server;
     const placeholders: Record<string, string> = { '%EMAILADDRESS%': address, '%EMAILLOCALPART%': local, '%EMAILDOMAIN%': domain };
     const username = field('username').replace(/%EMAIL(ADDRESS|LOCALPART|DOMAIN)%/g, (p) => placeholders[p] ?? p);
     return { source: 'autoconfig', from, host, port, security, username: username || null };
   }
   return undefined;
+}
+
+/** The first IMAP server with TLS or STARTTLS in an autoconfig file (`incomingServer type="imap"`); null: none. */
+export function parseImapAutoconfig(xml: string, from: string): DiscoveryView['imap'] {
+  for (const [, body = ''] of xml.matchAll(/<incomingServer\s+type=["']imap["']\s*>([\s\S]*?)<\/incomingServer>/gi)) {
+    const server = serverOf(body);
+    if (server) return { ...server, from };
+  }
+  return null;
+}
+
+/** A server element's host, port and security; undefined for plain text or a malformed one. */
+function serverOf(body: string): { host: string; port: number; security: 'tls' | 'starttls'; field: (name: string) => string } | undefined {
+  const field = (name: string) => new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`, 'i').exec(body)?.[1] ?? '';
+  const socketType = field('socketType').toUpperCase();
+  const security = socketType === 'SSL' ? 'tls' : socketType === 'STARTTLS' ? 'starttls' : undefined;
+  const port = Number(field('port'));
+  const host = field('hostname').toLowerCase();
+  if (!security || !host || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  return { host, port, security, field };
 }
 
 /** Why a guessed host cannot be tried, as the discovery's DNS servers see it; null when it has an address (or is one). */

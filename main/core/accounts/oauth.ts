@@ -41,7 +41,8 @@ export const OAUTH_PRESETS: Readonly<Record<OAuthProvider, ProviderPreset>> = {
     server: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
     authorizationUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
     tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
-    scope: 'https://outlook.office.com/SMTP.Send offline_access',
+    // IMAP too, for the copy in Sent.
+    scope: 'https://outlook.office.com/SMTP.Send https://outlook.office.com/IMAP.AccessAsUser.All offline_access',
     extraParams: { prompt: 'select_account' },
   },
 };

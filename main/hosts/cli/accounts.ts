@@ -130,6 +130,10 @@ async function accountAdd(ctx: Context): Promise<number> {
     io.stdout(`Found ${found.host}:${found.port} (${found.security}) via ${found.source}: ${found.from}.`);
     if (found.username && !optional(values, 'user')) io.stdout(`The provider expects the username ${found.username}: add --user ${found.username} to sign in.`);
     base = { host: found.host, port: found.port, security: found.security };
+    if (found.imap && (optional(values, 'user') || provider)) {
+      io.stdout(`Found the IMAP server ${found.imap.host}:${found.imap.port} (${found.imap.security}) via ${found.imap.from}: sent mail gets a copy in Sent.`);
+      base.imap = { host: found.imap.host, port: found.imap.port, security: found.imap.security };
+    } else if (found.imap) io.stdout(`Found the IMAP server ${found.imap.host}:${found.imap.port} too: with --user, sent mail gets a copy in Sent there.`);
   } else {
     for (const name of ['host', 'port', 'security']) required(values, name);
   }

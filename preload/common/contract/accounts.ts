@@ -162,6 +162,8 @@ export interface DiscoveryView {
   oauth2: OAuthProvider | null;
   /** Every source tried, in order, with what it gave. */
   tried: { source: DiscoverySource; from: string; result: string }[];
+  /** The IMAP server for the copy in Sent, when the same sources name one (presets, autoconfig, SRV); where it was found. */
+  imap: { host: string; port: number; security: ImapSecurity; from: string } | null;
 }
 
 export const IdentityInput = z.object({

@@ -64,6 +64,7 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
       username: f.username || (d.username ?? ''),
       // Google and Microsoft 365 want their own sign-in, not a password.
       signInWith: d.oauth2 ?? f.signInWith,
+      ...(d.imap && !f.imapHost ? { imapHost: d.imap.host, imapPort: String(d.imap.port), imapSecurity: d.imap.security } : {}),
     }));
   }
 
@@ -161,6 +162,7 @@ export function AccountEditor({ account, providers, onSaved, onCancel }: EditorP
         <p className="found" role="status" data-testid="discovery">
           Found {found.host}:{found.port} ({SECURITY_LABEL[found.security]}) {SOURCE_LABEL[found.source]}: {found.from}
           {found.oauth2 && ` — ${label(found.oauth2)} wants you to sign in with it rather than with a password.`}
+          {found.imap && ` The copy in Sent goes to ${found.imap.host}:${found.imap.port} (${SECURITY_LABEL[found.imap.security]}).`}
         </p>
       )}
       <fieldset>

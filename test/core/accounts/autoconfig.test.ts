@@ -1,11 +1,12 @@
 /**
  * Discovery from an address against local servers only: an HTTP server serving Thunderbird
  * autoconfig XML, a DNS server answering RFC 6186 SRV questions, and real SMTP servers confirming
- * guesses by EHLO over TLS. Each source is tried in order, and the answer says which one answered.
+ * guesses by EHLO over TLS. Each source is tried in order, and the answer says which one answered;
+ * the IMAP server for the copy in Sent comes from the preset, the same autoconfig file, or SRV.
  */
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { discover, oauthProviderOf, parseAutoconfig } from '../../../main/core/accounts/autoconfig.ts';
+import { discover, oauthProviderOf, parseAutoconfig, parseImapAutoconfig } from '../../../main/core/accounts/autoconfig.ts';
 import { closedPort } from '../../helpers/net.ts';
 import { testCertificates } from '../../helpers/tls.ts';
 import { BROKEN_RESOLVERS, startBrokenDnsServer } from '../../helpers/dns.ts';
@@ -62,6 +63,7 @@ describe('finding the server from the address', () => {
       security: 'tls',
       username: 'ann@gmail.com',
       oauth2: 'google',
+      imap: { host: 'imap.gmail.com', port: 993, security: 'tls', from: 'gmail.com' },
     });
   });
 
@@ -88,12 +90,20 @@ describe('finding the server from the address', () => {
       port: 587,
       security: 'starttls',
       username: 'ann',
+      // The same file's incomingServer type="imap", for the copy in Sent.
+      imap: { host: 'imap.example.test', port: 993, security: 'tls', from: `${base}/.well-known/autoconfig/mail/config-v1.1.xml` },
     });
     expect(found.tried.map((t) => [t.source, t.result])).toEqual([
       ['autoconfig', 'HTTP 404'],
       ['autoconfig', 'smtp.example.test:587 (starttls)'],
     ]);
     expect(parseAutoconfig(XML('x.example.test', 25, 'plain'), 'a@b.c', 'f')).toBeUndefined();
+    expect(
+      parseImapAutoconfig(
+        '<incomingServer type="imap"><hostname>i.example.test</hostname><port>143</port><socketType>plain</socketType></incomingServer>',
+        'f',
+      ),
+    ).toBeNull();
   });
 
   it('falls back to RFC 6186 SRV records, preferring _submissions (implicit TLS) and the lowest priority', async () => {
@@ -101,10 +111,14 @@ describe('finding the server from the address', () => {
       { name: '_submissions._tcp.example.test', priority: 20, weight: 0, port: 465, target: 'backup.example.test' },
       { name: '_submissions._tcp.example.test', priority: 10, weight: 0, port: 465, target: 'mail.example.test' },
       { name: '_submission._tcp.example.test', priority: 0, weight: 0, port: 587, target: 'starttls.example.test' },
+      // IMAP by RFC 6186 too: _imaps._tcp declared unavailable ("."), so _imap._tcp with STARTTLS.
+      { name: '_imaps._tcp.example.test', priority: 0, weight: 0, port: 0, target: '.' },
+      { name: '_imap._tcp.example.test', priority: 0, weight: 0, port: 143, target: 'imap.example.test' },
     ]);
     const found = await discover('ann@example.test', { autoconfigUrls: () => [], dnsServers: [dns.server], timeoutMs: 2000 });
     expect(found).toMatchObject({ source: 'srv', from: '_submissions._tcp.example.test', host: 'mail.example.test', port: 465, security: 'tls' });
-    expect(dns.questions).toEqual(['SRV _submissions._tcp.example.test']);
+    expect(found.imap).toEqual({ host: 'imap.example.test', port: 143, security: 'starttls', from: '_imap._tcp.example.test' });
+    expect(dns.questions).toEqual(['SRV _submissions._tcp.example.test', 'SRV _imaps._tcp.example.test', 'SRV _imap._tcp.example.test']);
   });
 
   it('guesses last, keeping only a server that answers EHLO over TLS with a valid certificate, and says what it tried', async () => {

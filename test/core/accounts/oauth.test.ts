@@ -93,7 +93,7 @@ describe.skipIf(!hasPrivateKeyring)('OAuth2 sign-in', () => {
   it('keeps the rotated refresh token a provider sends with each refresh (Microsoft), and the client secret it demands', async () => {
     const { server, api, clock, keychain, account } = await setUp({ rotate: true, clientSecret: CLIENT_SECRET }, {}, 'microsoft');
     const signedIn = await value(api.accounts.signIn({ provider: 'microsoft', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, account }));
-    expect(server.authorizations[0]?.get('scope')).toBe('https://outlook.office.com/SMTP.Send offline_access');
+    expect(server.authorizations[0]?.get('scope')).toBe('https://outlook.office.com/SMTP.Send https://outlook.office.com/IMAP.AccessAsUser.All offline_access');
     clock.now += 3600_000;
     expect(await value(api.accounts.test(signedIn.id))).toMatchObject({ ok: true });
     expect(server.refreshTokens).toHaveLength(2);

@@ -187,6 +187,14 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     }
   });
 
+  it('refuses IMAP on an account that logs in nowhere: the copy needs a login', async () => {
+    const { api } = testCore(undefined);
+    const saved = await api.accounts.save(
+      accountFor(smtp, { security: 'none', username: '', passwordCommand: '', imap: { host: '127.0.0.1', port: imap.port, security: 'starttls' } }),
+    );
+    expect(saved).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'imap.username' } });
+  });
+
   it('the connection test covers IMAP: login, the Sent folder, capabilities', async () => {
     const t = await setUp(imap.port);
     const result = await value(t.api.accounts.test(t.account.id));

@@ -56,6 +56,7 @@ describe('outbound account', () => {
   it('finds a big provider from the address alone with --autoconfig', async () => {
     const add = await outbound(tempHome(), ['account', 'add', '--name', 'g', '--email', 'someone@gmail.com', '--autoconfig']);
     expect(add.stdout).toContain('Found smtp.gmail.com:465 (tls) via preset: gmail.com.');
+    expect(add.stdout).toContain('Found the IMAP server imap.gmail.com:993 too: with --user, sent mail gets a copy in Sent there.');
     expect(add.stdout).toContain('Added account "g" (id 1): someone@gmail.com via smtp.gmail.com:465 (tls, no AUTH).');
   });
 

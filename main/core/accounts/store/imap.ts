@@ -1,4 +1,5 @@
 /** An account's IMAP server, for the copy in Sent: its columns as checked from the input. */
+import { invalid } from '../../app-error.ts';
 import { checkedHost } from './check.ts';
 import { pinFor } from './pin.ts';
 import type { Account, AccountFields, AccountRow } from './rows.ts';
@@ -22,7 +23,7 @@ type ImapColumns = Pick<AccountRow, (typeof IMAP_COLUMNS)[number]>;
  * its own only on a host other than SMTP's; on the same host the account's pin applies. What
  * `auto` found is forgotten when the server changes.
  */
-export async function imapColumns(fields: AccountFields, existing: Account | undefined, smtpHost: string): Promise<ImapColumns> {
+export async function imapColumns(fields: AccountFields, existing: Account | undefined, smtp: { host: string; username: string | null }): Promise<ImapColumns> {
   const sentCopy = fields.sentCopy ?? existing?.sentCopy ?? 'auto';
   const before = existing?.imap ?? null;
   const keep = fields.imap === undefined;
@@ -31,10 +32,12 @@ export async function imapColumns(fields: AccountFields, existing: Account | und
     : fields.imap;
   if (!input) return { ...NO_IMAP, sent_copy: sentCopy };
   const host = checkedHost('imap.host', input.host);
+  if (!smtp.username && !input.username?.trim())
+    throw invalid('imap.username', 'The copy in Sent logs in to IMAP: give the account a username (and password), or an IMAP username.');
   const sameServer = before?.host === host && before.port === input.port;
   const given = input.tlsFingerprint === undefined ? (sameServer ? before.tlsFingerprint : null) : input.tlsFingerprint.trim();
   const pin =
-    given && host !== smtpHost
+    given && host !== smtp.host
       ? await pinFor(
           given,
           { host, port: input.port, security: input.security, protocol: 'imap' },

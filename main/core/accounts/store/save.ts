@@ -33,7 +33,7 @@ export async function save(h: AccountsDb, fields: AccountFields, signedIn?: Sign
   const { email, replyTo, host, identities, username, passwordCommand, password, source, oauth } = check(h, fields, existing, signedIn?.client);
   const given = fields.tlsFingerprint === undefined ? existing?.tlsFingerprint : fields.tlsFingerprint.trim();
   const pin = given ? await pinFor(given, { host, port: fields.port, security: fields.security }, existing) : null;
-  const imap = await imapColumns(fields, existing, host);
+  const imap = await imapColumns(fields, existing, { host, username });
 
   const secretRef = existing?.secretRef ?? randomUUID();
   if (signedIn) await h.oauth.keep(secretRef, signedIn.client, signedIn.grant);
