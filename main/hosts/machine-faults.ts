@@ -4,7 +4,7 @@
  * its sysexits code, and dispatch returns it to the page. What they have in common: Outbound changed
  * nothing it could not finish, and what was already in the outbox is kept.
  */
-import { statfsSync } from 'node:fs';
+import { accessSync, constants, statfsSync } from 'node:fs';
 import { AppError } from '../core/app-error.ts';
 import { databaseFile, defaultHome } from '../core/paths.ts';
 import { damagedDatabase, isDamage } from '../core/repair.ts';
@@ -24,6 +24,16 @@ function noRoomAt(dir: string): boolean {
 
 const MACHINE_FAULTS = new Set<AppError['code']>(['disk_full', 'database_damaged', 'database_busy', 'no_permission', 'cannot_create', 'io_error']);
 
+/** Whether this process may write in `dir` (false on a read-only mount, even for root). */
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The sentence for `error` when it is a fault of the machine under the data directory `home`, else undefined. */
 export function machineFault(error: unknown, home = defaultHome()): AppError | undefined {
   // The core says some itself (a database it found damaged on opening).
@@ -41,7 +51,9 @@ export function machineFault(error: unknown, home = defaultHome()): AppError | u
       `Another program holds Outbound's database (${databaseFile(home)}) and does not let go. ${kept} Try again once it has finished.`,
       { cause: error },
     );
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN_ISDIR')
+  // SQLite cannot open a WAL database where it may not create the -shm file: a read-only directory, not something in the way.
+  const readOnly = code === 'SQLITE_CANTOPEN' && !writable(home);
+  if (readOnly || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN_ISDIR')
     return new AppError('no_permission', `Outbound may not write to ${where}. ${kept} Check its permissions (or point OUTBOUND_HOME at a folder of yours).`, {
       cause: error,
     });
