@@ -75,7 +75,7 @@ describe.skipIf(missing)('the copy in Sent on the page', () => {
     await expect.poll(() => copyOf('The whole report').getAttribute('data-state')).toBe('failed');
   });
 
-  it('the account editor keeps the IMAP server and the Sent copy choice', async () => {
+  it('the account editor keeps the IMAP server and the Sent copy choice; the connection test covers IMAP', async () => {
     const app = await startE2eApp(
       { auth: { user: USER.name, pass: USER.pass } },
       {},
@@ -97,5 +97,12 @@ describe.skipIf(missing)('the copy in Sent on the page', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => app.core.accounts.find('Work').sentCopy).toBe('never');
     expect(app.core.accounts.find('Work').imap).toMatchObject({ host: '127.0.0.1', port: imap.port, security: 'starttls', username: null });
+    expect(await page.getByTestId('account-imap').textContent()).toBe(`No copy in Sent (IMAP 127.0.0.1:${imap.port})`);
+    // The connection test covers both servers.
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect
+      .poll(() => page.getByTestId('imap-report').getByRole('status').textContent())
+      .toBe(`IMAP: The IMAP server 127.0.0.1:${imap.port} accepted the login; copies go to "${SENT}".`);
+    await page.screenshot({ path: path.join(screenshotsDir, 'accounts-imap-test.png'), fullPage: true });
   });
 });

@@ -99,6 +99,14 @@ export function Accounts() {
                         : 'no sign-in'}
                     {account.tlsFingerprint && ' · certificate pinned'}
                   </p>
+                  {account.imap && (
+                    <p className="muted" data-testid="account-imap">
+                      {account.sentCopy === 'never'
+                        ? `No copy in Sent (IMAP ${account.imap.host}:${account.imap.port})`
+                        : `Copies in ${account.imap.sentFolder ? `“${account.imap.sentFolder}”` : 'Sent'} on ${account.imap.host}:${account.imap.port} · ${account.imap.security}`}
+                      {account.sentCopy === 'auto' && account.imap.filesSentItself && ' · the server files them itself'}
+                    </p>
+                  )}
                   {account.identities.length > 0 && (
                     <p className="muted" data-testid="identities">
                       Also sends as {account.identities.map((i) => (i.displayName ? `${i.displayName} <${i.email}>` : i.email)).join(', ')}
@@ -239,7 +247,7 @@ function DeleteChoice({
   );
 }
 
-/** The connection test's verdict, what the server offers, its certificate and the transcript. */
+/** The connection test's verdict, what the server offers, its certificate and the transcript; then IMAP's, when the account has it. */
 function TestReport({ result, onPin }: { result: ConnectionTestView; onPin: (fingerprint: string) => void }) {
   const c = result.capabilities;
   const cert = result.certificate;
@@ -283,6 +291,18 @@ function TestReport({ result, onPin }: { result: ConnectionTestView; onPin: (fin
         <summary>Transcript</summary>
         <pre data-testid="transcript">{result.transcript}</pre>
       </details>
+      {result.imap && (
+        <div className={result.imap.ok ? 'imap-report' : 'imap-report failed'} data-testid="imap-report">
+          <p className="verdict" role={result.imap.ok ? 'status' : 'alert'}>
+            IMAP: {result.imap.verdict}
+          </p>
+          {result.imap.capabilities.length > 0 && <p className="muted">IMAP server offers: {result.imap.capabilities.join(' · ')}</p>}
+          <details>
+            <summary>IMAP steps</summary>
+            <pre>{result.imap.transcript}</pre>
+          </details>
+        </div>
+      )}
     </div>
   );
 }
