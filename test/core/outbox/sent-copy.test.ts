@@ -136,6 +136,29 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     }
   });
 
+  it('an uncertain message (the line died after the final dot) on a server that files what it gets: found in Sent, it is sent', async () => {
+    let drop = false;
+    const filing = await startSmtpServer({
+      auth: { user: USER.name, pass: USER.pass },
+      certificate,
+      data: (received) => void imap.append(received.raw.toString()),
+      dropAfterData: () => drop,
+    });
+    try {
+      const t = await setUp(imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port });
+      await send(t, 'Found out that it files'); // the first send finds out
+      drop = true;
+      const message = await send(t, 'The line died after the dot');
+      // The attempt left it uncertain; the mailbox settled it.
+      expect((await value(t.api.outbox.attempts(message.id))).map((a) => a.outcome)).toEqual(['uncertain']);
+      expect(message.state).toBe('sent');
+      expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
+      expect(await copiesOf(message)).toHaveLength(1);
+    } finally {
+      await filing.close();
+    }
+  });
+
   it('`auto` on a server that does not: appended after looking for a moment, and remembered', async () => {
     const t = await setUp(imap.port, { sentCopy: 'auto' });
     const message = await send(t, 'Not filed by the server');

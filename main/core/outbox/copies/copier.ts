@@ -31,6 +31,8 @@ const BACKOFF_MS = [1, 5, 15, 30, 60, 120, 240].map((m) => m * MINUTE);
 const LEASE_MS = 5 * MINUTE;
 const MAX_SLEEP_MS = MINUTE;
 const FILED_ITSELF = 'The server files sent mail in Sent itself.';
+/** How long after a message became uncertain its account's Sent folder is looked at for it. */
+const SETTLE_FOR_MS = 60 * MINUTE;
 
 export class SentCopier {
   readonly owner = `${hostname()}:${process.pid}:copies-${randomUUID().slice(0, 8)}`;
@@ -105,6 +107,7 @@ export class SentCopier {
   }
 
   private async pass(by: { flush?: boolean }): Promise<void> {
+    await this.settleUncertain();
     const isDeadOwner = this.options.isDeadOwner ?? (() => false);
     for (;;) {
       const claimed = this.copies.claim(this.owner, this.outbox.clock.now() + LEASE_MS, { ...by, isDeadOwner });
@@ -154,6 +157,30 @@ export class SentCopier {
       }
     } finally {
       await closeImap(client);
+    }
+  }
+
+  /**
+   * A message left uncertain (the line died after the final dot) on an account whose server files
+   * what it is given: found in Sent, it arrived, and is marked sent as the user would. Looked for
+   * during an hour after it became uncertain, then the user decides as for any other.
+   */
+  private async settleUncertain(): Promise<void> {
+    const uncertain = this.copies.uncertainFiled(this.outbox.clock.now() - SETTLE_FOR_MS);
+    for (const [accountId, messages] of Map.groupBy(uncertain, (m) => m.accountId)) {
+      let client: ImapFlow | undefined;
+      try {
+        const account = this.accounts.get(accountId);
+        if (!account.imap) continue;
+        client = await openImap(await this.accounts.imapTarget(account), this.options);
+        const folder = account.imap.sentFolder ?? (await findSentFolder(client));
+        for (const m of messages) if (await holdsMessageId(client, folder, m.messageId)) this.outbox.markSent(m.id);
+      } catch (error) {
+        // Left to the next pass, or to the user: the copy's own work goes on.
+        this.log(`uncertain messages of account ${accountId} could not be looked for in Sent`, error);
+      } finally {
+        if (client) await closeImap(client);
+      }
     }
   }
 

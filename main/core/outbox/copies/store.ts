@@ -103,6 +103,14 @@ export class CopyStore {
     );
   }
 
+  /** Messages left uncertain since `since` on accounts whose server files what it is given in Sent: the mailbox can settle them. */
+  uncertainFiled(since: number): { id: number; accountId: number; messageId: string }[] {
+    return this.sql(
+      `SELECT m.id, m.account_id AS accountId, m.message_id AS messageId FROM messages m JOIN accounts a ON a.id = m.account_id
+       WHERE m.state = 'uncertain' AND m.updated_at >= ? AND a.imap_host IS NOT NULL AND a.server_files_sent = 1`,
+    ).all(since) as { id: number; accountId: number; messageId: string }[];
+  }
+
   /** When the next pending copy falls due. */
   nextDue(): number | undefined {
     const row = this.sql(`SELECT min(not_before) AS due FROM sent_copies WHERE state = 'pending'`).get() as { due: number | null };
