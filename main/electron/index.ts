@@ -85,7 +85,7 @@ async function start(mailto: MailtoArrivals): Promise<void> {
   const system = systemPorts();
 
   const windows = new WindowKeeper(() => createMainWindow(distDir));
-  const unbindIpc = bindIpc({ dispatch: createDispatch(createApi(core, desktopApi(core.settings, system))), core, window: () => windows.current() });
+  const unbindIpc = bindIpc({ dispatch: createDispatch(createApi(core, desktopApi(core.settings, system)), core.home), core, window: () => windows.current() });
   const toPage = (command: MenuCommand): void => windows.showThen((window) => window.webContents.send(eventChannelOf('menuCommand'), command));
   const run = (command: Command): void => {
     if (command === 'quit') app.quit();

@@ -10,7 +10,8 @@ import { machineFault } from './machine-faults.ts';
 
 export type Dispatch = (channel: string, args: unknown) => Promise<Result<unknown>>;
 
-export function createDispatch(api: ApiImplementation, log: (line: string) => void = console.error): Dispatch {
+/** `home`: the data directory the API works on, which a fault of the machine names. */
+export function createDispatch(api: ApiImplementation, home: string, log: (line: string) => void = console.error): Dispatch {
   return async (channel, args) => {
     const schema = typeof channel === 'string' ? argsSchemaOf(channel) : undefined;
     if (!schema) return fail(new AppError('invalid_input', `Unknown method "${String(channel).slice(0, 64)}".`));
@@ -22,7 +23,7 @@ export function createDispatch(api: ApiImplementation, log: (line: string) => vo
       return { ok: true, value: await fn(...(parsed.data as unknown[])) };
     } catch (error) {
       if (error instanceof AppError) return fail(error);
-      const fault = machineFault(error);
+      const fault = machineFault(error, home);
       if (fault) return fail(fault);
       // Unexpected: log what and where, never the payload (it may hold a message or a password).
       log(`outbound: ${channel} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -12,7 +12,7 @@ import { forwardEvents } from './events.ts';
 /** `log` takes unexpected failures (never their payloads); default stderr. */
 export function inProcessApi(core: Core, log?: (line: string) => void): OutboundApi {
   return buildApi({
-    invoke: createDispatch(createApi(core), log),
+    invoke: createDispatch(createApi(core), core.home, log),
     subscribe: (channel, listener) =>
       forwardEvents(core.events, (name, payload) => {
         if (name === channel) listener(payload);

@@ -42,7 +42,7 @@ beforeAll(async () => {
   core = openCore({ home });
   host = await startBrowserHost({
     ...builtApp(),
-    dispatch: createDispatch(createApi(core), () => undefined),
+    dispatch: createDispatch(createApi(core), core.home, () => undefined),
     events: (sink) => {
       eventSinks.add(sink);
       return () => eventSinks.delete(sink);

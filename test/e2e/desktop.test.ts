@@ -60,7 +60,7 @@ async function openApp({ asDesktop, withAccount = false }: { asDesktop: boolean;
   const stream = Promise.withResolvers<EventSink>();
   const host = await startBrowserHost({
     ...builtApp(),
-    dispatch: createDispatch(createApi(core, desktop)),
+    dispatch: createDispatch(createApi(core, desktop), core.home),
     events: (sink) => {
       stream.resolve(sink);
       return forwardEvents(core.events, sink);

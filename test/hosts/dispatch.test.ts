@@ -64,7 +64,7 @@ describe('dispatch', () => {
     ['', []],
   ])('refuses the unknown channel %j', async (channel, args) => {
     const { core } = testCore(undefined);
-    const dispatch = createDispatch(createApi(core));
+    const dispatch = createDispatch(createApi(core), core.home);
     expect(await dispatch(channel, args)).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/^Unknown method/) } });
   });
 
@@ -88,7 +88,7 @@ describe('dispatch', () => {
     ['accounts.find', ['Work\nInjected: yes']],
   ])('%s %j → a typed invalid_input error, nothing written', async (channel, args) => {
     const { core } = testCore(undefined);
-    const dispatch = createDispatch(createApi(core));
+    const dispatch = createDispatch(createApi(core), core.home);
     const result = await dispatch(channel, args);
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(core.db.prepare('SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM messages) AS n').get()).toEqual({ n: 0 });
@@ -120,6 +120,7 @@ describe('dispatch', () => {
           },
         },
       },
+      core.home,
       (line) => logged.push(line),
     );
     const result = await dispatch('sent.list', []);

@@ -38,7 +38,7 @@ describe('machine faults', () => {
     api.settings.get = () => {
       throw fault('SQLITE_FULL');
     };
-    const answer = await createDispatch(api, () => undefined)('settings.get', []);
+    const answer = await createDispatch(api, core.home, () => undefined)('settings.get', []);
     expect(answer).toMatchObject({ ok: false, error: { code: 'disk_full', message: expect.stringMatching(/is full/) } });
   });
 });

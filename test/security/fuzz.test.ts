@@ -277,7 +277,7 @@ const originalPrototypeKeys = prototypeKeys();
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   core = openCore({ home: keptHome(), autoSend: false });
-  const dispatch = createDispatch(createApi(core));
+  const dispatch = createDispatch(createApi(core), core.home);
   const account = await value(dispatch('accounts.save', [accountFor({ host: 'smtp.example.org', port: 587 }, { username: '', passwordCommand: '' })]));
   accountId = (account as { id: number }).id;
   await value(dispatch('settings.save', [{ undoSeconds: 30 }])); // the queued message stays queued
@@ -293,7 +293,7 @@ describe('hostile payloads to every contract method', () => {
   it('in-process, as Electron IPC delivers them (structured clone): typed errors only, nothing changed', async () => {
     const before = snapshot(core);
     const logged: string[] = [];
-    const dispatch: Dispatch = createDispatch(createApi(core), (line) => logged.push(line));
+    const dispatch: Dispatch = createDispatch(createApi(core), core.home, (line) => logged.push(line));
     const cases = [...randomCases(prng(SEED), structuredClone), ...semanticCases(accountId)];
     const failures = await runCases(cases, (c) => dispatch(c.channel, c.args));
 

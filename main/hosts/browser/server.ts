@@ -173,7 +173,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 export function startBrowserHostForCore(core: Core, options: Omit<BrowserHostOptions, 'dispatch' | 'events'>): Promise<BrowserHost> {
   return startBrowserHost({
     ...options,
-    dispatch: createDispatch(createApi(core)),
+    dispatch: createDispatch(createApi(core), core.home),
     events: (sink) => forwardEvents(core.events, sink),
   });
 }

@@ -74,7 +74,7 @@ describe('no keychain on the system', () => {
       import { createApi } from './main/hosts/api.ts';
       import { createDispatch } from './main/hosts/dispatch.ts';
       const core = openCore({ autoSend: false });
-      const dispatch = createDispatch(createApi(core));
+      const dispatch = createDispatch(createApi(core), core.home);
       const saved = await dispatch('accounts.save', [{ name: 'A', email: 'a@example.org', host: 'smtp.example.org', port: 587,
         security: 'starttls', username: 'a', password: '${UNSAVED_PASSWORD}' }]);
       const listed = await dispatch('accounts.list', []);

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { databaseFile } from '../../../main/core/paths.ts';
 import { addAccountArgs, cli, sendArgs } from '../../helpers/cli.ts';
 import { tempHome, testCore, value } from '../../helpers/core.ts';
+import { fillDisk, smallDisk } from '../../helpers/disk.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer | undefined;
@@ -26,15 +27,6 @@ const frozenFiles = (home: string) =>
     .map((name) => [name, readFileSync(path.join(home, 'messages', name), 'latin1')]);
 
 const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
-
-/** A tmpfs of `size` at a fresh folder, unmounted after the test; undefined where mounting is not allowed. */
-function smallDisk(size: string): string | undefined {
-  const dir = path.join(tempHome(), 'disk');
-  mkdirSync(dir);
-  if (spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]).status !== 0) return undefined;
-  onTestFinished(() => void spawnSync('umount', ['-l', dir]));
-  return dir;
-}
 
 describe('faults of the machine', () => {
   it('a damaged database: exit 74, where the messages still are, no stack trace', async () => {
@@ -66,8 +58,7 @@ describe('faults of the machine', () => {
     const smtp = (server = await startSmtpServer());
     const home = path.join(disk, 'home');
     expect((await cli(home, addAccountArgs(smtp.port, ['--security', 'none']))).code).toBe(0);
-    const filler = path.join(disk, 'filler');
-    spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { stdio: 'ignore' }); // until the disk is full
+    const filler = fillDisk(disk);
     const full = await cli(home, sendArgs('No room'));
     expect([full.code, full.stderr.trim()]).toEqual([
       74,
@@ -151,7 +142,7 @@ describe('faults of the machine', () => {
     const { api } = testCore(undefined, { home: path.join(disk, 'home') });
     const { id: accountId } = await value(api.accounts.save({ name: 'work', email: 'me@outbound.test', host: '127.0.0.1', port: 1, security: 'none' }));
     const kept = await value(api.drafts.save({ accountId, to: ['ann@example.org'], subject: 'Kept', text: 'Short.' }));
-    spawnSync('dd', ['if=/dev/zero', `of=${path.join(disk, 'filler')}`, 'bs=64k'], { stdio: 'ignore' });
+    fillDisk(disk);
     const refused = await api.drafts.save({ accountId, to: ['ann@example.org'], subject: 'Long', text: 'x'.repeat(512 * 1024) });
     expect(refused).toMatchObject({ ok: false, error: { code: 'disk_full', message: expect.stringMatching(/is full\. Nothing was changed/) } });
     expect((await value(api.drafts.list())).map((d) => [d.id, d.subject])).toEqual([[kept.id, 'Kept']]);

@@ -1,0 +1,59 @@
+/**
+ * A fault of the machine as the page shows it (issue 17 §1, §2): the data directory on a small
+ * tmpfs, filled; Send says in words that the disk is full and that nothing was changed, the message
+ * stays in the composer as written, and once there is room the same Send sends it.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
+import { accountFor, value } from '../helpers/core.ts';
+import { fillDisk, smallDisk } from '../helpers/disk.ts';
+import { fillComposer, launchBrowser, startE2eApp } from './app-page.ts';
+import { screenshotsDir } from './built-app.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+const shot = async (page: Page, name: string) => {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: path.join(screenshotsDir, `${name}${scheme === 'dark' ? '-dark' : ''}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+};
+
+it('a full disk at Send: the page says so, the message stays as written, and goes once there is room', async (context) => {
+  const disk = smallDisk('4m');
+  if (!disk) return context.skip('mounting a tmpfs is not allowed here (it needs root)');
+  const app = await startE2eApp(
+    {},
+    { home: path.join(disk, 'home') },
+    {
+      browser,
+      async prepare({ smtp, api }) {
+        await value(api.accounts.save(accountFor(smtp, { security: 'none', username: '', passwordCommand: '' })));
+        await value(api.settings.save({ undoSeconds: 0 }));
+      },
+    },
+  );
+  onTestFinished(() => app.close());
+  const { page, smtp } = app;
+  await fillComposer(page, { to: 'ann@example.org', subject: 'No room', text: 'Written while the disk was full.' });
+  const filler = fillDisk(disk);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'is full' }).waitFor();
+  expect(await page.getByRole('alert').filter({ hasText: 'is full' }).textContent()).toBe(
+    `The disk that holds Outbound's data (${path.join(disk, 'home')}) is full. Nothing was changed, and what was already in the outbox is kept. Free some space, then try again.`,
+  );
+  expect(await page.getByLabel('Subject').inputValue()).toBe('No room');
+  expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe('Written while the disk was full.');
+  await shot(page, 'compose-disk-full');
+
+  rmSync(filler);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect.poll(() => smtp.messages.map((m) => m.parsed.subject), { timeout: 10_000 }).toEqual(['No room']);
+});
