@@ -147,4 +147,23 @@ describe('faults of the machine', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'disk_full', message: expect.stringMatching(/is full\. Nothing was changed/) } });
     expect((await value(api.drafts.list())).map((d) => [d.id, d.subject])).toEqual([[kept.id, 'Kept']]);
   });
+  it('a full disk when an attempt is to be recorded: the message is not failed; it stays queued and goes once there is room', async (context) => {
+    const disk = smallDisk('2m');
+    if (!disk) return context.skip('mounting a tmpfs is not allowed here (it needs root)');
+    let defer = true;
+    const smtp = (server = await startSmtpServer({ rcpt: () => (defer ? { code: 451, message: '4.3.0 Try again later' } : undefined) }));
+    const home = path.join(disk, 'home');
+    expect((await cli(home, addAccountArgs(smtp.port, ['--security', 'none']))).code).toBe(0);
+    expect((await cli(home, sendArgs('Deferred first'))).code).toBe(75); // queued for a retry
+    const filler = fillDisk(disk);
+    const full = await cli(home, ['outbox', 'flush']);
+    expect([full.code, full.stderr.trim()]).toEqual([74, expect.stringMatching(/^outbound: The disk that holds Outbound's data \(.*\) is full\. /)]);
+    noStackTrace(full.stderr);
+    rmSync(filler);
+    const [waiting] = JSON.parse((await cli(home, ['outbox', 'list', '--json'])).stdout) as { state: string }[];
+    expect(waiting).toMatchObject({ state: 'queued' });
+    defer = false;
+    expect((await cli(home, ['outbox', 'flush'])).code).toBe(0);
+    expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['Deferred first']);
+  });
 });
