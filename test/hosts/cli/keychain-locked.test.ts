@@ -3,6 +3,7 @@
  * the suite's shared keyring would lock it for every other test file): gnome-keyring holds the
  * account's password; `secret-tool lock` locks it (keytar then answers as if there were no password);
  * `outbound send` keeps the message queued and says to unlock; once unlocked, `outbox flush` sends it.
+ * Then the Secret Service's process is killed mid-run: the same, until a keyring answers again.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -17,7 +18,9 @@ import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 const execFileAsync = promisify(execFile);
 const PASSWORD = registerTestSecret('locked-kc-Pa55', { user: 'me' });
 const KEYRING = 'keyring-pw';
-const canRun = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+const canRun = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'dbus-send'].every(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
+);
 
 let server: TestSmtpServer | undefined;
 afterEach(async () => {
@@ -25,7 +28,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-it.skipIf(!canRun && !process.env.CI)('a locked keychain: the message waits, says to unlock, and goes once unlocked', async () => {
+it.skipIf(!canRun && !process.env.CI)('a locked keychain, or its service gone: the message waits, says so, and goes once the keychain answers', async () => {
   const smtp = (server = await startSmtpServer({ auth: { user: 'me', pass: PASSWORD } }));
   const scratch = mkdtempSync(path.join(tmpdir(), 'outbound-locked-'));
   const ca = path.join(scratch, 'test-ca.pem');
@@ -45,6 +48,14 @@ it.skipIf(!canRun && !process.env.CI)('a locked keychain: the message waits, say
       step('list', `${o} outbox list --json`),
       step('unlock', `printf '%s' '${KEYRING}' | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1; sleep 1`),
       step('flush', `${o} outbox flush 2>&1`),
+      // The Secret Service gone mid-run: its process killed (whatever D-Bus starts in its place has the keyring locked).
+      step(
+        'gone',
+        `kill $(dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets | awk '{print $2}'); sleep 1`,
+      ),
+      step('send again', `${o} send --account work --to ann@example.org --subject Gone --text Hello. 2>&1`),
+      step('back', `printf '%s' '${KEYRING}' | gnome-keyring-daemon --replace --unlock --components=secrets >/dev/null 2>&1; sleep 1`),
+      step('flush again', `${o} outbox flush 2>&1`),
     ].join('\n');
     // Not spawnSync: the SMTP server answers from this process's event loop.
     const run = await execFileAsync('dbus-run-session', ['--', 'sh', '-c', script], {
@@ -64,7 +75,10 @@ it.skipIf(!canRun && !process.env.CI)('a locked keychain: the message waits, say
     const [queued] = JSON.parse(output('list')[1]) as { state: string; subject: string }[];
     expect(queued).toMatchObject({ subject: 'Locked', state: 'queued' });
     expect(output('flush')[2]).toBe('0');
-    expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['Locked']);
+    const [, saidGone, codeGone] = output('send again');
+    expect([saidGone, codeGone]).toEqual([expect.stringContaining('It waits and goes once the keychain answers.'), '75']);
+    expect(output('flush again')[2]).toBe('0');
+    expect(smtp.messages.map((m) => m.parsed.subject)).toEqual(['Locked', 'Gone']);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
