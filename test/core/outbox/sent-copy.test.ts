@@ -215,7 +215,7 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     const saved = await api.accounts.save(
       accountFor(smtp, { security: 'none', username: '', passwordCommand: '', imap: { host: '127.0.0.1', port: imap.port, security: 'starttls' } }),
     );
-    expect(saved).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'imap.username' } });
+    expect(saved).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'username' } });
   });
 
   it('the connection test covers IMAP: login, the Sent folder, capabilities', async () => {

@@ -32,8 +32,8 @@ export async function imapColumns(fields: AccountFields, existing: Account | und
     : fields.imap;
   if (!input) return { ...NO_IMAP, sent_copy: sentCopy };
   const host = checkedHost('imap.host', input.host);
-  if (!smtp.username && !input.username?.trim())
-    throw invalid('imap.username', 'The copy in Sent logs in to IMAP: give the account a username (and password), or an IMAP username.');
+  // IMAP logs in with the account's own secret: an account that signs in nowhere has none.
+  if (!smtp.username) throw invalid('username', "The copy in Sent logs in to IMAP with the account's password: give the account a username and password.");
   const sameServer = before?.host === host && before.port === input.port;
   const given = input.tlsFingerprint === undefined ? (sameServer ? before.tlsFingerprint : null) : input.tlsFingerprint.trim();
   const pin =
