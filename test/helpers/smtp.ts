@@ -42,6 +42,8 @@ export interface SmtpServerOptions {
   slowMs?: number;
   /** Do not offer DSN (RFC 3461) in EHLO, as many submission servers do not. */
   hideDsn?: boolean;
+  /** The text of the reply to an accepted end of data; default `2.0.0 Ok: queued as T<n>`. */
+  dataReply?: (message: ReceivedMessage) => string;
   /** The server's key and certificate; default the test CA's leaf. */
   certificate?: { key: string; cert: string };
 }
@@ -134,7 +136,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
           messages.push(message);
           changed();
           if (options.dropAfterData?.(message)) return dropConnection(session.id);
-          return later(() => callback(null, `2.0.0 Ok: queued as T${messages.length}`));
+          return later(() => callback(null, options.dataReply?.(message) ?? `2.0.0 Ok: queued as T${messages.length}`));
         }, callback);
         handling.set(session.id, handled);
       });

@@ -136,6 +136,28 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     }
   });
 
+  it('`auto` on a server that files it under a Message-ID of its own, named in its reply to the end of data (Microsoft): skipped', async () => {
+    const renaming = await startSmtpServer({
+      auth: { user: USER.name, pass: USER.pass },
+      certificate,
+      data: (received) => {
+        const renamed = received.raw.toString().replace(/^Message-ID: <[^>]+>/im, 'Message-ID: <renamed@provider.example>');
+        void imap.append(renamed);
+        return undefined;
+      },
+      dataReply: () => '2.0.0 OK <renamed@provider.example> [Hostname=provider.example]',
+    });
+    try {
+      const t = await setUp(imap.port, { sentCopy: 'auto', host: renaming.host, port: renaming.port });
+      const message = await send(t, 'Renamed by the server');
+      expect(message.lastReply).toContain('<renamed@provider.example>');
+      expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
+      expect(await copiesOf(message)).toEqual([]); // not under our Message-ID: under the server's own
+    } finally {
+      await renaming.close();
+    }
+  });
+
   it('an uncertain message (the line died after the final dot) on a server that files what it gets: found in Sent, it is sent', async () => {
     let drop = false;
     const filing = await startSmtpServer({

@@ -184,11 +184,16 @@ export class SentCopier {
     }
   }
 
-  /** `auto`'s first copy: whether the server's own copy shows up in Sent within a few seconds. */
+  /**
+   * `auto`'s first copy: whether the server's own copy shows up in Sent within a few seconds, under
+   * the message's Message-ID or the one the server's reply to the end of data names (Microsoft 365
+   * and Outlook.com replace it and say the new one there).
+   */
   private async filedMeanwhile(client: ImapFlow, folder: string, copy: ClaimedCopy): Promise<boolean> {
+    const ids = [copy.messageId, ...(copy.lastReply?.match(/<[^<>\s]+@[^<>\s]+>/g) ?? [])];
     const until = performance.now() + (this.options.lookForMs ?? 5_000);
     for (;;) {
-      if (await holdsMessageId(client, folder, copy.messageId)) return true;
+      for (const id of ids) if (await holdsMessageId(client, folder, id)) return true;
       if (performance.now() >= until) return false;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

@@ -29,6 +29,8 @@ export interface ClaimedCopy {
   sentAt: number;
   /** Tries before this one. */
   attempts: number;
+  /** The server's reply to the end of data: Microsoft's names the Message-ID it gave the message instead. */
+  lastReply: string | null;
   bcc: string[];
 }
 
@@ -49,7 +51,7 @@ export class CopyStore {
     return this.db.transaction(() => {
       const rows = (
         this.sql(
-          `SELECT c.message_id AS id, c.attempts, c.lease_owner, c.lease_until, m.account_id, m.message_id AS mid, m.raw_file, m.sent_at
+          `SELECT c.message_id AS id, c.attempts, c.lease_owner, c.lease_until, m.account_id, m.message_id AS mid, m.raw_file, m.sent_at, m.last_reply
            FROM sent_copies c JOIN messages m ON m.id = c.message_id
            WHERE c.state = 'pending' AND (@flush OR c.not_before <= @now) ORDER BY c.not_before LIMIT @limit`,
         ).all({ flush: by.flush ? 1 : 0, now, limit }) as {
@@ -61,6 +63,7 @@ export class CopyStore {
           mid: string;
           raw_file: string;
           sent_at: number;
+          last_reply: string | null;
         }[]
       ).filter((r) => r.lease_owner === null || (r.lease_until ?? 0) < now || by.isDeadOwner(r.lease_owner));
       const lease = this.sql('UPDATE sent_copies SET lease_owner = ?, lease_until = ?, attempts = attempts + 1 WHERE message_id = ?');
@@ -73,6 +76,7 @@ export class CopyStore {
           messageId: r.mid,
           rawFile: r.raw_file,
           sentAt: r.sent_at,
+          lastReply: r.last_reply,
           attempts: r.attempts,
           bcc: bcc.all(r.id) as string[],
         };
