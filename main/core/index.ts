@@ -25,6 +25,7 @@ import { OutboxStore } from './outbox/store/index.ts';
 import { databaseFile, defaultHome, messagesDir } from './paths.ts';
 import { damagedDatabase, isDamage } from './repair.ts';
 import { SettingsStore } from './settings.ts';
+import { SecretsWithMemory, TestInbox } from './test-inbox/index.ts';
 
 export interface CoreOptions {
   /** The data directory; default: OUTBOUND_HOME or the per-OS application-data folder. */
@@ -77,6 +78,8 @@ export interface Core {
   readonly settings: SettingsStore;
   readonly drafts: DraftStore;
   readonly templates: TemplateStore;
+  /** Outbound's own SMTP server on 127.0.0.1, to try sending with (issue 18). */
+  readonly testInbox: TestInbox;
   /** What composing needs beyond the stores: the files the user chose, the servers' limits, DNS, the file dialog. */
   readonly compose: {
     readonly gate: AttachmentGate;
@@ -115,7 +118,7 @@ export function openCore(options: CoreOptions = {}): Core {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>) => emitter.emit(event, payload);
-  const secrets = options.secrets ?? osKeychain();
+  const secrets = new SecretsWithMemory(options.secrets ?? osKeychain());
   const outbox = new OutboxStore(
     db,
     dir,
@@ -140,12 +143,14 @@ export function openCore(options: CoreOptions = {}): Core {
       emit('connectivityChanged', { online });
     },
     onCapabilities: (accountId, capabilities) => limits.record(accountId, capabilities),
+    beforeConnect: () => testInbox.start(),
     onProgress: progressReporter((progress) => emit('sendProgress', progress)),
     submit: {
       ...options.sender?.submit,
       ...(options.extraCaCertificates ? { extraCaCertificates: options.extraCaCertificates } : {}),
     },
   });
+  const testInbox = new TestInbox(db, home, accounts, secrets, () => emit('testInboxChanged', null));
   const settings = new SettingsStore(db, (changed) => {
     emit('settingsChanged', changed);
     sender.kick(); // sending may have been resumed
@@ -154,6 +159,8 @@ export function openCore(options: CoreOptions = {}): Core {
   if (fresh) outbox.bringBack();
   else void outbox.removeOrphanFiles().catch(() => undefined);
   void removeUnusedStaging(home, db).catch(() => undefined);
+  // The test inbox's server, where this data directory has one (a failure shows when sending to it).
+  void testInbox.start().catch(() => undefined);
   if (options.autoSend ?? true) {
     sender.start();
     copier.start();
@@ -167,6 +174,7 @@ export function openCore(options: CoreOptions = {}): Core {
     outbox,
     sender,
     copier,
+    testInbox,
     settings,
     drafts: new DraftStore(db),
     templates: new TemplateStore(db),
@@ -186,6 +194,7 @@ export function openCore(options: CoreOptions = {}): Core {
     },
     close() {
       closing ??= Promise.all([sender.stop(), copier.stop()])
+        .then(() => testInbox.stop())
         .then(() => outbox.close())
         .then(() => {
           db.close();

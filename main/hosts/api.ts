@@ -58,6 +58,7 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
         return kicked(null);
       },
       test: async (id) => {
+        await core.testInbox.start(); // the account may be the test inbox's, served by this process
         const result = await core.accounts.test(id);
         // What the server announced (SIZE, SMTPUTF8) lets the composer refuse what it would refuse.
         if (result.capabilities) core.compose.limits.record(id, result.capabilities);
@@ -165,5 +166,16 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
       save: (changes) => core.settings.save(changes),
     },
     desktop,
+    testInbox: {
+      status: () => core.testInbox.status(),
+      create: async ({ name }) => core.accounts.view(await core.testInbox.create(name)),
+      list: () => core.testInbox.store.list(),
+      get: (id) => core.testInbox.store.get(id),
+      empty: () => {
+        core.testInbox.empty();
+        return null;
+      },
+      setFault: (fault) => core.testInbox.setFault(fault),
+    },
   };
 }

@@ -52,8 +52,14 @@ describe('dispatch', () => {
       'templates.list',
       'templates.remove',
       'templates.save',
+      'testInbox.create',
+      'testInbox.empty',
+      'testInbox.get',
+      'testInbox.list',
+      'testInbox.setFault',
+      'testInbox.status',
     ]);
-    expect(methodChannels.every((channel) => /^[a-z]+\.[a-zA-Z]+$/.test(channel))).toBe(true);
+    expect(methodChannels.every((channel) => /^[a-z][a-zA-Z]+\.[a-zA-Z]+$/.test(channel))).toBe(true);
   });
 
   it.each([

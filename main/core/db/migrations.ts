@@ -285,4 +285,30 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    up(db) {
+      db.exec(`
+        -- the built-in test inbox: its account (a real one, on 127.0.0.1), the port it last listened on, the fault it plays
+        CREATE TABLE test_inbox (
+          id         INTEGER PRIMARY KEY CHECK (id = 1),
+          account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+          port       INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+          fault      TEXT NOT NULL DEFAULT 'none' CHECK (fault IN ('none', 'reject', 'defer', 'away'))
+        );
+        -- what it received, each message's bytes in test-inbox/<file>
+        CREATE TABLE test_inbox_messages (
+          id            INTEGER PRIMARY KEY,
+          envelope_from TEXT NOT NULL,
+          -- JSON array of the RCPT TO addresses it accepted
+          envelope_to   TEXT NOT NULL,
+          from_header   TEXT NOT NULL,
+          subject       TEXT NOT NULL,
+          size          INTEGER NOT NULL,
+          file          TEXT NOT NULL UNIQUE,
+          received_at   INTEGER NOT NULL
+        );
+      `);
+    },
+  },
 ];

@@ -37,6 +37,8 @@ export interface SenderOptions {
    * process queued is seen by then. `outbound daemon` looks more often.
    */
   maxSleepMs?: number;
+  /** Before a new connection: what must be up first (the test inbox's server, when this process hosts it). */
+  beforeConnect?: () => Promise<void>;
 }
 
 const MAX_SLEEP_MS = 60_000;
@@ -342,6 +344,7 @@ export class OutboxSender {
     try {
       if (worker.account !== account || !worker.session) {
         worker.session?.close();
+        await this.options.beforeConnect?.();
         // Host, security, credentials and any pinned certificate: sending and the connection test alike.
         worker.session = new SmtpSession(await this.accounts.target(account), this.options.submit);
         worker.account = account;

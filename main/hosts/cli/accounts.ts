@@ -11,6 +11,7 @@ import type {
   Security,
 } from '../../../preload/common/contract/index.ts';
 import { deliveryReportOption, EXIT, UsageError, optional, report, required, unwrap, type Command, type Context } from './common.ts';
+import { addTestInbox } from './test-inbox.ts';
 
 /** The options add and edit share: everything about an account that a flag can say. */
 const SETTINGS_OPTIONS = {
@@ -117,6 +118,7 @@ function settingsOf(values: Context['values'], base: Partial<AccountInput>, imap
 
 async function accountAdd(ctx: Context): Promise<number> {
   const { values, io, api } = ctx;
+  if (values['test-inbox']) return addTestInbox(ctx);
   const providers = unwrap(io, await api.accounts.providers());
   if (!providers) return EXIT.failed;
   const provider = oauthProvider(values);
@@ -328,9 +330,12 @@ export const accountCommands: Record<string, Command> = {
               unless --host or --autoconfig says otherwise): it prints the sign-in address, waits
               until you finished in the browser, and keeps the refresh token in the keychain.
               --client-id names your OAuth app; --client-secret-stdin reads its secret, where
-              the provider demands one, from standard input.`,
+              the provider demands one, from standard input.
+              --test-inbox [--name N] instead adds Outbound's own test inbox: a server on 127.0.0.1
+              that keeps whatever it is sent, relaying nothing (see test-inbox list).`,
     options: {
       ...SETTINGS_OPTIONS,
+      'test-inbox': { type: 'boolean' },
       autoconfig: { type: 'boolean' },
       oauth: { type: 'string' },
       'client-id': { type: 'string' },

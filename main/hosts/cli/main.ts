@@ -10,9 +10,17 @@ import { daemonCommands } from './daemon.ts';
 import { EXIT, UsageError, list, report, type CliIo, type Command, type Context } from './common.ts';
 import { outboxCommands } from './outbox.ts';
 import { repairCommands } from './repair.ts';
+import { testInboxCommands } from './test-inbox.ts';
 import { sendmailCommands } from './sendmail.ts';
 
-const COMMANDS: Record<string, Command> = { ...accountCommands, ...outboxCommands, ...sendmailCommands, ...daemonCommands, ...repairCommands };
+const COMMANDS: Record<string, Command> = {
+  ...accountCommands,
+  ...outboxCommands,
+  ...sendmailCommands,
+  ...daemonCommands,
+  ...repairCommands,
+  ...testInboxCommands,
+};
 
 const USAGE = `Usage: outbound <command> [options]
 

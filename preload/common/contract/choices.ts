@@ -15,3 +15,6 @@ export const IMAP_SECURITY_MODES = ['tls', 'starttls'] as const;
 
 /** Whether a sent message is copied to the IMAP Sent folder: `auto` unless the server files it itself. */
 export const SENT_COPY_MODES = ['auto', 'always', 'never'] as const;
+
+/** What the test inbox plays, to try the outbox on: refuse every recipient but the first (550), defer all (451), or not be there. */
+export const TEST_INBOX_FAULTS = ['none', 'reject', 'defer', 'away'] as const;

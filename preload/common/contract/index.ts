@@ -1,7 +1,7 @@
 /**
  * THE contract between the renderer and the main process: the only place where the API's methods,
  * their argument schemas, their result types and the events are defined. Each namespace has a file
- * of its own (accounts.ts, outbox.ts, drafts.ts, compose.ts, attachments.ts, sent.ts, settings.ts, templates.ts, desktop.ts)
+ * of its own (accounts.ts, outbox.ts, drafts.ts, compose.ts, attachments.ts, sent.ts, settings.ts, templates.ts, desktop.ts, test-inbox.ts)
  * with its view types, input schemas and methods; this file assembles them.
  *
  * - main/hosts/dispatch.ts validates every call against `contract` and wraps results in `Result`.
@@ -23,6 +23,7 @@ import type { Result } from './result.ts';
 import { sentMethods } from './sent.ts';
 import { settingsMethods, type Settings } from './settings.ts';
 import { templateMethods } from './templates.ts';
+import { testInboxMethods } from './test-inbox.ts';
 
 export * from './accounts.ts';
 export * from './attachments.ts';
@@ -34,6 +35,7 @@ export * from './result.ts';
 export * from './sent.ts';
 export * from './settings.ts';
 export * from './templates.ts';
+export * from './test-inbox.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The method table, by namespace, and the events
@@ -49,6 +51,7 @@ export const contract = {
   settings: settingsMethods,
   templates: templateMethods,
   desktop: desktopMethods,
+  testInbox: testInboxMethods,
 } as const;
 
 /** Events main pushes to the renderer; the value is the payload's type (phantom). */
@@ -63,6 +66,8 @@ export const events = {
   menuCommand: undefined as unknown as MenuCommand,
   /** The settings changed (sending paused or resumed from the tray, another window). */
   settingsChanged: undefined as unknown as Settings,
+  /** The test inbox received a message, was emptied, or changed its fault. */
+  testInboxChanged: undefined as unknown as null,
 } as const;
 
 // Types derived from the table

@@ -208,6 +208,19 @@ describe('database', () => {
     db.close();
   });
 
+  it('migration 12 adds the test inbox (one, gone with its account) and what it received', () => {
+    const db = databaseAt(11, [{ name: 'test inbox' }]);
+    migrate(db, migrations.slice(0, 12));
+    db.pragma('foreign_keys = ON');
+    db.prepare('INSERT INTO test_inbox (id, account_id, port) VALUES (1, 1, 2525)').run();
+    expect(db.prepare('SELECT fault FROM test_inbox').pluck().get()).toBe('none');
+    expect(() => db.prepare('INSERT INTO test_inbox (id, account_id, port) VALUES (2, 1, 2526)').run()).toThrow(/CHECK constraint/);
+    db.prepare('DELETE FROM accounts').run();
+    expect(db.prepare('SELECT count(*) FROM test_inbox').pluck().get()).toBe(0);
+    expect(tables(db)).toContain('test_inbox_messages');
+    db.close();
+  });
+
   it('is idempotent: reopening runs nothing twice', () => {
     const file = join(tempHome(), 'db.sqlite');
     openDatabase(file).close();
