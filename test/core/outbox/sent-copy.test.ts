@@ -80,6 +80,24 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     expect((await value(t.api.sent.list())).find((m) => m.id === message.id)?.sentCopy?.state).toBe('saved');
   });
 
+  it("IMAP on another host than SMTP: the account's pin does not apply there, IMAP's own does (fetched over IMAP's STARTTLS)", async () => {
+    const fingerprint = new X509Certificate(certificate.cert).fingerprint256;
+    const elsewhere = { host: 'localhost', port: imap.port, security: 'starttls' } as const;
+    const t = await setUp(imap.port, { imap: elsewhere });
+    const refused = await send(t, 'Untrusted IMAP');
+    expect(refused.sentCopy).toMatchObject({ state: 'failed', reason: expect.stringContaining('No trusted TLS connection to The IMAP server localhost') });
+    const pinned = await value(
+      t.api.accounts.save({
+        ...accountFor(smtp, { tlsFingerprint: fingerprint, sentCopy: 'always' }),
+        id: t.account.id,
+        imap: { ...elsewhere, tlsFingerprint: fingerprint },
+      }),
+    );
+    expect(pinned.imap?.tlsFingerprint).toBe(fingerprint);
+    const message = await send(t, 'Pinned IMAP');
+    expect(message.sentCopy).toMatchObject({ state: 'saved', folder: SENT });
+  });
+
   it('`never`: no copy, and the view says skipped', async () => {
     const t = await setUp(imap.port, { sentCopy: 'never' });
     const message = await send(t, 'No copy');

@@ -176,8 +176,8 @@ export class SentCopier {
         const folder = account.imap.sentFolder ?? (await findSentFolder(client));
         for (const m of messages) if (await holdsMessageId(client, folder, m.messageId)) this.outbox.markSent(m.id);
       } catch (error) {
-        // Left to the next pass, or to the user: the copy's own work goes on.
-        this.log(`uncertain messages of account ${accountId} could not be looked for in Sent`, error);
+        // Left to the next pass, or to the user: the copy's own work goes on. IMAP away is no news.
+        if (imapFailure(error, 'IMAP').kind !== 'away') this.log(`uncertain messages of account ${accountId} could not be looked for in Sent`, error);
       } finally {
         if (client) await closeImap(client);
       }
