@@ -35,6 +35,8 @@ export interface ImapServerOptions {
   port?: number;
   /** Announce APPENDLIMIT=this and refuse larger messages. */
   appendLimit?: number;
+  /** XOAUTH2 sign-in too: Dovecot asks this RFC 7662 introspection endpoint (POST token=…) whether a token is active, and whose. */
+  oauth2IntrospectionUrl?: string;
 }
 
 export interface TestImapServer {
@@ -65,6 +67,18 @@ plugin {
   quota = maildir:User quota
   quota_max_mail_size = ${options.appendLimit}
 }`;
+  if (options.oauth2IntrospectionUrl)
+    writeFileSync(
+      join(dir, 'oauth2.conf'),
+      `introspection_mode = post\nintrospection_url = ${options.oauth2IntrospectionUrl}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n`,
+    );
+  const oauth2 = options.oauth2IntrospectionUrl
+    ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf
+}`
+    : '';
   writeFileSync(
     join(dir, 'dovecot.conf'),
     `
@@ -77,8 +91,9 @@ ssl = required
 ssl_cert = <${dir}/cert.pem
 ssl_key = <${dir}/key.pem
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
+auth_mechanisms = plain login${options.oauth2IntrospectionUrl ? ' xoauth2 oauthbearer' : ''}
 auth_failure_delay = 0
+${oauth2}
 mail_location = maildir:${dir}/mail/%u
 passdb {
   driver = passwd-file
