@@ -8,6 +8,7 @@ import { Drafts } from './screens/Drafts.tsx';
 import { Outbox } from './screens/Outbox.tsx';
 import { Sent } from './screens/Sent.tsx';
 import { Settings } from './screens/Settings.tsx';
+import { TestInbox } from './screens/TestInbox.tsx';
 
 /** Messages that failed for good since the app opened, until dismissed or dealt with. */
 function useFailures() {
@@ -84,6 +85,17 @@ function useStartAtLoginOffer() {
   return { scheduled, offer };
 }
 
+/** Whether this data directory has a test inbox: its screen is listed once there is one. */
+function useHasTestInbox(): boolean {
+  const [has, setHas] = useState(false);
+  useEffect(() => {
+    const look = () => void window.outbound.testInbox.status().then((result) => setHas(result.ok && result.value.accountId !== null));
+    look();
+    return window.outbound.onTestInboxChanged(look);
+  }, []);
+  return has;
+}
+
 export function App() {
   const [screen, setScreen] = useState<Screen>('compose');
   /** A message taken back from the outbox or a draft opened, with a count so that each Edit opens a fresh composer. */
@@ -103,13 +115,14 @@ export function App() {
   useEffect(() => window.outbound.onMailtoOpened((link) => newMessage(edit, link)), [edit]);
   useMenuCommands(goTo, edit);
   const { scheduled, offer } = useStartAtLoginOffer();
+  const hasTestInbox = useHasTestInbox();
 
   return (
     <div className="app">
       <nav className="nav" aria-label="Main">
         <span className="brand">Outbound</span>
         <ul>
-          {SCREENS.map((s) => (
+          {SCREENS.filter((s) => s !== 'testInbox' || hasTestInbox || screen === s).map((s) => (
             <li key={s}>
               <button type="button" aria-current={s === screen ? 'page' : undefined} onClick={() => goTo(s)}>
                 {TITLES[s]}
@@ -152,6 +165,7 @@ export function App() {
         {screen === 'drafts' && <Drafts onOpen={edit} />}
         {screen === 'outbox' && <Outbox online={online} onEdit={edit} />}
         {screen === 'sent' && <Sent />}
+        {screen === 'testInbox' && <TestInbox />}
         {screen === 'accounts' && <Accounts />}
         {screen === 'settings' && <Settings />}
       </main>

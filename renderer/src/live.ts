@@ -4,6 +4,8 @@ import type { Result, Settings } from '../../preload/common/contract/index.ts';
 export interface Live<T> {
   value: T | null;
   error: string | null;
+  /** Load it again now (after a change no outbox event announces, such as an account added here). */
+  reload: () => Promise<void>;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface Live<T> {
  * `load` must be stable (the API's functions are).
  */
 export function useLive<T>(load: () => Promise<Result<T>>): Live<T> {
-  const [live, setLive] = useState<Live<T>>({ value: null, error: null });
+  const [live, setLive] = useState<Omit<Live<T>, 'reload'>>({ value: null, error: null });
   // Only the latest load may update the screen: answers can arrive out of order.
   const latest = useRef(0);
 
@@ -32,7 +34,7 @@ export function useLive<T>(load: () => Promise<Result<T>>): Live<T> {
     };
   }, [refresh]);
 
-  return live;
+  return { ...live, reload: refresh };
 }
 
 /** Whether the core last found the network up; null until the first answer. */

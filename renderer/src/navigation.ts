@@ -1,5 +1,5 @@
 /** The app's screens, in the order the navigation lists them, with their titles. */
-export const SCREENS = ['compose', 'drafts', 'outbox', 'sent', 'accounts', 'settings'] as const;
+export const SCREENS = ['compose', 'drafts', 'outbox', 'sent', 'testInbox', 'accounts', 'settings'] as const;
 export type Screen = (typeof SCREENS)[number];
 
 export const TITLES: Record<Screen, string> = {
@@ -7,6 +7,7 @@ export const TITLES: Record<Screen, string> = {
   drafts: 'Drafts',
   outbox: 'Outbox',
   sent: 'Sent',
+  testInbox: 'Test inbox',
   accounts: 'Accounts',
   settings: 'Settings',
 };

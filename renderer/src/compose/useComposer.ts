@@ -47,7 +47,7 @@ export interface ComposerOptions {
  * from, the recipients' domain check, autosave, staging files, sending and undoing a send.
  */
 export function useComposer({ online, restored, reopened, onScheduled }: ComposerOptions) {
-  const { value: accounts, error: accountsError } = useLive(window.outbound.accounts.list);
+  const { value: accounts, error: accountsError, reload: reloadAccounts } = useLive(window.outbound.accounts.list);
   const [state, dispatch] = useReducer(composerReducer, null, () => initialComposerState(restored, reopened, preferredMode()));
   const { message } = state;
   const progress = useSendProgress(state.sentId);
@@ -209,6 +209,7 @@ export function useComposer({ online, restored, reopened, onScheduled }: Compose
     report,
     accounts,
     accountsError,
+    reloadAccounts,
     choices,
     from,
     signature,

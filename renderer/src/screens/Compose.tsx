@@ -3,6 +3,7 @@ import type { DraftView, MessageView } from '../../../preload/common/contract/in
 import { Banner } from '../components/Banner.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Field } from '../components/Field.tsx';
+import { TryTestInbox } from '../components/TryTestInbox.tsx';
 import { Attachments } from '../compose/Attachments.tsx';
 import { encodedSize, type Confirmation, type Message, type RecipientKind } from '../compose/composer-state.ts';
 import { parseHtml } from '../compose/editor-html.ts';
@@ -53,6 +54,7 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
     report,
     accounts,
     accountsError,
+    reloadAccounts,
     choices,
     from,
     signature,
@@ -102,13 +104,16 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
   if (accounts === null) return <Banner kind="error">{accountsError}</Banner>;
   if (accounts.length === 0 || !from) {
     return (
-      <p className="empty">
-        There is no account to send from yet.{' '}
-        <button type="button" className="link" onClick={() => onGoTo('accounts')}>
-          Add one in Accounts
-        </button>
-        .
-      </p>
+      <div className="empty">
+        <p>
+          There is no account to send from yet.{' '}
+          <button type="button" className="link" onClick={() => onGoTo('accounts')}>
+            Add one in Accounts
+          </button>
+          , or try Outbound first with a test inbox of its own.
+        </p>
+        <TryTestInbox primary onAdded={() => void reloadAccounts()} />
+      </div>
     );
   }
 
