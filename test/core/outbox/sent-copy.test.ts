@@ -154,6 +154,30 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     }
   });
 
+  it('`auto` whose first try found IMAP away: back, it still finds out that the server files it, and adds no duplicate', async () => {
+    const filing = await startSmtpServer({
+      auth: { user: USER.name, pass: USER.pass },
+      certificate,
+      data: (received) => void imap.append(received.raw.toString()),
+    });
+    const port = await closedPort();
+    try {
+      const t = await setUp(port, { sentCopy: 'auto', host: filing.host, port: filing.port });
+      const message = await send(t, 'Away at first, filed by the server');
+      expect(message.sentCopy?.state).toBe('pending');
+      const back = await holdingProxy(imap.port, Infinity, port); // IMAP back where the account expects it
+      try {
+        await value(t.api.outbox.flush());
+        expect((await value(t.api.outbox.get(message.id))).sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
+        expect(await copiesOf(message)).toHaveLength(1);
+      } finally {
+        await back.close();
+      }
+    } finally {
+      await filing.close();
+    }
+  });
+
   it('`auto` on a server that files it under a Message-ID of its own, named in its reply to the end of data (Microsoft): skipped', async () => {
     const renaming = await startSmtpServer({
       auth: { user: USER.name, pass: USER.pass },
@@ -268,8 +292,8 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   });
 });
 
-/** A loopback TCP proxy to `port` that holds back the server's bytes on a connection once the client has sent `holdAfter` bytes, until released. */
-async function holdingProxy(port: number, holdAfter: number) {
+/** A loopback TCP proxy to `port` (on `listenOn`, default any) that holds back the server's bytes on a connection once the client has sent `holdAfter` bytes, until released. */
+async function holdingProxy(port: number, holdAfter: number, listenOn = 0) {
   let holding = true;
   const held: (() => void)[] = [];
   const server = createServer((client) => {
@@ -288,7 +312,7 @@ async function holdingProxy(port: number, holdAfter: number) {
       a.on('close', () => b.destroy());
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenOn, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
     release() {

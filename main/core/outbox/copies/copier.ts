@@ -143,12 +143,16 @@ export class SentCopier {
       let filesItself = account.sentCopy === 'auto' ? imap.filesSentItself : false;
       for (const [index, copy] of copies.entries()) {
         try {
-          if (filesItself === null && copy.attempts === 0) {
-            filesItself = client.capabilities.has('X-GM-EXT-1') || (await this.filedMeanwhile(client, folder, copy));
-            this.accounts.rememberFilesSent(account.id, filesItself);
+          if (filesItself === null) {
+            // Gmail says so; else a copy that never got as far as an APPEND looks for the server's own.
+            const found = client.capabilities.has('X-GM-EXT-1') || (copy.folder === null ? await this.filedMeanwhile(client, folder, copy) : null);
+            if (found !== null) this.accounts.rememberFilesSent(account.id, (filesItself = found));
           }
           if (filesItself) this.record(copy, { state: 'skipped', reason: FILED_ITSELF, folder });
-          else this.record(copy, await append(client, folder, copy, this.outbox.fileOf({ raw_file: copy.rawFile })));
+          else {
+            this.copies.appending(copy, this.owner, folder);
+            this.record(copy, await append(client, folder, copy, this.outbox.fileOf({ raw_file: copy.rawFile })));
+          }
         } catch (error) {
           const failure = imapFailure(error, where);
           if (failure.kind !== 'away') this.record(copy, { state: 'failed', reason: failure.message, folder });

@@ -29,6 +29,8 @@ export interface ClaimedCopy {
   sentAt: number;
   /** Tries before this one. */
   attempts: number;
+  /** Set once an APPEND was about to start: until then nothing in Sent can be a copy of ours. */
+  folder: string | null;
   /** The server's reply to the end of data: Microsoft's names the Message-ID it gave the message instead. */
   lastReply: string | null;
   bcc: string[];
@@ -51,12 +53,13 @@ export class CopyStore {
     return this.db.transaction(() => {
       const rows = (
         this.sql(
-          `SELECT c.message_id AS id, c.attempts, c.lease_owner, c.lease_until, m.account_id, m.message_id AS mid, m.raw_file, m.sent_at, m.last_reply
+          `SELECT c.message_id AS id, c.attempts, c.folder, c.lease_owner, c.lease_until, m.account_id, m.message_id AS mid, m.raw_file, m.sent_at, m.last_reply
            FROM sent_copies c JOIN messages m ON m.id = c.message_id
            WHERE c.state = 'pending' AND (@flush OR c.not_before <= @now) ORDER BY c.not_before LIMIT @limit`,
         ).all({ flush: by.flush ? 1 : 0, now, limit }) as {
           id: number;
           attempts: number;
+          folder: string | null;
           lease_owner: string | null;
           lease_until: number | null;
           account_id: number | null;
@@ -78,6 +81,7 @@ export class CopyStore {
           sentAt: r.sent_at,
           lastReply: r.last_reply,
           attempts: r.attempts,
+          folder: r.folder,
           bcc: bcc.all(r.id) as string[],
         };
       });
@@ -92,6 +96,11 @@ export class CopyStore {
          not_before = @notBefore, lease_owner = NULL, lease_until = NULL, updated_at = @now
        WHERE message_id = @id AND lease_owner = @owner AND state = 'pending'`,
     ).run({ ...values, id: copy.id, owner, now: this.clock.now() });
+  }
+
+  /** An APPEND into `folder` is about to start (durably, before it does): `auto` must not take what a crash left there for the server's own copy. */
+  appending(copy: Pick<ClaimedCopy, 'id'>, owner: string, folder: string): void {
+    this.sql('UPDATE sent_copies SET folder = ? WHERE message_id = ? AND lease_owner = ?').run(folder, copy.id, owner);
   }
 
   /** A failed or waiting copy tried again now. */
