@@ -269,9 +269,12 @@ export const accountMethods = {
    */
   trustCertificate: method(z.tuple([id, line(200)])).returns<AccountView>(),
   remove: method(z.tuple([id, RemoveAccountOptions.optional()])).returns<null>(),
-  /** The connection test: connect, EHLO, STARTTLS, AUTH, NOOP, RSET, QUIT, with the account's own settings. */
+  /**
+   * The connection test: connect, EHLO, STARTTLS, AUTH, NOOP, RSET, QUIT, with the account's own
+   * settings; then, when it has IMAP, the login there, the Sent folder and what the server offers.
+   */
   test: method(z.tuple([id])).returns<ConnectionTestView>(),
-  /** Find the server settings for an address: presets, autoconfig XML, SRV records, then guesses confirmed by EHLO. */
+  /** Find the server settings for an address: presets, autoconfig XML, SRV records, then guesses confirmed by EHLO; IMAP too, where a preset, the XML or SRV names it. */
   discover: method(
     z.tuple([
       line(254)
