@@ -13,7 +13,7 @@ import { inProcessApi } from '../../main/hosts/in-process.ts';
 import type { OutboundApi } from '../../preload/common/contract/index.ts';
 import { withTestDns } from '../helpers/core.ts';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../helpers/smtp.ts';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { builtApp, failuresDir, screenshotsDir } from './built-app.ts';
 
 export interface E2eApp {
@@ -59,6 +59,32 @@ export function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/** One browser for the test file that calls this, launched before its tests and closed after them. */
+export function browserForFile(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await mkdir(screenshotsDir, { recursive: true });
+  });
+  afterAll(() => browser?.close());
+  return () => {
+    if (!browser) throw new Error('browserForFile(): the browser is launched in beforeAll; ask for it inside a test.');
+    return browser;
+  };
+}
+
+/** Screenshots of the page as it is, light and dark, named `name.png` and `name-dark.png`, for a person to look at. */
+export async function shot(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: path.join(screenshotsDir, `${name}${scheme === 'dark' ? '-dark' : ''}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** The main navigation's button to a screen. */
+export const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
 
 /** A page in a context of its own, in E2E_TIME_ZONE and E2E_LOCALE, with its problems collected. */
 export async function newTestPage(browser: Browser, viewport = { width: 1100, height: 820 }): Promise<{ page: Page; problems: string[] }> {

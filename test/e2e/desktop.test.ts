@@ -21,7 +21,7 @@ import { createDispatch } from '../../main/hosts/dispatch.ts';
 import { forwardEvents, type EventSink } from '../../main/hosts/events.ts';
 import { inProcessApi } from '../../main/hosts/in-process.ts';
 import { accountFor, value, withTestDns } from '../helpers/core.ts';
-import { fillComposer, launchBrowser, localMinute, newTestPage } from './app-page.ts';
+import { fillComposer, launchBrowser, localMinute, nav, newTestPage, shot } from './app-page.ts';
 import { builtApp, screenshotsDir } from './built-app.ts';
 
 let browser: Browser;
@@ -78,15 +78,6 @@ async function openApp({ asDesktop, withAccount = false }: { asDesktop: boolean;
   await page.getByRole('heading', { name: 'Compose' }).waitFor();
   return { page, core, autostart, menu: async (command) => (await stream.promise)(eventChannelOf('menuCommand'), command) };
 }
-
-const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
-const shot = async (page: Page, name: string) => {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(screenshotsDir, `${name}${scheme === 'dark' ? '-dark' : ''}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-};
 
 describe('Settings: this computer', () => {
   it('in the browser host, says that only the desktop app can change them', async () => {

@@ -5,26 +5,12 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { accountFor, value } from '../helpers/core.ts';
 import { fillDisk, smallDisk } from '../helpers/disk.ts';
-import { fillComposer, launchBrowser, startE2eApp } from './app-page.ts';
-import { screenshotsDir } from './built-app.ts';
+import { browserForFile, fillComposer, shot, startE2eApp } from './app-page.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
-
-const shot = async (page: Page, name: string) => {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(screenshotsDir, `${name}${scheme === 'dark' ? '-dark' : ''}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-};
+const browser = browserForFile();
 
 it('a full disk at Send: the page says so, the message stays as written, and goes once there is room', async (context) => {
   const disk = smallDisk('4m');
@@ -33,7 +19,7 @@ it('a full disk at Send: the page says so, the message stays as written, and goe
     {},
     { home: path.join(disk, 'home') },
     {
-      browser,
+      browser: browser(),
       async prepare({ smtp, api }) {
         await value(api.accounts.save(accountFor(smtp, { security: 'none', username: '', passwordCommand: '' })));
         await value(api.settings.save({ undoSeconds: 0 }));

@@ -4,30 +4,14 @@
  * Test inbox showing it and opening it (rich text in the sandboxed frame, the source), and the 550
  * switch making the Sent view show a recipient refused.
  */
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { value } from '../helpers/core.ts';
-import { fillComposer, launchBrowser, startE2eApp } from './app-page.ts';
-import { screenshotsDir } from './built-app.ts';
+import { browserForFile, fillComposer, nav, shot, startE2eApp } from './app-page.ts';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser?.close());
-
-const shot = async (page: Page, name: string) => {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(screenshotsDir, `${name}${scheme === 'dark' ? '-dark' : ''}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-};
-const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
+const browser = browserForFile();
 
 it('from nothing: try it, send, read what arrived, and see a recipient refused', async () => {
-  const app = await startE2eApp({}, {}, { browser });
+  const app = await startE2eApp({}, {}, { browser: browser() });
   onTestFinished(() => app.close());
   const { page, api } = app;
   await value(api.settings.save({ undoSeconds: 0 }));
