@@ -2,6 +2,7 @@
  * The contract, implemented once over the core. Electron's IPC, the browser host and the tests all
  * reach it through dispatch.ts, which has already validated the arguments.
  */
+import { readFile } from 'node:fs/promises';
 import type { ApiImplementation, DraftView } from '../../preload/common/contract/index.ts';
 import { discover } from '../core/accounts/autoconfig.ts';
 import { oauthProviders } from '../core/accounts/oauth.ts';
@@ -9,6 +10,7 @@ import { AppError } from '../core/app-error.ts';
 import { draftOf, enqueueMessage, sanitisedHtml } from '../core/compose/enqueue.ts';
 import { parseMailto } from '../core/compose/mailto.ts';
 import { submitRawMessage } from '../core/compose/raw.ts';
+import { readMessage } from '../core/compose/read.ts';
 import { controlNames } from '../core/dns/check.ts';
 import type { Core } from '../core/index.ts';
 
@@ -119,6 +121,7 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
         core.copier.retry(id);
         return core.outbox.view(id);
       },
+      content: async (id) => readMessage(await readFile(core.outbox.fileOf(core.outbox.row(id)))),
     },
     drafts: {
       save: async ({ id, ...fields }) => core.drafts.save(id, await draftOf(gate, fields)),

@@ -66,4 +66,10 @@ it('from nothing: try it, send, read what arrived, and see a recipient refused',
   expect(await bob.textContent()).toMatch(/550 5\.1\.1 <bob@example\.net>: the test inbox refuses this recipient/);
   expect(await card.getByTestId('recipient').filter({ hasText: 'ann@example.org' }).getAttribute('data-state')).toBe('accepted');
   await shot(page, 'sent-test-inbox-refused');
+
+  // The sent message itself, as it went: read from its frozen bytes.
+  const first = page.getByTestId('message').filter({ hasText: 'Hello, test inbox' });
+  await first.getByText('The message', { exact: true }).click();
+  await first.getByText('My first message from Outbound.').waitFor();
+  await shot(page, 'sent-message-opened');
 });

@@ -45,6 +45,7 @@ describe('dispatch', () => {
       'outbox.sendNow',
       'outbox.submitRaw',
       'outbox.takeBack',
+      'sent.content',
       'sent.list',
       'sent.retryCopy',
       'settings.get',

@@ -1,10 +1,10 @@
 /** What the test inbox received: a row each (who, what, when) and its bytes in the data directory's test-inbox/ folder. */
 import { randomUUID } from 'node:crypto';
-import type { AddressObject } from 'mailparser';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestInboxFault, TestInboxMessageDetail, TestInboxMessageView } from '../../../preload/common/contract/index.ts';
 import { notFound } from '../app-error.ts';
+import { summaryOf, readMessage } from '../compose/read.ts';
 import { statements, type Db } from '../db/index.ts';
 import type { Received } from './server.ts';
 
@@ -51,14 +51,13 @@ export class TestInboxStore {
   }
 
   async keep({ envelopeFrom, envelopeTo, bytes }: Received, now = Date.now()): Promise<number> {
-    const { simpleParser } = await import('mailparser');
-    const parsed = await simpleParser(bytes, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+    const { from, subject } = await summaryOf(bytes);
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const file = `${randomUUID()}.eml`;
     writeFileSync(join(this.dir, file), bytes, { mode: 0o600 });
     const { lastInsertRowid } = this.sql(
       'INSERT INTO test_inbox_messages (envelope_from, envelope_to, from_header, subject, size, file, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(envelopeFrom, JSON.stringify(envelopeTo), addressesOf(parsed.from), parsed.subject ?? '', bytes.length, file, now);
+    ).run(envelopeFrom, JSON.stringify(envelopeTo), from, subject, bytes.length, file, now);
     return Number(lastInsertRowid);
   }
 
@@ -69,34 +68,13 @@ export class TestInboxStore {
   async get(id: number): Promise<TestInboxMessageDetail> {
     const row = this.sql('SELECT * FROM test_inbox_messages WHERE id = ?').get(id) as MessageRow | undefined;
     if (!row) throw notFound(`There is no message ${id} in the test inbox.`);
-    const bytes = readFileSync(join(this.dir, row.file));
-    const [{ simpleParser }, { sanitiseHtml }] = await Promise.all([import('mailparser'), import('../compose/body-html.ts')]);
-    const parsed = await simpleParser(bytes, { skipImageLinks: true });
-    return {
-      ...view(row),
-      to: addressesOf(parsed.to),
-      cc: addressesOf(parsed.cc),
-      date: parsed.date ? parsed.date.toISOString() : null,
-      text: parsed.text ?? '',
-      html: typeof parsed.html === 'string' ? sanitiseHtml(parsed.html) : null,
-      attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '(no name)', contentType: a.contentType, size: a.size })),
-      source: bytes.toString('utf8'),
-    };
+    return { ...view(row), ...(await readMessage(readFileSync(join(this.dir, row.file)))) };
   }
 
   empty(): void {
     const files = this.sql('DELETE FROM test_inbox_messages RETURNING file').pluck().all() as string[];
     for (const file of files) rmSync(join(this.dir, file), { force: true });
   }
-}
-
-/** An address header as a person reads it: `Ann <ann@example.org>, bob@example.net`. */
-function addressesOf(field: AddressObject | AddressObject[] | undefined): string {
-  return [field ?? []]
-    .flat()
-    .flatMap((a) => a.value)
-    .map((m) => (m.name ? `${m.name} <${m.address ?? ''}>` : (m.address ?? '')))
-    .join(', ');
 }
 
 function view(row: MessageRow): TestInboxMessageView {

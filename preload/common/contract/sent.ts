@@ -9,9 +9,26 @@ export const SentListOptions = z.object({
 });
 export type SentListOptions = z.input<typeof SentListOptions>;
 
+/** A message as its recipients read it, from its bytes: for the Sent viewer and the test inbox. */
+export interface MessageContent {
+  from: string;
+  to: string;
+  cc: string;
+  subject: string;
+  date: string | null;
+  text: string;
+  /** Sanitised HTML (no scripts, no remote content), for a sandboxed frame; null for a plain-text message. */
+  html: string | null;
+  attachments: { filename: string; contentType: string; size: number }[];
+  /** The bytes (headers and body), as text. */
+  source: string;
+}
+
 export const sentMethods = {
   /** Newest first. */
   list: method(z.tuple([SentListOptions.optional()])).returns<MessageView[]>(),
   /** Try a failed or waiting copy in Sent again now. */
   retryCopy: method(z.tuple([id])).returns<MessageView>(),
+  /** The message itself, as it went: its frozen bytes read (Bcc is on the envelope only, so in `MessageView.recipients`). */
+  content: method(z.tuple([id])).returns<MessageContent>(),
 } as const;

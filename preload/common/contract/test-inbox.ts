@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AccountView } from './accounts.ts';
 import { TEST_INBOX_FAULTS } from './choices.ts';
+import type { MessageContent } from './sent.ts';
 import { id, line, method } from './method.ts';
 
 export type TestInboxFault = (typeof TEST_INBOX_FAULTS)[number];
@@ -30,17 +31,7 @@ export interface TestInboxMessageView {
   receivedAt: string;
 }
 
-export interface TestInboxMessageDetail extends TestInboxMessageView {
-  to: string;
-  cc: string;
-  date: string | null;
-  text: string;
-  /** Sanitised HTML (no scripts, no remote content), for a sandboxed frame; null for a plain-text message. */
-  html: string | null;
-  attachments: { filename: string; contentType: string; size: number }[];
-  /** The bytes as received (headers and body), as text. */
-  source: string;
-}
+export type TestInboxMessageDetail = TestInboxMessageView & MessageContent;
 
 export const testInboxMethods = {
   status: method(z.tuple([])).returns<TestInboxView>(),

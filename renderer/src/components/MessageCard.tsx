@@ -45,10 +45,12 @@ interface MessageCardProps {
   /** Lines between the heading and the facts: why it waits, what to decide. */
   status?: ReactNode;
   actions?: ReactNode;
+  /** Below the dialogue: more to open (the message itself, in Sent). */
+  details?: ReactNode;
 }
 
 /** One message: state, subject, the facts, who got it and the server's last word. */
-export function MessageCard({ message: m, status, actions }: MessageCardProps) {
+export function MessageCard({ message: m, status, actions, details }: MessageCardProps) {
   const progress = useSendProgress(m.state === 'sending' ? m.id : null);
   return (
     <li className="card message" data-testid="message" data-state={m.state}>
@@ -112,6 +114,7 @@ export function MessageCard({ message: m, status, actions }: MessageCardProps) {
           </p>
         )}
         {m.attempts > 0 && <Dialogue message={m} />}
+        {details}
       </div>
       {actions && <div className="actions">{actions}</div>}
     </li>

@@ -1,7 +1,8 @@
 import { useState, type ReactNode } from 'react';
-import type { SentCopyView } from '../../../preload/common/contract/index.ts';
+import type { MessageContent, SentCopyView } from '../../../preload/common/contract/index.ts';
 import { Banner } from '../components/Banner.tsx';
 import { MessageCard, subjectIdOf } from '../components/MessageCard.tsx';
+import { OpenedMessage } from '../components/OpenedMessage.tsx';
 import { Time } from '../components/Time.tsx';
 import { useLive } from '../live.ts';
 
@@ -23,6 +24,7 @@ export function Sent() {
               key={m.id}
               message={m}
               status={m.sentCopy && <CopyInSent copy={m.sentCopy} />}
+              details={<TheMessage id={m.id} />}
               actions={
                 m.sentCopy?.state === 'failed' && (
                   <button type="button" onClick={() => void retry(m.id)} aria-describedby={subjectIdOf(m)}>
@@ -35,6 +37,25 @@ export function Sent() {
         </ul>
       )}
     </section>
+  );
+}
+
+/** The message itself, as it went: read from its frozen bytes when opened. */
+function TheMessage({ id }: { id: number }) {
+  const [content, setContent] = useState<MessageContent | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  async function toggled(open: boolean) {
+    if (!open || content) return;
+    const result = await window.outbound.sent.content(id);
+    setContent(result.ok ? result.value : null);
+    setError(result.ok ? null : result.error.message);
+  }
+  return (
+    <details className="the-message" onToggle={(event) => void toggled(event.currentTarget.open)}>
+      <summary>The message</summary>
+      {error && <p className="message-error">{error}</p>}
+      {content && <OpenedMessage content={content} />}
+    </details>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { TestInboxFault, TestInboxMessageDetail, TestInboxMessageView, TestInboxView } from '../../../preload/common/contract/index.ts';
 import { Banner } from '../components/Banner.tsx';
-import { MailBody } from '../components/MailBody.tsx';
+import { OpenedMessage } from '../components/OpenedMessage.tsx';
 import { Time } from '../components/Time.tsx';
 import { TryTestInbox } from '../components/TryTestInbox.tsx';
 import { formatSize } from '../compose/progress.tsx';
@@ -19,7 +19,6 @@ export function TestInbox() {
   const [status, setStatus] = useState<TestInboxView | null>(null);
   const [messages, setMessages] = useState<TestInboxMessageView[]>([]);
   const [opened, setOpened] = useState<TestInboxMessageDetail | null>(null);
-  const [source, setSource] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const reload = useCallback(async () => {
@@ -36,10 +35,7 @@ export function TestInbox() {
   async function open(id: number) {
     const result = await window.outbound.testInbox.get(id);
     setError(result.ok ? null : result.error.message);
-    if (result.ok) {
-      setOpened(result.value);
-      setSource(false);
-    }
+    if (result.ok) setOpened(result.value);
   }
   async function setFault(fault: TestInboxFault) {
     const result = await window.outbound.testInbox.setFault(fault);
@@ -116,36 +112,18 @@ export function TestInbox() {
       )}
       {opened && (
         <article className="opened" aria-label={`Message: ${opened.subject || '(no subject)'}`} data-testid="test-inbox-message">
-          <dl className="headers">
-            <dt>From</dt>
-            <dd>{opened.from}</dd>
-            <dt>To</dt>
-            <dd>{opened.to}</dd>
-            {opened.cc && (
+          <OpenedMessage
+            key={opened.id}
+            content={opened}
+            more={
               <>
-                <dt>Cc</dt>
-                <dd>{opened.cc}</dd>
+                <dt>Envelope</dt>
+                <dd>
+                  {opened.envelopeFrom} → {opened.envelopeTo.join(', ')}
+                </dd>
               </>
-            )}
-            <dt>Subject</dt>
-            <dd>{opened.subject || '(no subject)'}</dd>
-            <dt>Envelope</dt>
-            <dd>
-              {opened.envelopeFrom} → {opened.envelopeTo.join(', ')}
-            </dd>
-            {opened.attachments.length > 0 && (
-              <>
-                <dt>Attachments</dt>
-                <dd>{opened.attachments.map((a) => `${a.filename} (${formatSize(a.size)})`).join(', ')}</dd>
-              </>
-            )}
-          </dl>
-          <div className="actions">
-            <button type="button" aria-pressed={source} onClick={() => setSource((s) => !s)}>
-              {source ? 'Show the message' : 'Show the source'}
-            </button>
-          </div>
-          {source ? <pre className="mail-text source">{opened.source}</pre> : <MailBody html={opened.html} text={opened.text} />}
+            }
+          />
         </article>
       )}
     </section>
