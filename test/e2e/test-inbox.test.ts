@@ -43,12 +43,16 @@ it('from nothing: try it, send, read what arrived, and see a recipient refused',
   await page.getByRole('button', { name: 'Hello, test inbox' }).click();
   const opened = page.getByTestId('test-inbox-message');
   await opened.getByText('My first message from Outbound.').waitFor();
-  expect(await opened.locator('dd').allTextContents()).toEqual([
+  const headers = Object.fromEntries((await opened.locator('dt').allTextContents()).map((name, i) => [name, i] as const));
+  const values = await opened.locator('dd').allTextContents();
+  expect(Object.keys(headers)).toEqual(['From', 'To', 'Envelope', 'Subject', 'Date', 'Message-ID']);
+  expect([values[headers.From!], values[headers.To!], values[headers.Envelope!], values[headers.Subject!]]).toEqual([
     'You <you@test-inbox.localhost>',
     'ann@example.org',
-    'Hello, test inbox',
     'you@test-inbox.localhost → ann@example.org',
+    'Hello, test inbox',
   ]);
+  expect(values[headers['Message-ID']!]).toMatch(/^<[0-9a-f-]{36}@test-inbox\.localhost>$/);
   await shot(page, 'test-inbox');
   await page.getByRole('button', { name: 'Rich' }).click();
   await page.frameLocator('iframe[title="The message"]').locator('b').filter({ hasText: 'bold' }).waitFor();

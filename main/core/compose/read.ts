@@ -12,6 +12,7 @@ export async function readMessage(bytes: Buffer): Promise<MessageContent> {
     cc: addressesOf(parsed.cc),
     subject: parsed.subject ?? '',
     date: parsed.date ? parsed.date.toISOString() : null,
+    messageId: parsed.messageId ?? null,
     text: parsed.text ?? '',
     html: typeof parsed.html === 'string' ? sanitiseHtml(parsed.html) : null,
     attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '(no name)', contentType: a.contentType, size: a.size })),

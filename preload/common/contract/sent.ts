@@ -16,6 +16,7 @@ export interface MessageContent {
   cc: string;
   subject: string;
   date: string | null;
+  messageId: string | null;
   text: string;
   /** Sanitised HTML (no scripts, no remote content), for a sandboxed frame; null for a plain-text message. */
   html: string | null;

@@ -2,10 +2,11 @@ import { useState, type ReactNode } from 'react';
 import type { MessageContent } from '../../../preload/common/contract/index.ts';
 import { formatSize } from '../compose/progress.tsx';
 import { MailBody } from './MailBody.tsx';
+import { Time } from './Time.tsx';
 
 /**
  * A message as its recipients read it: its headers, attachments and body (MailBody: nothing runs,
- * nothing remote loads), or its source. `more`: rows of what only Outbound knows (the envelope).
+ * nothing remote loads), or its source. `more`: rows after Cc of what only Outbound knows (Bcc, the envelope).
  */
 export function OpenedMessage({ content: m, more }: { content: MessageContent; more?: ReactNode }) {
   const [source, setSource] = useState(false);
@@ -22,9 +23,25 @@ export function OpenedMessage({ content: m, more }: { content: MessageContent; m
             <dd>{m.cc}</dd>
           </>
         )}
+        {more}
         <dt>Subject</dt>
         <dd>{m.subject || '(no subject)'}</dd>
-        {more}
+        {m.date && (
+          <>
+            <dt>Date</dt>
+            <dd>
+              <Time iso={m.date} />
+            </dd>
+          </>
+        )}
+        {m.messageId && (
+          <>
+            <dt>Message-ID</dt>
+            <dd>
+              <code>{m.messageId}</code>
+            </dd>
+          </>
+        )}
         {m.attachments.length > 0 && (
           <>
             <dt>Attachments</dt>

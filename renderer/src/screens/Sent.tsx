@@ -24,7 +24,7 @@ export function Sent() {
               key={m.id}
               message={m}
               status={m.sentCopy && <CopyInSent copy={m.sentCopy} />}
-              details={<TheMessage id={m.id} />}
+              details={<TheMessage id={m.id} bcc={m.recipients.filter((r) => r.kind === 'bcc').map((r) => r.address)} />}
               actions={
                 m.sentCopy?.state === 'failed' && (
                   <button type="button" onClick={() => void retry(m.id)} aria-describedby={subjectIdOf(m)}>
@@ -40,8 +40,8 @@ export function Sent() {
   );
 }
 
-/** The message itself, as it went: read from its frozen bytes when opened. */
-function TheMessage({ id }: { id: number }) {
+/** The message itself, as it went: read from its frozen bytes when opened (Bcc, on the envelope only, from its recipients). */
+function TheMessage({ id, bcc }: { id: number; bcc: string[] }) {
   const [content, setContent] = useState<MessageContent | null>(null);
   const [error, setError] = useState<string | null>(null);
   async function toggled(open: boolean) {
@@ -54,7 +54,19 @@ function TheMessage({ id }: { id: number }) {
     <details className="the-message" onToggle={(event) => void toggled(event.currentTarget.open)}>
       <summary>The message</summary>
       {error && <p className="message-error">{error}</p>}
-      {content && <OpenedMessage content={content} />}
+      {content && (
+        <OpenedMessage
+          content={content}
+          more={
+            bcc.length > 0 && (
+              <>
+                <dt>Bcc</dt>
+                <dd>{bcc.join(', ')}</dd>
+              </>
+            )
+          }
+        />
+      )}
     </details>
   );
 }
