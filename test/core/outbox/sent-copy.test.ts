@@ -36,7 +36,7 @@ afterAll(async () => {
 
 /** A core that trusts no test CA: only the pin makes these servers trusted. */
 async function setUp(imapPort: number, extra: Partial<AccountInput> = {}) {
-  const t = testCore(undefined, { sentCopy: { lookForMs: 1_000, timeoutMs: 5_000 } });
+  const t = testCore(undefined, { sentCopy: { lookForMs: 2_000, timeoutMs: 5_000 } });
   await value(t.api.settings.save({ undoSeconds: 0 }));
   const account = await value(
     t.api.accounts.save(
@@ -212,7 +212,15 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
       const t = await setUp(imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port });
       await send(t, 'Found out that it files'); // the first send finds out
       drop = true;
-      const message = await send(t, 'The line died after the dot');
+      const queued = await value(
+        t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], subject: 'The line died after the dot', text: 'Hello' }),
+      );
+      await t.core.sender.flush();
+      expect((await value(t.api.outbox.get(queued.id))).state).toBe('uncertain');
+      // The provider's filing is its own business: wait until it is in Sent, then the copier's pass finds it.
+      await until(async () => (await copiesOf(queued)).length === 1, 10_000, 'the provider filing the message');
+      await value(t.api.outbox.flush());
+      const message = await value(t.api.outbox.get(queued.id));
       // The attempt left it uncertain; the mailbox settled it.
       expect((await value(t.api.outbox.attempts(message.id))).map((a) => a.outcome)).toEqual(['uncertain']);
       expect(message.state).toBe('sent');
