@@ -8,9 +8,10 @@
  */
 import { Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { DiscoverySource, DiscoveryView, OAuthProvider, Security } from '../../../preload/common/contract/index.ts';
+import type { DiscoverySource, DiscoveryView, ImapSecurity, OAuthProvider, Security } from '../../../preload/common/contract/index.ts';
 import { parseMailbox } from '../compose/address.ts';
 import { AppError } from '../app-error.ts';
+import { answersImap } from '../imap/client.ts';
 import { probe } from '../smtp/probe.ts';
 import { OAUTH_PRESETS } from './oauth.ts';
 
@@ -70,6 +71,8 @@ export interface DiscoveryOptions {
   guessHosts?: (domain: string) => string[];
   /** The guesses' ports (default: 465 with TLS, then 587 with STARTTLS). */
   guessPorts?: { port: number; security: Security }[];
+  /** The IMAP servers to guess when no other source names one (default: imap., mail. and the domain itself, on 993 with TLS, then 143 with STARTTLS). */
+  imapGuesses?: (domain: string) => { host: string; port: number; security: ImapSecurity }[];
   /** PEM certificates trusted besides the system's when confirming a guess. */
   extraCaCertificates?: readonly string[];
 }
@@ -99,8 +102,28 @@ export async function discover(input: string, options: DiscoveryOptions = {}): P
   const fromXml: { imap?: DiscoveryView['imap'] } = {};
   const smtp = await discoverSmtp(address, domain, timeoutMs, resolver, options, fromXml);
   const preset = PRESETS[domain]?.imap;
-  const imap = preset ? { host: preset, port: 993, security: 'tls' as const, from: domain } : (fromXml.imap ?? (await imapBySrv(resolver, domain)));
+  const imap = preset
+    ? { host: preset, port: 993, security: 'tls' as const, from: domain }
+    : (fromXml.imap ?? (await imapBySrv(resolver, domain)) ?? (await imapByGuess(resolver, domain, timeoutMs, options)));
   return { ...smtp, imap };
+}
+
+/** Guesses, all at once, each confirmed by an IMAP server answering over verified TLS; the first in order that does; null: none. */
+async function imapByGuess(resolver: Resolver, domain: string, timeoutMs: number, options: DiscoveryOptions): Promise<DiscoveryView['imap']> {
+  const guesses =
+    options.imapGuesses?.(domain) ??
+    [`imap.${domain}`, `mail.${domain}`, domain].flatMap((host) => [
+      { host, port: 993, security: 'tls' as const },
+      { host, port: 143, security: 'starttls' as const },
+    ]);
+  const answers = await Promise.all(
+    guesses.map(async (g) => {
+      if (options.dnsServers && (await addressProblem(resolver, g.host, timeoutMs))) return false;
+      return (await answersImap(g, { extraCaCertificates: options.extraCaCertificates ?? [], timeoutMs })) === null;
+    }),
+  );
+  const found = guesses.find((_, i) => answers[i]);
+  return found ? { ...found, from: `${found.host}:${found.port}` } : null;
 }
 
 /** RFC 6186 for IMAP: _imaps._tcp (implicit TLS) first, then _imap._tcp (STARTTLS); null when neither names a server. */

@@ -53,6 +53,37 @@ export async function openImap(target: ImapTarget, options: ImapOptions = {}): P
   return client;
 }
 
+/**
+ * Whether an IMAP server answers at `server` over verified TLS (a discovery guess): null when it
+ * does — imapflow got through the greeting, STARTTLS where asked and CAPABILITY to the login, which
+ * it is not given — else what went wrong.
+ */
+export async function answersImap(server: Pick<ImapTarget, 'host' | 'port' | 'security'>, options: ImapOptions = {}): Promise<string | null> {
+  const { ImapFlow } = await import('imapflow');
+  const timeout = options.timeoutMs ?? 30_000;
+  const client = new ImapFlow({
+    host: server.host,
+    port: server.port,
+    secure: server.security === 'tls',
+    ...(server.security === 'starttls' ? { doSTARTTLS: true } : {}),
+    tls: tlsOptions(server.host, null, options.extraCaCertificates),
+    logger: false,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return null; // PREAUTH: it answered too
+  } catch (error) {
+    // No login was given: failing there means everything before it worked.
+    return (error as { authenticationFailed?: boolean }).authenticationFailed ? null : imapFailure(error, `${server.host}:${server.port}`).message;
+  } finally {
+    client.close();
+  }
+}
+
 /** The folder for copies: the one marked \Sent, else the usual names, else a new "Sent". */
 export async function findSentFolder(client: ImapFlow): Promise<string> {
   return sentFolderOf(await client.list()) ?? (await client.mailboxCreate('Sent')).path;

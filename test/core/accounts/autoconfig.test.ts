@@ -2,11 +2,13 @@
  * Discovery from an address against local servers only: an HTTP server serving Thunderbird
  * autoconfig XML, a DNS server answering RFC 6186 SRV questions, and real SMTP servers confirming
  * guesses by EHLO over TLS. Each source is tried in order, and the answer says which one answered;
- * the IMAP server for the copy in Sent comes from the preset, the same autoconfig file, or SRV.
+ * the IMAP server for the copy in Sent comes from the preset, the same autoconfig file, SRV, or a
+ * guess that a real Dovecot confirms.
  */
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discover, oauthProviderOf, parseAutoconfig, parseImapAutoconfig } from '../../../main/core/accounts/autoconfig.ts';
+import { missingDovecotImap, startImapServer } from '../../helpers/imap.ts';
 import { closedPort } from '../../helpers/net.ts';
 import { testCertificates } from '../../helpers/tls.ts';
 import { BROKEN_RESOLVERS, startBrokenDnsServer } from '../../helpers/dns.ts';
@@ -180,5 +182,34 @@ describe.each(BROKEN_RESOLVERS)('discovery with a resolver that is broken (%s)',
       [`smtp.example.test:${smtp.port}`, why[1]],
       [`127.0.0.1:${smtp.port}`, `127.0.0.1:${smtp.port} (tls)`],
     ]);
+  });
+});
+
+describe.skipIf(missingDovecotImap() !== undefined)('IMAP guessed', () => {
+  it('when no other source names one: the first guess where IMAP answers over verified TLS, not a port where something else does', async () => {
+    smtp = await startAccountsServer({ secure: true });
+    dns = await startDnsServer([]);
+    const { ca, key, cert } = await testCertificates();
+    const dovecot = await startImapServer({ user: { name: 'ann', pass: 'unused' }, certificate: { key, cert } });
+    const nothing = await closedPort();
+    try {
+      const found = await discover('ann@example.test', {
+        autoconfigUrls: () => [],
+        dnsServers: [dns.server],
+        guessHosts: () => ['127.0.0.1'],
+        guessPorts: [{ port: smtp.port, security: 'tls' }],
+        imapGuesses: (domain) => [
+          { host: `imap.${domain}`, port: dovecot.port, security: 'starttls' }, // not in DNS
+          { host: '127.0.0.1', port: nothing, security: 'tls' }, // nothing listens
+          { host: '127.0.0.1', port: smtp.port, security: 'tls' }, // SMTP, not IMAP
+          { host: '127.0.0.1', port: dovecot.port, security: 'starttls' },
+        ],
+        extraCaCertificates: [ca],
+        timeoutMs: 3000,
+      });
+      expect(found.imap).toEqual({ host: '127.0.0.1', port: dovecot.port, security: 'starttls', from: `127.0.0.1:${dovecot.port}` });
+    } finally {
+      await dovecot.stop();
+    }
   });
 });
