@@ -187,7 +187,7 @@ describe.each(BROKEN_RESOLVERS)('discovery with a resolver that is broken (%s)',
 
 describe.skipIf(missingDovecotImap() !== undefined)('IMAP guessed', () => {
   it('when no other source names one: the first guess where IMAP answers over verified TLS, not a port where something else does', async () => {
-    smtp = await startAccountsServer({ secure: true });
+    const submission = (smtp = await startAccountsServer({ secure: true }));
     dns = await startDnsServer([]);
     const { ca, key, cert } = await testCertificates();
     const dovecot = await startImapServer({ user: { name: 'ann', pass: 'unused' }, certificate: { key, cert } });
@@ -197,11 +197,11 @@ describe.skipIf(missingDovecotImap() !== undefined)('IMAP guessed', () => {
         autoconfigUrls: () => [],
         dnsServers: [dns.server],
         guessHosts: () => ['127.0.0.1'],
-        guessPorts: [{ port: smtp.port, security: 'tls' }],
+        guessPorts: [{ port: submission.port, security: 'tls' }],
         imapGuesses: (domain) => [
           { host: `imap.${domain}`, port: dovecot.port, security: 'starttls' }, // not in DNS
           { host: '127.0.0.1', port: nothing, security: 'tls' }, // nothing listens
-          { host: '127.0.0.1', port: smtp.port, security: 'tls' }, // SMTP, not IMAP
+          { host: '127.0.0.1', port: submission.port, security: 'tls' }, // SMTP, not IMAP
           { host: '127.0.0.1', port: dovecot.port, security: 'starttls' },
         ],
         extraCaCertificates: [ca],
