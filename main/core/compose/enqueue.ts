@@ -114,6 +114,7 @@ export async function enqueueMessage(
   return outbox.insert({
     accountId: account.id,
     accountName: account.name,
+    accountEmail: account.email,
     messageId: frozen.messageId,
     envelopeFrom: envelopeAddress(from.address),
     fromHeader: from.name ? `${from.name} <${from.address}>` : from.address,

@@ -148,6 +148,7 @@ export async function submitRawMessage(outbox: OutboxStore, accounts: readonly A
   return outbox.insert({
     accountId: account.id,
     accountName: account.name,
+    accountEmail: account.email,
     messageId,
     envelopeFrom: envelopeAddress(envelopeFrom),
     fromHeader: valueOf('from') ?? (await formatMailbox(fromMailbox)),

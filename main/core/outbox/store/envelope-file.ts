@@ -30,10 +30,10 @@ export const envelopeFileOf = (rawFile: string): string => rawFile.replace(/\.em
 export const rawFileOfEnvelope = (name: string): string | undefined => (name.endsWith(SUFFIX) ? name.slice(0, -SUFFIX.length) + '.eml' : undefined);
 
 /** Durable once it resolves: the file and its directory entry synced. */
-export async function writeEnvelope(dir: string, message: NewMessage, accountEmail: string, now: number): Promise<void> {
+export async function writeEnvelope(dir: string, message: NewMessage, now: number): Promise<void> {
   const envelope: Envelope = {
     messageId: message.messageId,
-    account: { name: message.accountName, email: accountEmail },
+    account: { name: message.accountName, email: message.accountEmail },
     envelopeFrom: message.envelopeFrom,
     fromHeader: message.fromHeader,
     subject: message.subject,

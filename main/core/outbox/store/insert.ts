@@ -9,15 +9,14 @@ import type { NewMessage } from './rows.ts';
  * the event loop. Refused (a full disk, a clash), it leaves neither row nor file behind.
  */
 export async function insert(h: OutboxDb, message: NewMessage, now = h.clock.now()): Promise<number> {
-  let id: number;
+  let id: number | undefined;
   try {
-    const account = h.sql('SELECT email FROM accounts WHERE id = ?').get(message.accountId) as { email: string } | undefined;
-    await writeEnvelope(h.dir, message, account?.email ?? message.envelopeFrom, now);
+    await writeEnvelope(h.dir, message, now);
     id = h.wal.unsynced(() => h.transaction(insertRows)(h, message, now));
     await h.wal.sync();
   } catch (error) {
-    const committed = h.sql('SELECT 1 FROM messages WHERE raw_file = ?').get(message.rawFile) !== undefined;
-    if (!committed) await removeFrozen(h.dir, message.rawFile);
+    // Committed but not yet synced, the row points at the files: they stay.
+    if (id === undefined) await removeFrozen(h.dir, message.rawFile);
     throw error;
   }
   h.changed(id, 'queued');

@@ -53,6 +53,8 @@ export interface AttemptRow {
 export interface NewMessage {
   accountId: number;
   accountName: string;
+  /** The account's address: what a repair finds the account by (envelope-file.ts). */
+  accountEmail: string;
   messageId: string;
   envelopeFrom: string;
   fromHeader: string;
