@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DraftView, MailtoView, MessageView } from '../../preload/common/contract/index.ts';
-import { useConnectivity } from './live.ts';
+import { useConnectivity, useHasTestInbox } from './live.ts';
 import { SCREENS, TITLES, type Screen } from './navigation.ts';
 import { Accounts } from './screens/Accounts.tsx';
 import { Compose } from './screens/Compose.tsx';
@@ -85,17 +85,6 @@ function useStartAtLoginOffer() {
   return { scheduled, offer };
 }
 
-/** Whether this data directory has a test inbox: its screen is listed once there is one. */
-function useHasTestInbox(): boolean {
-  const [has, setHas] = useState(false);
-  useEffect(() => {
-    const look = () => void window.outbound.testInbox.status().then((result) => setHas(result.ok && result.value.accountId !== null));
-    look();
-    return window.outbound.onTestInboxChanged(look);
-  }, []);
-  return has;
-}
-
 export function App() {
   const [screen, setScreen] = useState<Screen>('compose');
   /** A message taken back from the outbox or a draft opened, with a count so that each Edit opens a fresh composer. */
@@ -115,7 +104,8 @@ export function App() {
   useEffect(() => window.outbound.onMailtoOpened((link) => newMessage(edit, link)), [edit]);
   useMenuCommands(goTo, edit);
   const { scheduled, offer } = useStartAtLoginOffer();
-  const hasTestInbox = useHasTestInbox();
+  // Its screen is listed once there is one.
+  const hasTestInbox = useHasTestInbox() === true;
 
   return (
     <div className="app">

@@ -89,3 +89,14 @@ export function useSettings(): Settings | null {
   }, []);
   return settings;
 }
+
+/** Whether this data directory has a test inbox, followed as it is made; null until the first answer. */
+export function useHasTestInbox(): boolean | null {
+  const [has, setHas] = useState<boolean | null>(null);
+  useEffect(() => {
+    const look = () => void window.outbound.testInbox.status().then((result) => result.ok && setHas(result.value.accountId !== null));
+    look();
+    return window.outbound.onTestInboxChanged(look);
+  }, []);
+  return has;
+}

@@ -12,7 +12,7 @@ import type { Account } from '../accounts/store/rows.ts';
 import type { SecretStore } from '../accounts/secrets.ts';
 import { AppError } from '../app-error.ts';
 import type { Db } from '../db/index.ts';
-import { testInboxCertificate } from './certificate.ts';
+import { testInboxCertificate, type KeyPair } from './certificate.ts';
 import { listen, TEST_INBOX_USER, type Listening } from './server.ts';
 import { TestInboxStore } from './store.ts';
 
@@ -74,6 +74,7 @@ export class TestInbox {
   private readonly changed: () => void;
   private listening: Listening | undefined;
   private starting: Promise<void> | undefined;
+  private pair: Promise<KeyPair> | undefined;
 
   constructor(db: Db, home: string, accounts: AccountStore, secrets: SecretsWithMemory, changed: () => void) {
     this.store = new TestInboxStore(db, join(home, 'test-inbox'));
@@ -93,7 +94,7 @@ export class TestInbox {
     if (existing) return this.accounts.get(existing.accountId);
     const password = newPassword();
     this.secrets.allowInMemory(password);
-    const pair = await testInboxCertificate(this.store.dir);
+    const pair = await this.keyPair();
     const listening = await this.listenWith(0, password);
     const account = await this.accounts
       .save(
@@ -159,10 +160,18 @@ export class TestInbox {
     }
   }
 
+  /** Read (or made) once per process. */
+  private keyPair(): Promise<KeyPair> {
+    this.pair ??= testInboxCertificate(this.store.dir).catch((error: unknown) => {
+      this.pair = undefined;
+      throw error;
+    });
+    return this.pair;
+  }
+
   private async listenWith(port: number, password: string): Promise<Listening> {
-    const pair = await testInboxCertificate(this.store.dir);
     this.listening = await listen({
-      ...pair,
+      ...(await this.keyPair()),
       port,
       password,
       fault: () => this.store.config()?.fault ?? 'none',

@@ -30,8 +30,11 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-const isLoopback = (address: string) =>
-  address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (isIP(address) === 4 && address.startsWith('127.'));
+/** 127.0.0.0/8 (also as an IPv4-mapped IPv6 address) or ::1. */
+const isLoopback = (address: string) => {
+  const v4 = address.replace(/^::ffff:/, '');
+  return address === '::1' || (isIP(v4) === 4 && v4.startsWith('127.'));
+};
 
 const reply = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 

@@ -4,6 +4,7 @@ import { nameOf } from '../accounts/account-form.ts';
 import { AccountEditor } from '../accounts/AccountEditor.tsx';
 import { Banner } from '../components/Banner.tsx';
 import { TryTestInbox } from '../components/TryTestInbox.tsx';
+import { useHasTestInbox } from '../live.ts';
 import './Accounts.css';
 
 /** null: no form open; 'new': adding; an account: editing it. */
@@ -18,8 +19,8 @@ export function Accounts() {
   /** The last connection test of each account, shown under its card. */
   const [tests, setTests] = useState<Record<number, ConnectionTestView | 'running'>>({});
   const [providers, setProviders] = useState<OAuthProviderView[]>([]);
-  /** Whether this data directory has a test inbox (null: not known yet): if not, it is offered. */
-  const [testInbox, setTestInbox] = useState<boolean | null>(null);
+  /** Offered until this data directory has one. */
+  const testInbox = useHasTestInbox();
 
   const reload = useCallback(async () => {
     const result = await window.outbound.accounts.list();
@@ -36,7 +37,6 @@ export function Accounts() {
   useEffect(() => {
     void reload();
     void window.outbound.accounts.providers().then((result) => result.ok && setProviders(result.value));
-    void window.outbound.testInbox.status().then((result) => result.ok && setTestInbox(result.value.accountId !== null));
   }, [reload]);
 
   async function remove(account: AccountView, queued: 'refuse' | 'cancel' | 'move', toAccountId?: number) {
@@ -175,7 +175,6 @@ export function Accounts() {
         <TryTestInbox
           onAdded={(account) => {
             setEditing(null);
-            setTestInbox(true);
             setStatus(`Added ${account.name}: mail from it is kept by Outbound's own server on this computer (see Test inbox).`);
             void reload();
           }}
