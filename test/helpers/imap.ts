@@ -10,7 +10,10 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { tlsOptions } from '../../main/core/smtp/tls.ts';
+import { beforeAll, afterAll } from 'vitest';
 import { closedPort, reachable, until } from './net.ts';
+import { startSmtpServer, type TestSmtpServer } from './smtp.ts';
+import { selfSignedCertificate } from './tls.ts';
 
 export const DOVECOT = '/usr/sbin/dovecot';
 /** The folder Dovecot marks \Sent. */
@@ -48,6 +51,34 @@ export interface TestImapServer {
   append(raw: string, folder?: string): Promise<void>;
   logs(): string;
   stop(): Promise<void>;
+}
+
+export interface MailServers {
+  /** Self-signed: the accounts trust it by its pin alone. */
+  certificate: { key: string; cert: string };
+  /** SMTP with STARTTLS and AUTH. */
+  smtp: TestSmtpServer;
+  imap: TestImapServer;
+}
+
+/**
+ * For the test file that calls this (unless Dovecot cannot run here, see missingDovecotImap): an SMTP
+ * server and a Dovecot for `user`, on one certificate, started before its tests and stopped after
+ * them. Their fields are set once the tests run.
+ */
+export function mailServersForFile(user: ImapServerOptions['user']): MailServers {
+  const servers = {} as MailServers;
+  beforeAll(async () => {
+    if (missingDovecotImap()) return;
+    servers.certificate = await selfSignedCertificate();
+    servers.smtp = await startSmtpServer({ auth: { user: user.name, pass: user.pass }, certificate: servers.certificate });
+    servers.imap = await startImapServer({ user, certificate: servers.certificate });
+  });
+  afterAll(async () => {
+    await servers.smtp?.close();
+    await servers.imap?.stop();
+  });
+  return servers;
 }
 
 export async function startImapServer(options: ImapServerOptions): Promise<TestImapServer> {

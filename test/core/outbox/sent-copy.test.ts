@@ -7,32 +7,18 @@ import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccountInput, MessageView } from '../../../preload/common/contract/index.ts';
 import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
-import { missingDovecotImap, SENT, startImapServer, type TestImapServer } from '../../helpers/imap.ts';
+import { mailServersForFile, missingDovecotImap, SENT, startImapServer } from '../../helpers/imap.ts';
 import { closedPort, until } from '../../helpers/net.ts';
-import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
-import { selfSignedCertificate } from '../../helpers/tls.ts';
+import { startSmtpServer } from '../../helpers/smtp.ts';
 
 const USER = { name: 'me', pass: 's3cret pass' };
 /** A separate Outbound process that flushes the outbox and its copies in Sent. */
 const FLUSH = join(import.meta.dirname, '..', '..', 'fixtures', 'flush.ts');
 const missing = missingDovecotImap();
-let certificate: { key: string; cert: string };
-let smtp: TestSmtpServer;
-let imap: TestImapServer;
-
-beforeAll(async () => {
-  if (missing) return;
-  certificate = await selfSignedCertificate();
-  smtp = await startSmtpServer({ auth: { user: USER.name, pass: USER.pass }, certificate });
-  imap = await startImapServer({ user: USER, certificate });
-});
-afterAll(async () => {
-  await smtp?.close();
-  await imap?.stop();
-});
+const servers = mailServersForFile(USER);
 
 /** A core that trusts no test CA: only the pin makes these servers trusted. */
 async function setUp(imapPort: number, extra: Partial<AccountInput> = {}) {
@@ -40,8 +26,8 @@ async function setUp(imapPort: number, extra: Partial<AccountInput> = {}) {
   await value(t.api.settings.save({ undoSeconds: 0 }));
   const account = await value(
     t.api.accounts.save(
-      accountFor(smtp, {
-        tlsFingerprint: new X509Certificate(certificate.cert).fingerprint256,
+      accountFor(servers.smtp, {
+        tlsFingerprint: new X509Certificate(servers.certificate.cert).fingerprint256,
         imap: { host: '127.0.0.1', port: imapPort, security: 'starttls' },
         sentCopy: 'always',
         ...extra,
@@ -57,11 +43,12 @@ async function send(t: TestCore & { account: { id: number } }, subject: string):
   return value(t.api.outbox.get(queued.id));
 }
 
-const copiesOf = async (message: MessageView, server = imap) => (await server.messages(SENT)).filter((m) => m.raw.includes(`Message-ID: ${message.messageId}`));
+const copiesOf = async (message: MessageView, server = servers.imap) =>
+  (await server.messages(SENT)).filter((m) => m.raw.includes(`Message-ID: ${message.messageId}`));
 
 describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   it('puts one copy in the \\Sent folder: the sent bytes with a Bcc: header, flagged \\Seen, its UID kept; the views say saved', async () => {
-    const t = await setUp(imap.port);
+    const t = await setUp(servers.imap.port);
     const message = await send(t, 'One copy');
     expect(message.state).toBe('sent');
     expect(message.sentCopy).toEqual({ state: 'saved', folder: SENT, reason: null, nextTry: null });
@@ -69,7 +56,7 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     expect(more).toEqual([]);
     expect(copy!.flags).toContain('\\Seen');
     expect(copy!.raw).toMatch(/^Bcc: boss@example.org\r\n/);
-    const sentBytes = smtp.messages.find((m) => m.raw.includes(message.messageId))!.raw.toString();
+    const sentBytes = servers.smtp.messages.find((m) => m.raw.includes(message.messageId))!.raw.toString();
     expect(sentBytes).not.toContain('boss@example.org');
     expect(copy!.raw.replace(/^Bcc: .*\r\n/, '')).toBe(sentBytes);
     const row = t.core.db.prepare('SELECT uid, uidvalidity FROM sent_copies WHERE message_id = ?').get(message.id) as { uid: number; uidvalidity: number };
@@ -81,14 +68,14 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   });
 
   it("IMAP on another host than SMTP: the account's pin does not apply there, IMAP's own does (fetched over IMAP's STARTTLS)", async () => {
-    const fingerprint = new X509Certificate(certificate.cert).fingerprint256;
-    const elsewhere = { host: 'localhost', port: imap.port, security: 'starttls' } as const;
-    const t = await setUp(imap.port, { imap: elsewhere });
+    const fingerprint = new X509Certificate(servers.certificate.cert).fingerprint256;
+    const elsewhere = { host: 'localhost', port: servers.imap.port, security: 'starttls' } as const;
+    const t = await setUp(servers.imap.port, { imap: elsewhere });
     const refused = await send(t, 'Untrusted IMAP');
     expect(refused.sentCopy).toMatchObject({ state: 'failed', reason: expect.stringContaining('No trusted TLS connection to The IMAP server localhost') });
     const pinned = await value(
       t.api.accounts.save({
-        ...accountFor(smtp, { tlsFingerprint: fingerprint, sentCopy: 'always' }),
+        ...accountFor(servers.smtp, { tlsFingerprint: fingerprint, sentCopy: 'always' }),
         id: t.account.id,
         imap: { ...elsewhere, tlsFingerprint: fingerprint },
       }),
@@ -99,7 +86,7 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   });
 
   it('`never`: no copy, and the view says skipped', async () => {
-    const t = await setUp(imap.port, { sentCopy: 'never' });
+    const t = await setUp(servers.imap.port, { sentCopy: 'never' });
     const message = await send(t, 'No copy');
     expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The account is set to keep no copy in Sent.' });
     expect(await copiesOf(message)).toEqual([]);
@@ -112,7 +99,7 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     expect(message.state).toBe('sent');
     expect(message.sentCopy).toMatchObject({ state: 'pending', reason: expect.stringContaining(`127.0.0.1:${port} could not be reached`) });
     expect(message.sentCopy?.nextTry).not.toBeNull();
-    const later = await startImapServer({ user: USER, certificate, port });
+    const later = await startImapServer({ user: USER, certificate: servers.certificate, port });
     try {
       await value(t.api.outbox.flush());
       await value(t.api.outbox.flush());
@@ -124,7 +111,7 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   });
 
   it('a copy already in Sent (appended before a crash lost its record) is not appended again', async () => {
-    const t = await setUp(imap.port);
+    const t = await setUp(servers.imap.port);
     const message = await send(t, 'Appended before the crash');
     // As if the copy's record were lost: pending again, its APPEND done.
     t.core.db.prepare(`UPDATE sent_copies SET state = 'pending', not_before = 0 WHERE message_id = ?`).run(message.id);
@@ -136,15 +123,15 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   it('`auto` on a server that files submitted mail itself: skipped, no duplicate, and remembered for the account', async () => {
     const filing = await startSmtpServer({
       auth: { user: USER.name, pass: USER.pass },
-      certificate,
+      certificate: servers.certificate,
       // The provider files what it was given in the user's Sent folder.
       data: (received) => {
-        void imap.append(received.raw.toString());
+        void servers.imap.append(received.raw.toString());
         return undefined;
       },
     });
     try {
-      const t = await setUp(imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port });
+      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port });
       const message = await send(t, 'Filed by the server');
       expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
       expect(await copiesOf(message)).toHaveLength(1);
@@ -157,15 +144,15 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   it('`auto` whose first try found IMAP away: back, it still finds out that the server files it, and adds no duplicate', async () => {
     const filing = await startSmtpServer({
       auth: { user: USER.name, pass: USER.pass },
-      certificate,
-      data: (received) => void imap.append(received.raw.toString()),
+      certificate: servers.certificate,
+      data: (received) => void servers.imap.append(received.raw.toString()),
     });
     const port = await closedPort();
     try {
       const t = await setUp(port, { sentCopy: 'auto', host: filing.host, port: filing.port });
       const message = await send(t, 'Away at first, filed by the server');
       expect(message.sentCopy?.state).toBe('pending');
-      const back = await holdingProxy(imap.port, Infinity, port); // IMAP back where the account expects it
+      const back = await holdingProxy(servers.imap.port, Infinity, port); // IMAP back where the account expects it
       try {
         await value(t.api.outbox.flush());
         expect((await value(t.api.outbox.get(message.id))).sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
@@ -181,16 +168,16 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   it('`auto` on a server that files it under a Message-ID of its own, named in its reply to the end of data (Microsoft): skipped', async () => {
     const renaming = await startSmtpServer({
       auth: { user: USER.name, pass: USER.pass },
-      certificate,
+      certificate: servers.certificate,
       data: (received) => {
         const renamed = received.raw.toString().replace(/^Message-ID: <[^>]+>/im, 'Message-ID: <renamed@provider.example>');
-        void imap.append(renamed);
+        void servers.imap.append(renamed);
         return undefined;
       },
       dataReply: () => '2.0.0 OK <renamed@provider.example> [Hostname=provider.example]',
     });
     try {
-      const t = await setUp(imap.port, { sentCopy: 'auto', host: renaming.host, port: renaming.port });
+      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: renaming.host, port: renaming.port });
       const message = await send(t, 'Renamed by the server');
       expect(message.lastReply).toContain('<renamed@provider.example>');
       expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
@@ -204,12 +191,12 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     let drop = false;
     const filing = await startSmtpServer({
       auth: { user: USER.name, pass: USER.pass },
-      certificate,
-      data: (received) => void imap.append(received.raw.toString()),
+      certificate: servers.certificate,
+      data: (received) => void servers.imap.append(received.raw.toString()),
       dropAfterData: () => drop,
     });
     try {
-      const t = await setUp(imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port });
+      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port });
       await send(t, 'Found out that it files'); // the first send finds out
       drop = true;
       const queued = await value(
@@ -232,7 +219,7 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   });
 
   it('`auto` on a server that does not: appended after looking for a moment, and remembered', async () => {
-    const t = await setUp(imap.port, { sentCopy: 'auto' });
+    const t = await setUp(servers.imap.port, { sentCopy: 'auto' });
     const message = await send(t, 'Not filed by the server');
     expect(message.sentCopy?.state).toBe('saved');
     expect(await copiesOf(message)).toHaveLength(1);
@@ -240,7 +227,7 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   });
 
   it('too big for APPENDLIMIT: the copy fails with that reason, the message stays sent; retry is offered', async () => {
-    const small = await startImapServer({ user: USER, certificate, appendLimit: 200 });
+    const small = await startImapServer({ user: USER, certificate: servers.certificate, appendLimit: 200 });
     try {
       const t = await setUp(small.port);
       const message = await send(t, 'Too big for the Sent folder');
@@ -256,7 +243,7 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   it('SIGKILL between the APPEND and its record: the next flush finds the copy in Sent and makes no second one', async () => {
     // The copier's IMAP goes through a proxy that, once the APPEND's bytes have gone up, holds back
     // the server's answer: the server has the copy, the process never hears it was made.
-    const proxy = await holdingProxy(imap.port, 40_000);
+    const proxy = await holdingProxy(servers.imap.port, 40_000);
     try {
       const t = await setUp(proxy.port);
       const queued = await value(
@@ -285,13 +272,18 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   it('refuses IMAP on an account that logs in nowhere: the copy needs a login', async () => {
     const { api } = testCore(undefined);
     const saved = await api.accounts.save(
-      accountFor(smtp, { security: 'none', username: '', passwordCommand: '', imap: { host: '127.0.0.1', port: imap.port, security: 'starttls' } }),
+      accountFor(servers.smtp, {
+        security: 'none',
+        username: '',
+        passwordCommand: '',
+        imap: { host: '127.0.0.1', port: servers.imap.port, security: 'starttls' },
+      }),
     );
     expect(saved).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'username' } });
   });
 
   it('the connection test covers IMAP: login, the Sent folder, capabilities', async () => {
-    const t = await setUp(imap.port);
+    const t = await setUp(servers.imap.port);
     const result = await value(t.api.accounts.test(t.account.id));
     expect(result.ok).toBe(true);
     expect(result.imap).toMatchObject({ ok: true, sentFolder: SENT, certificateTrusted: true });

@@ -12,7 +12,7 @@ import { databaseFile } from '../../../main/core/paths.ts';
 import { addAccountArgs, cli, sendArgs } from '../../helpers/cli.ts';
 import { tempHome, testCore, value } from '../../helpers/core.ts';
 import { fillDisk, smallDisk } from '../../helpers/disk.ts';
-import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
+import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer | undefined;
 afterEach(async () => {
@@ -25,6 +25,15 @@ const frozenFiles = (home: string) =>
   readdirSync(path.join(home, 'messages'))
     .sort()
     .map((name) => [name, readFileSync(path.join(home, 'messages', name), 'latin1')]);
+
+/** A server for the test (closed after it) and the account "work" sending to it from `home`, added by the CLI. */
+async function workSendingFrom(home: string, options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
+  const smtp = (server = await startSmtpServer(options));
+  expect((await cli(home, addAccountArgs(smtp.port, ['--security', 'none']))).code).toBe(0);
+  return smtp;
+}
+
+const NO_MOUNT = 'mounting a tmpfs is not allowed here (it needs root)';
 
 const noStackTrace = (stderr: string) => expect(stderr).not.toMatch(/^\s+at /m);
 
@@ -54,10 +63,9 @@ describe('faults of the machine', () => {
 
   it('a full disk: exit 74 and the sentence; once there is room again, the same command sends', async (context) => {
     const disk = smallDisk('2m');
-    if (!disk) return context.skip('mounting a tmpfs is not allowed here (it needs root)');
-    const smtp = (server = await startSmtpServer());
+    if (!disk) return context.skip(NO_MOUNT);
     const home = path.join(disk, 'home');
-    expect((await cli(home, addAccountArgs(smtp.port, ['--security', 'none']))).code).toBe(0);
+    const smtp = await workSendingFrom(home);
     const filler = fillDisk(disk);
     const full = await cli(home, sendArgs('No room'));
     expect([full.code, full.stderr.trim()]).toEqual([
@@ -75,10 +83,9 @@ describe('faults of the machine', () => {
   });
   it('a full disk while the attachment is copied in: exit 74; no file, no envelope, no row; the earlier message intact', async (context) => {
     const disk = smallDisk('2m');
-    if (!disk) return context.skip('mounting a tmpfs is not allowed here (it needs root)');
-    const smtp = (server = await startSmtpServer());
+    if (!disk) return context.skip(NO_MOUNT);
     const home = path.join(disk, 'home');
-    expect((await cli(home, addAccountArgs(smtp.port, ['--security', 'none']))).code).toBe(0);
+    await workSendingFrom(home);
     expect((await cli(home, sendArgs('Earlier', ['--at', '2099-01-01T00:00:00Z']))).code).toBe(0);
     const before = frozenFiles(home);
     const big = path.join(tempHome(), 'big.bin');
@@ -92,10 +99,9 @@ describe('faults of the machine', () => {
 
   it('a data directory made read-only: exit 77, what to check; writable again, the same command sends', async (context) => {
     const disk = smallDisk('4m');
-    if (!disk) return context.skip('mounting a tmpfs is not allowed here (it needs root)');
-    const smtp = (server = await startSmtpServer());
+    if (!disk) return context.skip(NO_MOUNT);
     const home = path.join(disk, 'home');
-    expect((await cli(home, addAccountArgs(smtp.port, ['--security', 'none']))).code).toBe(0);
+    const smtp = await workSendingFrom(home);
     expect(spawnSync('mount', ['-o', 'remount,ro', disk]).status).toBe(0);
     const refused = await cli(home, sendArgs('Read-only'));
     expect([refused.code, refused.stderr.trim()]).toEqual([
@@ -111,9 +117,8 @@ describe('faults of the machine', () => {
   });
 
   it('the database held by another program that does not let go: exit 75 after waiting for it; let go, the command sends', async () => {
-    const smtp = (server = await startSmtpServer());
     const home = path.join(tempHome(), 'home');
-    expect((await cli(home, addAccountArgs(smtp.port, ['--security', 'none']))).code).toBe(0);
+    const smtp = await workSendingFrom(home);
     // Another program's write transaction, held until it is killed.
     const holder = spawn(
       process.execPath,
@@ -138,7 +143,7 @@ describe('faults of the machine', () => {
 
   it('a full disk while a draft is written: the page is told so, and the drafts already saved are intact', async (context) => {
     const disk = smallDisk('2m');
-    if (!disk) return context.skip('mounting a tmpfs is not allowed here (it needs root)');
+    if (!disk) return context.skip(NO_MOUNT);
     const { api } = testCore(undefined, { home: path.join(disk, 'home') });
     const { id: accountId } = await value(api.accounts.save({ name: 'work', email: 'me@outbound.test', host: '127.0.0.1', port: 1, security: 'none' }));
     const kept = await value(api.drafts.save({ accountId, to: ['ann@example.org'], subject: 'Kept', text: 'Short.' }));
@@ -149,11 +154,10 @@ describe('faults of the machine', () => {
   });
   it('a full disk when an attempt is to be recorded: the message is not failed; it stays queued and goes once there is room', async (context) => {
     const disk = smallDisk('2m');
-    if (!disk) return context.skip('mounting a tmpfs is not allowed here (it needs root)');
+    if (!disk) return context.skip(NO_MOUNT);
     let defer = true;
-    const smtp = (server = await startSmtpServer({ rcpt: () => (defer ? { code: 451, message: '4.3.0 Try again later' } : undefined) }));
     const home = path.join(disk, 'home');
-    expect((await cli(home, addAccountArgs(smtp.port, ['--security', 'none']))).code).toBe(0);
+    const smtp = await workSendingFrom(home, { rcpt: () => (defer ? { code: 451, message: '4.3.0 Try again later' } : undefined) });
     expect((await cli(home, sendArgs('Deferred first'))).code).toBe(75); // queued for a retry
     const filler = fillDisk(disk);
     const full = await cli(home, ['outbox', 'flush']);
