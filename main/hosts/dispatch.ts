@@ -3,7 +3,7 @@
  * up in the contract, validate the payload with its schema, call the implementation and wrap the
  * outcome in a Result. Anything not in the table, or not matching its schema, changes nothing.
  */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { argsSchemaOf, type ApiImplementation, type Result } from '../../preload/common/contract/index.ts';
 import { AppError } from '../core/app-error.ts';
 import { machineFault } from './machine-faults.ts';
@@ -15,7 +15,7 @@ export function createDispatch(api: ApiImplementation, home: string, log: (line:
   return async (channel, args) => {
     const schema = typeof channel === 'string' ? argsSchemaOf(channel) : undefined;
     if (!schema) return fail(new AppError('invalid_input', `Unknown method "${String(channel).slice(0, 64)}".`));
-    const parsed = schema.safeParse(Array.isArray(args) ? args : [args]);
+    const parsed = z.safeParse(schema, Array.isArray(args) ? args : [args]);
     if (!parsed.success) return fail(describeInvalid(parsed.error));
     const [namespace, name] = channel.split('.') as [keyof ApiImplementation, string];
     const fn = (api[namespace] as Record<string, (...a: unknown[]) => unknown>)[name]!;
@@ -37,7 +37,7 @@ function fail(error: AppError): Result<never> {
 }
 
 /** The first problem, as a sentence about the field a person sees: "Port must be at most 65535." */
-function describeInvalid(error: z.ZodError): AppError {
+function describeInvalid(error: z.core.$ZodError): AppError {
   const issue = error.issues[0];
   if (!issue) return new AppError('invalid_input', 'The request was not valid.');
   // A schema that words its own refusal names the field in params (attachments.stage: the file and the limit).

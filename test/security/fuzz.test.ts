@@ -10,7 +10,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { createApi } from '../../main/hosts/api.ts';
 import { startBrowserHostForCore, type BrowserHost } from '../../main/hosts/browser/server.ts';
 import { createDispatch, type Dispatch } from '../../main/hosts/dispatch.ts';
@@ -148,7 +148,7 @@ function hostileValue(random: Random, depth = 0): unknown {
 
 /** The keys the schema at each argument position knows: random payloads use them, so they reach past the object check. */
 function knownKeys(channel: string): string[][] {
-  return argsSchemaOf(channel)!.def.items.map((item) => (item instanceof z.ZodObject ? Object.keys(item.shape) : []));
+  return argsSchemaOf(channel)!.def.items.map((item) => (item instanceof z.ZodMiniObject ? Object.keys(item.shape) : []));
 }
 
 function hostileArgs(random: Random, channel: string): unknown {
@@ -195,7 +195,7 @@ function semanticCases(accountId: number): Case[] {
   const missing = [2 ** 31, Number.MAX_SAFE_INTEGER];
   const idChannels = methodChannels.filter((channel) => {
     const items = argsSchemaOf(channel)!.def.items;
-    return items.length === 1 && items[0] instanceof z.ZodNumber;
+    return items.length === 1 && items[0] instanceof z.ZodMiniNumber;
   });
   const badRecipients = HOSTILE_STRINGS.filter((s) => !s.includes('@') && s.length < 5000);
   const account = { name: 'Fuzz', host: 'smtp.example.org', port: 587, security: 'starttls' };

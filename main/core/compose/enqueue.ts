@@ -1,5 +1,5 @@
 import { domainToASCII } from 'node:url';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { AttachmentView, ComposeInput, DraftInput, DraftView, Hold, InlineImageView } from '../../../preload/common/contract/index.ts';
 import type { Account } from '../accounts/store/index.ts';
 import { invalid } from '../app-error.ts';

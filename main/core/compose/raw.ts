@@ -4,7 +4,7 @@
  * Bcc taken out of the headers, and From, Date and Message-ID added when missing.
  */
 import { Readable } from 'node:stream';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { SubmitRawInput } from '../../../preload/common/contract/index.ts';
 import type { Account } from '../accounts/store/index.ts';
 import { AppError, invalid } from '../app-error.ts';

@@ -1,8 +1,8 @@
 /** `accounts`: the sending accounts, their servers, identities and sign-in. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { IMAP_SECURITY_MODES, OAUTH_PROVIDERS, SECURITY_MODES, SENT_COPY_MODES } from './choices.ts';
 import { DeliveryReport } from './compose.ts';
-import { id, line, method } from './method.ts';
+import { filled, id, line, method, text, whole } from './method.ts';
 import type { SmtpStage } from './outbox.ts';
 
 export { IMAP_SECURITY_MODES, OAUTH_PROVIDERS, SECURITY_MODES, SENT_COPY_MODES };
@@ -167,77 +167,67 @@ export interface DiscoveryView {
 }
 
 export const IdentityInput = z.object({
-  id: id.optional(),
-  email: line(254)
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1)),
-  displayName: line(128).default(''),
-  replyTo: line(998).optional(),
-  signature: z.string().max(10_000).default(''),
+  id: z.optional(id),
+  email: filled(254),
+  displayName: z._default(line(128), ''),
+  replyTo: z.optional(line(998)),
+  signature: z._default(text(10_000), ''),
 });
 export type IdentityInput = z.input<typeof IdentityInput>;
 
 export const ImapInput = z.object({
-  host: line(253)
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1)),
-  port: z.number().int().min(1).max(65535),
+  host: filled(253),
+  port: whole(1, 65535),
   security: z.enum(IMAP_SECURITY_MODES),
   /** Empty or absent: the SMTP username. */
-  username: line(256).optional(),
+  username: z.optional(line(256)),
   /** IMAP's own pin, for a host other than the SMTP host; empty removes it. */
-  tlsFingerprint: line(200).optional(),
+  tlsFingerprint: z.optional(line(200)),
   /** Empty or absent: found at the first copy. */
-  sentFolder: line(512).optional(),
+  sentFolder: z.optional(line(512)),
 });
 export type ImapInput = z.input<typeof ImapInput>;
 
 /** What happens to an account's unsent mail when it is removed: refused while there is some, unless told. */
 export const RemoveAccountOptions = z.object({
-  queued: z.enum(['refuse', 'cancel', 'move']).default('refuse'),
+  queued: z._default(z.enum(['refuse', 'cancel', 'move']), 'refuse'),
   /** With `move`: the account that sends them instead. */
-  toAccountId: id.optional(),
+  toAccountId: z.optional(id),
 });
 export type RemoveAccountOptions = z.input<typeof RemoveAccountOptions>;
 
 export const AccountInput = z.object({
   /** Present when editing an existing account. */
-  id: id.optional(),
-  name: line(64)
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1)),
-  email: line(254)
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1)),
-  displayName: line(128).default(''),
-  host: line(253)
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1)),
-  port: z.number().int().min(1).max(65535),
+  id: z.optional(id),
+  name: filled(64),
+  email: filled(254),
+  displayName: z._default(line(128), ''),
+  host: filled(253),
+  port: whole(1, 65535),
   security: z.enum(SECURITY_MODES),
   /** Empty or absent: no AUTH. */
-  username: line(256).optional(),
+  username: z.optional(line(256)),
   /** Write-only: stored in the OS keychain. On edit, absent keeps the stored one. */
-  password: z.string().max(4096).optional(),
+  password: z.optional(text(4096)),
   /** msmtp-style passwordeval: the command's stdout is the password. */
-  passwordCommand: line(4096).optional(),
+  passwordCommand: z.optional(line(4096)),
   /** Pin the server's certificate (openssl's colon-hex SHA-256); empty removes the pin. */
-  tlsFingerprint: line(200).optional(),
-  isDefault: z.boolean().optional(),
-  replyTo: line(998).optional(),
-  signature: z.string().max(10_000).default(''),
+  tlsFingerprint: z.optional(line(200)),
+  isDefault: z.optional(z.boolean()),
+  replyTo: z.optional(line(998)),
+  signature: z._default(text(10_000), ''),
   /** The full list of From aliases: ones with an id are kept (and updated), the others added, the rest removed. */
-  identities: z.array(IdentityInput).max(100).optional(),
+  identities: z.optional(z.array(IdentityInput).check(z.maxLength(100))),
   /** The limits: absent keeps the account's own on edit (the form and the CLI do not show them), NEW_ACCOUNT_LIMITS on create. */
-  maxPerMinute: z.number().int().min(1).max(100_000).optional(),
-  maxConnections: z.number().int().min(1).max(20).optional(),
-  retryDays: z.number().min(0.01).max(30).optional(),
+  maxPerMinute: z.optional(whole(1, 100_000)),
+  maxConnections: z.optional(whole(1, 20)),
+  retryDays: z.optional(z.number().check(z.minimum(0.01), z.maximum(30))),
   /** The delivery report each message asks for unless the composer says otherwise; absent keeps it on edit, null: none. */
-  deliveryReport: DeliveryReport.nullable().optional(),
+  deliveryReport: z.optional(z.nullable(DeliveryReport)),
   /** The IMAP server for the copy in Sent; absent keeps it on edit, null: none. */
-  imap: ImapInput.nullable().optional(),
+  imap: z.optional(z.nullable(ImapInput)),
   /** Absent keeps it on edit (`auto` on create). */
-  sentCopy: z.enum(SENT_COPY_MODES).optional(),
+  sentCopy: z.optional(z.enum(SENT_COPY_MODES)),
 });
 export type AccountInput = z.input<typeof AccountInput>;
 
@@ -248,9 +238,9 @@ export const NEW_ACCOUNT_LIMITS = { maxPerMinute: 30, maxConnections: 2, retryDa
 export const SignInInput = z.object({
   provider: z.enum(OAUTH_PROVIDERS),
   /** The OAuth client (app registration) to use; absent: the one configured for this build, or the account's. */
-  clientId: line(512).optional(),
+  clientId: z.optional(line(512)),
   /** Only where the provider demands one for installed apps; kept in the keychain. */
-  clientSecret: line(4096).optional(),
+  clientSecret: z.optional(line(4096)),
   /** Password fields are ignored: the account signs in with the provider. */
   account: AccountInput,
 });
@@ -268,20 +258,14 @@ export const accountMethods = {
    * the connection test showed it), changing nothing else about the account.
    */
   trustCertificate: method(z.tuple([id, line(200)])).returns<AccountView>(),
-  remove: method(z.tuple([id, RemoveAccountOptions.optional()])).returns<null>(),
+  remove: method(z.tuple([id, z.optional(RemoveAccountOptions)])).returns<null>(),
   /**
    * The connection test: connect, EHLO, STARTTLS, AUTH, NOOP, RSET, QUIT, with the account's own
    * settings; then, when it has IMAP, the login there, the Sent folder and what the server offers.
    */
   test: method(z.tuple([id])).returns<ConnectionTestView>(),
   /** Find the server settings for an address: presets, autoconfig XML, SRV records, then guesses confirmed by EHLO; IMAP too, where a preset, the XML or SRV names it. */
-  discover: method(
-    z.tuple([
-      line(254)
-        .transform((s) => s.trim())
-        .pipe(z.string().min(3)),
-    ]),
-  ).returns<DiscoveryView>(),
+  discover: method(z.tuple([filled(254, 3)])).returns<DiscoveryView>(),
   /**
    * OAuth2 sign-in in the system browser (PKCE, loopback redirect), then save the account; resolves
    * once the person finished in the browser, or fails with `sign_in_failed` (denied, timed out, state mismatch).

@@ -1,8 +1,8 @@
 /** `compose`: what a message is made of, and what the composer asks while it is written. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { filePath } from './attachments.ts';
 import { DSN_NOTIFY } from './choices.ts';
-import { id, line, method } from './method.ts';
+import { id, line, method, text } from './method.ts';
 
 /** What a `mailto:` URL asks for (RFC 6068); the composer picks the account. */
 export interface MailtoView {
@@ -45,43 +45,42 @@ export type DsnNotify = (typeof DSN_NOTIFY)[number];
  * (`never`: not even on failure), and whether a report returns the message's headers or all of it.
  */
 export const DeliveryReport = z.object({
-  notify: z.union([z.literal('never'), z.array(z.enum(DSN_NOTIFY)).min(1).max(3)]),
-  returns: z.enum(['headers', 'full']).default('headers'),
+  notify: z.union([z.literal('never'), z.array(z.enum(DSN_NOTIFY)).check(z.minLength(1), z.maxLength(3))]),
+  returns: z._default(z.enum(['headers', 'full']), 'headers'),
 });
 export type DeliveryReport = z.output<typeof DeliveryReport>;
 
-const recipientList = z.array(z.string().max(4096)).max(1000);
+const recipientList = z._default(z.array(text(4096)).check(z.maxLength(1000)), []);
 
 /** What a message (ComposeInput) and a draft (DraftInput) are made of. */
 export const messageFields = {
   accountId: id,
   /** A From alias of the account (AccountView.identities); absent: the account's own address. */
-  identityId: id.optional(),
+  identityId: z.optional(id),
   /** Each entry is one address or a comma-separated list as a person types it. */
-  to: recipientList.default([]),
-  cc: recipientList.default([]),
-  bcc: recipientList.default([]),
-  subject: line(998).default(''),
+  to: recipientList,
+  cc: recipientList,
+  bcc: recipientList,
+  subject: z._default(line(998), ''),
   /** The plain text; with `html` and empty, generated from the HTML. */
-  text: z.string().max(20_000_000).default(''),
+  text: z._default(text(20_000_000), ''),
   /** Rich text; sanitised by the core (bold, italic, underline, lists, links, quotes, paragraphs). */
-  html: z.string().max(20_000_000).optional(),
+  html: z.optional(text(20_000_000)),
   /** Overrides the identity's (or the account's) Reply-To. */
-  replyTo: line(998).optional(),
-  attachments: z
-    .array(z.object({ path: filePath }))
-    .max(100)
-    .default([]),
+  replyTo: z.optional(line(998)),
+  attachments: z._default(z.array(z.object({ path: filePath })).check(z.maxLength(100)), []),
   /** Images the HTML references as `cid:<cid>`. */
-  inline: z
-    .array(
-      z.object({
-        cid: z.string().regex(/^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/, 'must be letters, digits, dots, dashes or underscores'),
-        path: filePath,
-      }),
-    )
-    .max(100)
-    .default([]),
+  inline: z._default(
+    z
+      .array(
+        z.object({
+          cid: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/, 'must be letters, digits, dots, dashes or underscores')),
+          path: filePath,
+        }),
+      )
+      .check(z.maxLength(100)),
+    [],
+  ),
 };
 
 export const composeMethods = {
@@ -90,9 +89,9 @@ export const composeMethods = {
    * not to exist (or to take no mail) only when the same DNS finds the sending account's own
    * domain or server just then; otherwise, as when DNS fails or does not answer, it is `unknown`.
    */
-  checkDomains: method(z.tuple([z.array(line(253)).max(100), z.object({ accountId: id })])).returns<DomainCheckView[]>(),
+  checkDomains: method(z.tuple([z.array(line(253)).check(z.maxLength(100)), z.object({ accountId: id })])).returns<DomainCheckView[]>(),
   /** Parse a `mailto:` URL (RFC 6068) into what the composer prefills. */
-  fromMailto: method(z.tuple([z.string().max(100_000)])).returns<MailtoView>(),
+  fromMailto: method(z.tuple([text(100_000)])).returns<MailtoView>(),
   /** How large a message the account's server takes, and what that leaves for attachments. */
   sizeLimit: method(z.tuple([id])).returns<SizeLimitView>(),
 } as const;

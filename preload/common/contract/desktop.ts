@@ -3,7 +3,7 @@
  * mailto: links) and the menu's commands for the page. Only the desktop app can change these: the
  * browser host and the CLI answer `null` (cannot tell) and refuse changes.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { method } from './method.ts';
 
 export interface DesktopView {

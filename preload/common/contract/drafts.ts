@@ -1,5 +1,5 @@
 /** `drafts`: messages being written, autosaved by the composer. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AttachmentView, InlineImageView } from './attachments.ts';
 import { messageFields } from './compose.ts';
 import { id, method } from './method.ts';
@@ -29,7 +29,7 @@ export interface SavedDraftView extends DraftView {
 }
 
 /** A draft as the composer autosaves it: no id creates one, an id updates it. Recipients are kept as typed. */
-export const DraftInput = z.object({ ...messageFields, id: id.optional() });
+export const DraftInput = z.object({ ...messageFields, id: z.optional(id) });
 export type DraftInput = z.input<typeof DraftInput>;
 
 export const draftMethods = {

@@ -11,7 +11,7 @@
  *
  * No Electron and no Node APIs in this folder: it is loaded in the sandboxed preload and in Chromium.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { accountMethods } from './accounts.ts';
 import { attachmentMethods } from './attachments.ts';
 import { composeMethods, type MailtoView } from './compose.ts';
@@ -113,11 +113,11 @@ export const methodChannels: readonly string[] = Object.entries(contract).flatMa
 );
 
 /** Resolve a channel to its argument schema; undefined for anything not in the table. */
-export function argsSchemaOf(channel: string): z.ZodTuple | undefined {
+export function argsSchemaOf(channel: string): z.ZodMiniTuple | undefined {
   const [namespace, name, ...rest] = channel.split('.');
   if (rest.length > 0 || namespace === undefined || name === undefined) return undefined;
   if (!Object.hasOwn(contract, namespace)) return undefined;
-  const methods = contract[namespace as Namespace] as Record<string, Method<z.ZodTuple, unknown>>;
+  const methods = contract[namespace as Namespace] as Record<string, Method<z.ZodMiniTuple, unknown>>;
   return Object.hasOwn(methods, name) ? methods[name]?.args : undefined;
 }
 

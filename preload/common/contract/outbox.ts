@@ -1,9 +1,9 @@
 /** `outbox`: messages on their way, from Send until the server has them or the user gives up on them. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DeliveryReport, messageFields } from './compose.ts';
 import type { DraftView } from './drafts.ts';
 import { base64Length } from '../staging.ts';
-import { id, line, method } from './method.ts';
+import { id, line, method, whole } from './method.ts';
 
 export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'uncertain', 'cancelled'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
@@ -105,13 +105,13 @@ export interface SendProgress {
 export const ComposeInput = z.object({
   ...messageFields,
   /** Scheduled send: not before this time (ISO 8601 with offset). */
-  sendAt: z.iso.datetime({ offset: true }).optional(),
+  sendAt: z.optional(z.iso.datetime({ offset: true })),
   /** The undo window for this message; default: the undo setting. */
-  delaySeconds: z.number().int().min(0).max(30).optional(),
+  delaySeconds: z.optional(whole(0, 30)),
   /** The saved draft this message was written in: discarded once the message is queued. */
-  draftId: id.optional(),
+  draftId: z.optional(id),
   /** Absent: the account's default; null: none asked for. */
-  deliveryReport: DeliveryReport.nullable().optional(),
+  deliveryReport: z.optional(z.nullable(DeliveryReport)),
 });
 export type ComposeInput = z.input<typeof ComposeInput>;
 
@@ -121,21 +121,21 @@ export const RAW_LIMIT_BYTES = 64 * 1024 * 1024;
 /** A whole message as programs hand it to sendmail (`outbound sendmail`), and how to read its envelope. */
 export const SubmitRawInput = z.object({
   /** The message's bytes, base64 (its charset is its own): headers and body, LF or CRLF line endings. */
-  raw: z.base64().max(base64Length(RAW_LIMIT_BYTES)),
+  raw: z.base64().check(z.maxLength(base64Length(RAW_LIMIT_BYTES))),
   /** Recipients besides those of the headers (sendmail's operands). */
-  recipients: z.array(line(2000)).max(1000),
+  recipients: z.array(line(2000)).check(z.maxLength(1000)),
   /** Also read To, Cc and Bcc (or those of the first Resent- block) from the headers (sendmail -t). */
   readRecipients: z.boolean(),
   /** The envelope sender (sendmail -f): it picks the account whose address or identity it is. */
-  envelopeFrom: line(320).optional(),
+  envelopeFrom: z.optional(line(320)),
   /** Take the envelope sender from the From header instead. */
   readEnvelopeFrom: z.boolean(),
   /** The account to send from; by default the one the envelope sender names, else the default account. */
-  accountId: id.optional(),
+  accountId: z.optional(id),
   /** The name in a From header Outbound adds (sendmail -F). */
-  fromName: line(200).optional(),
+  fromName: z.optional(line(200)),
   /** sendmail -N and -R; absent: the account's default. */
-  deliveryReport: DeliveryReport.nullable().optional(),
+  deliveryReport: z.optional(z.nullable(DeliveryReport)),
 });
 export type SubmitRawInput = z.input<typeof SubmitRawInput>;
 

@@ -1,11 +1,11 @@
 /** `sent`: messages the server accepted. */
-import { z } from 'zod';
-import { id, method } from './method.ts';
+import * as z from 'zod/mini';
+import { id, method, whole } from './method.ts';
 import type { MessageView } from './outbox.ts';
 
 export const SentListOptions = z.object({
   /** The newest this many; default 1000. */
-  limit: z.number().int().min(1).max(1000).optional(),
+  limit: z.optional(whole(1, 1000)),
 });
 export type SentListOptions = z.input<typeof SentListOptions>;
 
@@ -27,7 +27,7 @@ export interface MessageContent {
 
 export const sentMethods = {
   /** Newest first. */
-  list: method(z.tuple([SentListOptions.optional()])).returns<MessageView[]>(),
+  list: method(z.tuple([z.optional(SentListOptions)])).returns<MessageView[]>(),
   /** Try a failed or waiting copy in Sent again now. */
   retryCopy: method(z.tuple([id])).returns<MessageView>(),
   /** The message itself, as it went: its frozen bytes read (Bcc is on the envelope only, so in `MessageView.recipients`). */

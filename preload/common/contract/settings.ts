@@ -1,6 +1,6 @@
 /** `settings`: the app's own preferences. */
-import { z } from 'zod';
-import { method } from './method.ts';
+import * as z from 'zod/mini';
+import { method, whole } from './method.ts';
 
 export interface Settings {
   /** Seconds during which Send can be undone (0–30). */
@@ -10,8 +10,8 @@ export interface Settings {
 }
 
 export const SettingsInput = z.object({
-  undoSeconds: z.number().int().min(0).max(30).optional(),
-  sendingPaused: z.boolean().optional(),
+  undoSeconds: z.optional(whole(0, 30)),
+  sendingPaused: z.optional(z.boolean()),
 });
 
 export const settingsMethods = {

@@ -1,7 +1,7 @@
 /** `templates`: messages kept to start new ones from (a subject and a body), for everyone or for one From identity. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { messageFields } from './compose.ts';
-import { id, line, method } from './method.ts';
+import { filled, id, method } from './method.ts';
 
 export interface TemplateView {
   id: number;
@@ -18,12 +18,10 @@ export interface TemplateView {
 
 /** No id saves a new template; an id replaces that one. */
 export const TemplateInput = z.object({
-  id: id.optional(),
-  name: line(100)
-    .transform((s) => s.trim())
-    .pipe(z.string().min(1, 'needs a name')),
-  accountId: id.nullable(),
-  identityId: id.nullable(),
+  id: z.optional(id),
+  name: filled(100, 1, 'needs a name'),
+  accountId: z.nullable(id),
+  identityId: z.nullable(id),
   subject: messageFields.subject,
   text: messageFields.text,
   html: messageFields.html,

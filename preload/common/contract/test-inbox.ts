@@ -3,7 +3,7 @@
  * A real account goes through it (STARTTLS on a pinned certificate, AUTH); it relays nothing: every
  * message, to any address, lands here.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AccountView } from './accounts.ts';
 import { TEST_INBOX_FAULTS } from './choices.ts';
 import type { MessageContent } from './sent.ts';
@@ -36,7 +36,7 @@ export type TestInboxMessageDetail = TestInboxMessageView & MessageContent;
 export const testInboxMethods = {
   status: method(z.tuple([])).returns<TestInboxView>(),
   /** Starts the server and adds its account (once; again: the same account). */
-  create: method(z.tuple([z.object({ name: line(100).optional() })])).returns<AccountView>(),
+  create: method(z.tuple([z.object({ name: z.optional(line(100)) })])).returns<AccountView>(),
   /** Newest first. */
   list: method(z.tuple([])).returns<TestInboxMessageView[]>(),
   get: method(z.tuple([id])).returns<TestInboxMessageDetail>(),

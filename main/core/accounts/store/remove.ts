@@ -1,5 +1,5 @@
 /** Removing an account, with what becomes of its unsent mail (the outbox store moves or cancels it). */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { OutboxChange, RemoveAccountOptions } from '../../../../preload/common/contract/index.ts';
 import { AppError, invalid } from '../../app-error.ts';
 import { UNSENT } from '../../outbox/store/index.ts';

@@ -1,5 +1,5 @@
 /** The accounts' rows as SQLite gives them, and what the store's jobs take and give. */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { AccountInput, AccountView, ImapSecurity, OAuthProvider, Security, SentCopyMode, SignInInput } from '../../../../preload/common/contract/index.ts';
 import type { Pin } from '../../smtp/tls.ts';
 import type { Grant, OAuthClient } from '../oauth.ts';

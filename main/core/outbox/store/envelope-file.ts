@@ -6,20 +6,20 @@
  */
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { fsync } from '../../compose/freeze.ts';
 import type { NewMessage } from './rows.ts';
 
 const SUFFIX = '.envelope.json';
 
 export const Envelope = z.object({
-  messageId: z.string().min(1),
+  messageId: z.string().check(z.minLength(1)),
   account: z.object({ name: z.string(), email: z.string() }),
   envelopeFrom: z.string(),
   fromHeader: z.string(),
   subject: z.string(),
-  size: z.number().int().nonnegative(),
-  recipients: z.array(z.object({ kind: z.enum(['to', 'cc', 'bcc']), address: z.string().min(1) })).min(1),
+  size: z.int().check(z.nonnegative()),
+  recipients: z.array(z.object({ kind: z.enum(['to', 'cc', 'bcc']), address: z.string().check(z.minLength(1)) })).check(z.minLength(1)),
   createdAt: z.number(),
 });
 export type Envelope = z.infer<typeof Envelope>;
