@@ -3,11 +3,9 @@
  * browser host, to the real core, to a real SMTP server. A pasted list becomes chips, a bad address
  * and an unknown domain are flagged, From switches the signature, rich text with a link, a staged
  * attachment, a draft that survives a reload; what the server received is read back with mailparser.
- * axe-core checks every screen. Each test starts from nothing of another's: an app of its own (SMTP
+ * (axe-core checks every screen in look.test.ts.) Each test starts from nothing of another's: an app of its own (SMTP
  * server, core, browser host, page), in one browser for the file.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,11 +15,6 @@ import { BROKEN_RESOLVERS, startBrokenDnsServer, startDnsServer, type TestDnsSer
 import { chipsOf, chipTexts, fillComposer, launchBrowser, startE2eApp, type E2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
-/**
- * axe-core's source, run with page.evaluate: addScriptTag would add an inline script, which the
- * app's CSP (rightly) refuses; evaluate runs it as the devtools do, outside the page's policy.
- */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SUBJECT = 'Plans for the launch';
 const ATTACHMENT = Buffer.from('quarter,revenue\nQ1,120\nQ2,135\n');
 const PASTED_LIST = 'Ann Smith <ann@example.org>, bob@example.net; Team: carol@example.org, "Doe, Dave" <dave@example.org>;';
@@ -94,8 +87,6 @@ interface PageGlobals {
   DataTransfer: new () => { setData(type: string, value: string): void; items: { add(file: unknown): void } };
   ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => Event;
   File: new (bits: Uint8Array[], name: string, options: { type: string }) => unknown;
-  document: unknown;
-  axe: { run(context: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> };
 }
 
 /** A 1×1 PNG, pasted as an image. */
@@ -337,25 +328,6 @@ describe.each(BROKEN_RESOLVERS)('composing behind a broken resolver (%s)', (mode
     expect([...received!.envelope.to].sort()).toEqual(['ann@example.org', 'bob@gmail.com', 'carol@gmial.com', 'dave@example.net']);
     expect(await page.getByRole('group', { name: /recipient domains look wrong/ }).count()).toBe(0);
     expect(broken.questions.length).toBeGreaterThan(0); // the check did ask this resolver
-  });
-});
-
-describe('accessibility', () => {
-  it('axe-core finds no serious or critical violation on any screen', async () => {
-    await start();
-    const found: string[] = [];
-    for (const screen of ['Compose', 'Drafts', 'Outbox', 'Sent', 'Accounts', 'Settings']) {
-      await nav(screen).click();
-      await page.getByRole('heading', { level: 1, name: screen }).waitFor();
-      await page.evaluate(AXE);
-      const violations = await page.evaluate(async () => {
-        const { axe, document } = globalThis as unknown as PageGlobals;
-        return (await axe.run(document)).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
-      });
-      for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
-        found.push(`${screen}: ${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
-    }
-    expect(found).toEqual([]);
   });
 });
 
