@@ -1,8 +1,9 @@
 /** `outbound repair`: a damaged or lost database repaired, not replaced (main/core/repair.ts). */
-import { repairDataDirectory } from '../repair.ts';
 import { EXIT, type Command, type Context } from './common.ts';
 
 async function repair({ io }: Omit<Context, 'api'>): Promise<number> {
+  // Loaded here, not with every command: it brings the database code, which `--help` never needs.
+  const { repairDataDirectory } = await import('../repair.ts');
   const report = await repairDataDirectory();
   if (report.sound) {
     io.stdout('outbound repair: the database is sound (PRAGMA quick_check found nothing wrong); nothing was changed.');
