@@ -5,7 +5,7 @@
  * delivers the same attachment again to the SMTP server.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { expect, it, onTestFinished } from 'vitest';
@@ -72,6 +72,8 @@ it('opens a sent message: headers with Bcc, results, dialogue; saves an attachme
   await card.getByText('SMTP dialogue', { exact: true }).click();
   await expect.poll(() => card.getByTestId('attempt-transcript').textContent(), { timeout: 10_000 }).toMatch(/RCPT TO:<carol@example\.com>/);
   await opened.frameLocator('iframe[title="The message"]').locator('b').filter({ hasText: 'figures' }).waitFor();
+  // Closed again for the picture: a full-page screenshot leaves the sandboxed frame (a process of its own) blank below the window's height.
+  await card.getByText('SMTP dialogue', { exact: true }).click();
   await shot(page, 'sent-message-actions');
 
   const attachment = await downloaded(page, () => opened.getByRole('button', { name: 'Save a copy of figures.bin', exact: true }).click());
@@ -107,4 +109,18 @@ it('opens a sent message: headers with Bcc, results, dialogue; saves an attachme
   // The draft it was written in went with the send; the original is as it was.
   await expect.poll(async () => (await value(app.api.drafts.list())).length, { timeout: 10_000 }).toBe(0);
   expect((await readFile(core.outbox.fileOf(core.outbox.row(sent!.id)))).equals(frozen)).toBe(true);
+
+  // Its file gone from under the open message (deleted by hand): the page says so, and starts no broken download.
+  await nav(page, 'Sent').click();
+  // Newest first: the original is the older of the two.
+  const original = page.getByTestId('message').filter({ hasText: 'Figures for Q3' }).last();
+  await original.getByText('The message', { exact: true }).click();
+  await original.getByRole('button', { name: 'Export .eml', exact: true }).waitFor();
+  await rm(core.outbox.fileOf(core.outbox.row(sent!.id)));
+  await original.getByRole('button', { name: 'Export .eml', exact: true }).click();
+  await original
+    .getByRole('alert')
+    .filter({ hasText: `The file of message ${sent!.id} is no longer in Outbound's messages folder, so it cannot be opened.` })
+    .waitFor();
+  await shot(page, 'sent-message-file-gone');
 });
