@@ -26,7 +26,7 @@ import { keepSendingInBackground } from './background.ts';
 import { bindIpc } from './ipc.ts';
 import { registerAppScheme, serveRenderer } from './protocol.ts';
 import { ask, systemPorts } from './system.ts';
-import { createMainWindow, denyAllPermissions, openInBrowser } from './window.ts';
+import { createMainWindow, lockDownSession, openInBrowser } from './window.ts';
 
 /** dist/, holding main/ (this file, built, is dist/main/electron/index.js), preload/ and renderer/. */
 const distDir = path.resolve(import.meta.dirname, '..', '..');
@@ -80,7 +80,7 @@ async function start(mailto: MailtoArrivals): Promise<void> {
     (question) => ask(question, undefined),
   );
   if (!core) return app.exit(0); // the database is damaged, and the person chose not to repair it now
-  denyAllPermissions(session.defaultSession);
+  lockDownSession(session.defaultSession);
   serveRenderer(path.join(distDir, 'renderer'));
   const system = systemPorts();
 

@@ -5,7 +5,7 @@
  */
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
 import path from 'node:path';
-import { APP_ENTRY_URL, isAppUrl } from '../hosts/desktop/app-scheme.ts';
+import { APP_ENTRY_URL, isAppUrl, isPageDownload } from '../hosts/desktop/app-scheme.ts';
 import { externalLinkOf } from '../hosts/desktop/links.ts';
 
 /** `distDir` is the built `dist/` folder holding preload/ and renderer/. */
@@ -33,10 +33,13 @@ export function createMainWindow(distDir: string): BrowserWindow {
   return window;
 }
 
-/** The page never grants a permission (camera, notifications, clipboard read, …). */
-export function denyAllPermissions(session: Session): void {
+/** No permission is ever granted (camera, notifications, …); only the page's own files download (isPageDownload), through Electron's save dialog. */
+export function lockDownSession(session: Session): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
+  session.on('will-download', (event, item) => {
+    if (!isPageDownload(item.getURL())) event.preventDefault();
+  });
 }
 
 function keepOnAppOrigin(contents: WebContents): void {

@@ -11,6 +11,7 @@ import { draftOf, enqueueMessage, sanitisedHtml } from '../core/compose/enqueue.
 import { parseMailto } from '../core/compose/mailto.ts';
 import { submitRawMessage } from '../core/compose/raw.ts';
 import { readMessage } from '../core/compose/read.ts';
+import { attachmentOf, draftFieldsOf, emlOf } from '../core/compose/reuse.ts';
 import { controlNames } from '../core/dns/check.ts';
 import type { Core } from '../core/index.ts';
 
@@ -47,6 +48,20 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
     attachments: await gate.restore(draft.attachments),
     inline: await gate.restore(draft.inline),
   });
+  const frozenBytes = (id: number): Promise<Buffer> =>
+    readFile(core.outbox.fileOf(core.outbox.row(id))).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      throw new AppError('not_found', `The file of message ${id} is no longer in Outbound's messages folder, so it cannot be opened.`);
+    });
+  /** The account that sent it; once that is removed, the default account (the composer lets the user choose another). */
+  const accountToEditWith = (id: number) => {
+    const accountId = core.outbox.row(id).account_id;
+    if (accountId !== null) return core.accounts.get(accountId);
+    const accounts = core.accounts.list();
+    const account = accounts.find((a) => a.isDefault) ?? accounts[0];
+    if (!account) throw new AppError('invalid_input', 'The account that sent this message was removed: add an account, then edit it as new.');
+    return account;
+  };
   return {
     accounts: {
       list: () => core.accounts.views(),
@@ -121,7 +136,15 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
         core.copier.retry(id);
         return core.outbox.view(id);
       },
-      content: async (id) => readMessage(await readFile(core.outbox.fileOf(core.outbox.row(id)))),
+      content: async (id) => readMessage(await frozenBytes(id)),
+      eml: async (id) => emlOf(await frozenBytes(id), core.outbox.row(id).subject),
+      attachment: async (id, index) => attachmentOf(await frozenBytes(id), index),
+      editAsNew: async (id) => {
+        const { recipients } = core.outbox.view(id);
+        const bcc = recipients.filter((r) => r.kind === 'bcc').map((r) => r.address);
+        const fields = await draftFieldsOf(await frozenBytes(id), accountToEditWith(id), bcc, gate);
+        return restored(core.drafts.save(undefined, await draftOf(gate, fields)));
+      },
     },
     drafts: {
       save: async ({ id, ...fields }) => core.drafts.save(id, await draftOf(gate, fields)),

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DraftView, MailtoView, MessageView } from '../../preload/common/contract/index.ts';
+import { OpenComposer } from './components/TakeOut.tsx';
 import { useConnectivity, useHasTestInbox } from './live.ts';
 import { SCREENS, TITLES, type Screen } from './navigation.ts';
 import { Accounts } from './screens/Accounts.tsx';
@@ -107,7 +108,7 @@ export function App() {
   // Its screen is listed once there is one.
   const hasTestInbox = useHasTestInbox() === true;
 
-  return (
+  const page = (
     <div className="app">
       <nav className="nav" aria-label="Main">
         <span className="brand">Outbound</span>
@@ -161,4 +162,6 @@ export function App() {
       </main>
     </div>
   );
+  // A message opened anywhere (Sent) can become a new one in the composer.
+  return <OpenComposer.Provider value={edit}>{page}</OpenComposer.Provider>;
 }

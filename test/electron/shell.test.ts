@@ -182,6 +182,18 @@ describe('navigation and new windows', () => {
     expect(urls.map((url) => page().navigate(event, url))).toEqual([true, true, true, false]);
   });
 
+  it('lets the page download only the files it made itself (its blob: URLs); any other download is cancelled', async () => {
+    const { electron } = await startShell();
+    const session = electron.session.defaultSession;
+    const urls = [
+      'blob:app://outbound/2f0c9a4e-1d1b-4f5e-9a57-0c6a4b1e2d3f',
+      'blob:app://outbound.evil/x',
+      'https://evil.example/payload.exe',
+      'app://outbound/index.html',
+    ];
+    expect(urls.map((url) => session.download(url))).toEqual([false, true, true, true]);
+  });
+
   it('opens no window; web links go to the browser, nothing else does', async () => {
     const { electron, page } = await startShell();
     const urls = [

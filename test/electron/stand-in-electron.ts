@@ -11,10 +11,9 @@
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
 import { electronEvent, StandInIpcMain, StandInIpcRenderer, type Frame } from './stand-in-ipc.ts';
+import { standInSession } from './stand-in-session.ts';
 
 type ProtocolHandler = Parameters<Electron.Protocol['handle']>[1];
-type PermissionRequestHandler = NonNullable<Parameters<Electron.Session['setPermissionRequestHandler']>[0]>;
-type PermissionCheckHandler = NonNullable<Parameters<Electron.Session['setPermissionCheckHandler']>[0]>;
 
 /** What one stand-in Electron knows. Windows and notifications belong to the one made last: one shell runs at a time. */
 interface World {
@@ -330,19 +329,7 @@ export function createStandInElectron(userData: string) {
     },
   } satisfies Pick<Electron.Protocol, 'registerSchemesAsPrivileged' | 'handle'> & Record<'privileged' | 'handlers', unknown>;
 
-  const defaultSession = {
-    permissionRequestHandler: undefined as PermissionRequestHandler | undefined,
-    permissionCheckHandler: undefined as PermissionCheckHandler | undefined,
-    setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
-      world.calls.push('session.setPermissionRequestHandler');
-      defaultSession.permissionRequestHandler = handler ?? undefined;
-    },
-    setPermissionCheckHandler(handler: PermissionCheckHandler | null): void {
-      world.calls.push('session.setPermissionCheckHandler');
-      defaultSession.permissionCheckHandler = handler ?? undefined;
-    },
-  } satisfies Pick<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> &
-    Record<'permissionRequestHandler' | 'permissionCheckHandler', unknown>;
+  const defaultSession = standInSession(world.calls);
 
   const Menu = {
     applicationMenu: undefined as Parameters<typeof Electron.Menu.buildFromTemplate>[0] | undefined,

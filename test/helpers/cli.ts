@@ -70,6 +70,8 @@ export interface CliOptions {
   /** Run it as `npx outbound`. */
   npx?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Where the command runs (default: the checkout), for what it writes to the current directory. */
+  cwd?: string;
 }
 
 export interface RunningCli {
@@ -95,7 +97,7 @@ export function startCli(home: string, args: string[], options: CliOptions = {})
   const [file, argv] = options.npx ? ['npx', ['outbound', ...args]] : [OUTBOUND, args];
   let child!: ReturnType<typeof execFile>;
   const done = new Promise<CliRun>((resolve) => {
-    child = execFile(file, argv, { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {
+    child = execFile(file, argv, { cwd: options.cwd ?? ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {
       recordTestOutput(`${stdout}\n${stderr}`);
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });

@@ -89,6 +89,11 @@ export class AttachmentGate {
     if (data.length > STAGE_LIMIT_BYTES) {
       throw invalid('attachments', `"${safeFileName(name)}" is ${overLimit(data.length, STAGE_LIMIT_BYTES)} for files added this way.`);
     }
+    return this.store(name, data);
+  }
+
+  /** Bytes the core itself has (an attachment of a sent message, for Edit as new), kept as a staged file. */
+  async store(name: string, data: Buffer): Promise<AttachmentView> {
     const dir = join(this.staging, randomUUID());
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, safeFileName(name));

@@ -10,12 +10,14 @@ import { daemonCommands } from './daemon.ts';
 import { EXIT, UsageError, list, report, type CliIo, type Command, type Context } from './common.ts';
 import { outboxCommands } from './outbox.ts';
 import { repairCommands } from './repair.ts';
+import { sentCommands } from './sent.ts';
 import { testInboxCommands } from './test-inbox.ts';
 import { sendmailCommands } from './sendmail.ts';
 
 const COMMANDS: Record<string, Command> = {
   ...accountCommands,
   ...outboxCommands,
+  ...sentCommands,
   ...sendmailCommands,
   ...daemonCommands,
   ...repairCommands,

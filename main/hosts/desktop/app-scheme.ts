@@ -24,6 +24,14 @@ export function isAppUrl(url: string): boolean {
   return parsed !== null && parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
 }
 
+/**
+ * A download the window may start: only a Blob the page itself made (a saved attachment, an
+ * exported .eml: `blob:app://outbound/…`), never a file fetched from elsewhere.
+ */
+export function isPageDownload(url: string): boolean {
+  return url.startsWith('blob:') && isAppUrl(url.slice('blob:'.length));
+}
+
 /** The answer to each app:// request: files under `rendererDir` (dist/renderer) only, GET and HEAD only. */
 export function appRequestHandler(rendererDir: string): (request: { method: string; url: string }) => Promise<Response> {
   const root = path.resolve(rendererDir);

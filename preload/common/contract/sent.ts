@@ -1,6 +1,7 @@
 /** `sent`: messages the server accepted. */
 import * as z from 'zod/mini';
 import { id, method, whole } from './method.ts';
+import type { SavedDraftView } from './drafts.ts';
 import type { MessageView } from './outbox.ts';
 
 export const SentListOptions = z.object({
@@ -25,6 +26,17 @@ export interface MessageContent {
   source: string;
 }
 
+/** A file for the user to save (a download in the page, a file from the CLI): its bytes and a safe name to offer. */
+export interface FileCopy {
+  /** A file name with no directories, control or bidi characters. */
+  name: string;
+  contentType: string;
+  base64: string;
+}
+
+/** An attachment by its place in `MessageContent.attachments`. */
+const attachmentIndex = whole(0, 9999);
+
 export const sentMethods = {
   /** Newest first. */
   list: method(z.tuple([z.optional(SentListOptions)])).returns<MessageView[]>(),
@@ -32,4 +44,10 @@ export const sentMethods = {
   retryCopy: method(z.tuple([id])).returns<MessageView>(),
   /** The message itself, as it went: its frozen bytes read (Bcc is on the envelope only, so in `MessageView.recipients`). */
   content: method(z.tuple([id])).returns<MessageContent>(),
+  /** The frozen bytes exactly as they were submitted, as an .eml file (no Bcc header: the envelope carried it). */
+  eml: method(z.tuple([id])).returns<FileCopy>(),
+  /** One attachment's bytes, decoded, under its sanitised name. */
+  attachment: method(z.tuple([id, attachmentIndex])).returns<FileCopy>(),
+  /** A new saved draft with the message's From, recipients (Bcc too), subject, body and attachments; the message is left as it is. */
+  editAsNew: method(z.tuple([id])).returns<SavedDraftView>(),
 } as const;

@@ -56,6 +56,7 @@ function TheMessage({ id, bcc }: { id: number; bcc: string[] }) {
       {error && <p className="message-error">{error}</p>}
       {content && (
         <OpenedMessage
+          id={id}
           content={content}
           more={
             bcc.length > 0 && (
