@@ -1,7 +1,7 @@
 /** `sent`: messages the server accepted. */
 import { z } from 'zod';
 import { id, method } from './method.ts';
-import type { MessageView } from './outbox.ts';
+import { PageQuery, type MessagePage, type MessageView } from './outbox.ts';
 
 export const SentListOptions = z.object({
   /** The newest this many; default 1000. */
@@ -26,8 +26,10 @@ export interface MessageContent {
 }
 
 export const sentMethods = {
-  /** Newest first. */
+  /** The newest, in one answer (the composer's suggestions, `outbound outbox list`). */
   list: method(z.tuple([SentListOptions.optional()])).returns<MessageView[]>(),
+  /** Sent a page at a time, newest first, narrowed by search and account; counts on the first page. */
+  page: method(z.tuple([PageQuery.optional()])).returns<MessagePage>(),
   /** Try a failed or waiting copy in Sent again now. */
   retryCopy: method(z.tuple([id])).returns<MessageView>(),
   /** The message itself, as it went: its frozen bytes read (Bcc is on the envelope only, so in `MessageView.recipients`). */
