@@ -1,0 +1,114 @@
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { scrollToShow, topOf, totalHeight, visibleRange, type Layout } from './windowing.ts';
+
+/** Rows rendered beyond each edge of the view, so a fast scroll does not show blank space. */
+const OVERSCAN = 8;
+/** Within this many rows of the last one loaded, ask for more. */
+const NEAR_END = 20;
+
+interface VirtualListProps<T> {
+  items: readonly T[];
+  rowHeight: number;
+  label: string;
+  keyOf: (item: T) => number;
+  /** The element id of a row, for aria-activedescendant. */
+  idOf: (item: T) => string;
+  /** The row the keyboard is on. */
+  active: number | null;
+  onActive: (index: number) => void;
+  /** The row opened in place (its height measured), by key. */
+  openedKey: number | null;
+  renderRow: (item: T, index: number) => ReactNode;
+  /** Keys other than ↑/↓, Home and End, on the list itself (not on a control inside a row). */
+  onKey?: (event: KeyboardEvent<HTMLDivElement>, item: T, index: number) => void;
+  /** The view is near the last row loaded. */
+  onNearEnd?: () => void;
+}
+
+/**
+ * A windowed list: one scrolling box as tall as all its rows, holding only the rows in view (and a
+ * few beyond). Rows are `rowHeight` high but for the opened one, whose height is measured. The box
+ * takes the focus; ↑/↓ move, Home/End jump, other keys go to `onKey`.
+ */
+export function VirtualList<T>({ items, rowHeight, label, keyOf, idOf, active, onActive, openedKey, renderRow, onKey, onNearEnd }: VirtualListProps<T>) {
+  const box = useRef<HTMLDivElement>(null);
+  const [view, setView] = useState({ scrollTop: 0, height: 0 });
+  const [openedHeight, setOpenedHeight] = useState(rowHeight);
+  const openedIndex = openedKey === null ? -1 : items.findIndex((item) => keyOf(item) === openedKey);
+  const layout: Layout = { count: items.length, rowHeight, expanded: openedIndex >= 0 ? { index: openedIndex, height: openedHeight } : undefined };
+  const { start, end } = visibleRange(layout, view.scrollTop, view.height, OVERSCAN);
+
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const measure = () => setView({ scrollTop: element.scrollTop, height: element.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    if (onNearEnd && items.length > 0 && end >= items.length - NEAR_END) onNearEnd();
+  }, [end, items.length, onNearEnd]);
+
+  /** The opened row's height as it renders (its dialogue opened, the message loaded). */
+  const measureOpened = (element: HTMLDivElement | null) => {
+    if (!element) return;
+    const observer = new ResizeObserver(() => setOpenedHeight(element.offsetHeight));
+    observer.observe(element);
+    return () => observer.disconnect();
+  };
+
+  function moveTo(index: number) {
+    const element = box.current;
+    if (!element || items.length === 0) return;
+    const next = Math.min(items.length - 1, Math.max(0, index));
+    onActive(next);
+    element.scrollTop = scrollToShow(layout, next, element.scrollTop, element.clientHeight);
+  }
+
+  function keyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.target !== event.currentTarget) return; // a control inside a row keeps its keys
+    const moves: Record<string, number> = { ArrowDown: (active ?? -1) + 1, ArrowUp: (active ?? 1) - 1, Home: 0, End: items.length - 1 };
+    const to = moves[event.key];
+    if (to !== undefined) {
+      event.preventDefault();
+      moveTo(to);
+      return;
+    }
+    const item = active === null ? undefined : items[active];
+    if (item !== undefined && active !== null) onKey?.(event, item, active);
+  }
+
+  const activeItem = active === null ? undefined : items[active];
+  return (
+    <div
+      ref={box}
+      className="virtual-list"
+      role="listbox"
+      aria-label={label}
+      tabIndex={0}
+      aria-activedescendant={activeItem === undefined ? undefined : idOf(activeItem)}
+      onScroll={(event) => setView({ scrollTop: event.currentTarget.scrollTop, height: event.currentTarget.clientHeight })}
+      onKeyDown={keyDown}
+    >
+      <div className="virtual-rows" style={{ height: totalHeight(layout) }}>
+        {items.slice(start, end).map((item, offset) => {
+          const index = start + offset;
+          const opened = index === openedIndex;
+          return (
+            <div
+              key={keyOf(item)}
+              ref={opened ? measureOpened : undefined}
+              className={`virtual-slot${opened ? ' opened' : ''}`}
+              style={{ top: topOf(layout, index), height: opened ? undefined : rowHeight }}
+            >
+              {renderRow(item, index)}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
