@@ -58,24 +58,23 @@ export function MessageList({ load, label, empty, states, renderOpened, bulk, on
     if (more) loadMore();
   }, [more, loadMore]);
 
-  function open(index: number) {
-    const message = messages[index];
-    if (!message) return;
-    setActiveId(message.id);
-    setOpened((current) => (current === message.id ? null : message.id));
-  }
+  /** Open a message in place, or close it if it is the one open. */
+  const open = useCallback((id: number) => {
+    setActiveId(id);
+    setOpened((current) => (current === id ? null : id));
+  }, []);
 
-  function choose(id: number, yes: boolean) {
+  const choose = useCallback((id: number, yes: boolean) => {
     setChosen((all) => {
       const next = new Set(all);
       if (yes) next.add(id);
       else next.delete(id);
       return next;
     });
-  }
+  }, []);
 
-  function onKey(event: KeyboardEvent<HTMLDivElement>, message: MessageView, index: number) {
-    if (event.key === 'Enter') open(index);
+  function onKey(event: KeyboardEvent<HTMLDivElement>, message: MessageView) {
+    if (event.key === 'Enter') open(message.id);
     else if (event.key === 'Escape') setOpened(null);
     else if (event.key === 'Delete' && onDelete) onDelete(message);
     else if (event.key === ' ' && bulk) choose(message.id, !chosen.has(message.id));
@@ -155,13 +154,7 @@ export function MessageList({ load, label, empty, states, renderOpened, bulk, on
               </button>
             </div>
           ) : (
-            <MessageRow
-              message={m}
-              active={index === active}
-              chosen={bulk ? chosen.has(m.id) : undefined}
-              onChoose={(yes) => choose(m.id, yes)}
-              onOpen={() => open(index)}
-            />
+            <MessageRow message={m} active={index === active} chosen={bulk ? chosen.has(m.id) : undefined} onChoose={choose} onOpen={open} />
           )
         }
       />

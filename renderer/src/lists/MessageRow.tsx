@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { MessageView } from '../../../preload/common/contract/index.ts';
 import { STATE_LABEL } from '../components/MessageCard.tsx';
 import { Time } from '../components/Time.tsx';
@@ -22,12 +23,12 @@ interface MessageRowProps {
   active: boolean;
   /** Whether it is chosen for a bulk action; undefined: the list has no bulk actions. */
   chosen?: boolean | undefined;
-  onChoose?: ((chosen: boolean) => void) | undefined;
-  onOpen: () => void;
+  onChoose: (id: number, chosen: boolean) => void;
+  onOpen: (id: number) => void;
 }
 
-/** One message as a compact row: state, recipients, subject, time, account. */
-export function MessageRow({ message: m, active, chosen, onChoose, onOpen }: MessageRowProps) {
+/** One message as a compact row: state, recipients, subject, time, account. Rendered again only when its props change (scrolling adds and removes rows). */
+export const MessageRow = memo(function MessageRow({ message: m, active, chosen, onChoose, onOpen }: MessageRowProps) {
   const subject = m.subject || '(no subject)';
   const scheduled = m.hold === 'scheduled';
   return (
@@ -38,7 +39,7 @@ export function MessageRow({ message: m, active, chosen, onChoose, onOpen }: Mes
       aria-selected={active}
       data-testid="message"
       data-state={m.state}
-      onClick={onOpen}
+      onClick={() => onOpen(m.id)}
     >
       {chosen !== undefined && (
         <input
@@ -46,7 +47,7 @@ export function MessageRow({ message: m, active, chosen, onChoose, onOpen }: Mes
           aria-label={`Choose “${subject}”`}
           checked={chosen}
           onClick={(event) => event.stopPropagation()}
-          onChange={(event) => onChoose?.(event.currentTarget.checked)}
+          onChange={(event) => onChoose(m.id, event.currentTarget.checked)}
         />
       )}
       <span className={`badge state-${m.state}`} data-testid="message-state">
@@ -60,4 +61,4 @@ export function MessageRow({ message: m, active, chosen, onChoose, onOpen }: Mes
       </span>
     </div>
   );
-}
+});

@@ -3,6 +3,11 @@ import { scrollToShow, topOf, totalHeight, visibleRange, type Layout } from './w
 
 /** Rows rendered beyond each edge of the view, so a fast scroll does not show blank space. */
 const OVERSCAN = 8;
+/**
+ * The scroll position is followed in steps of this many rows (fewer than OVERSCAN), so a scroll
+ * renders the list again only once rows have to come or go, not at every pixel.
+ */
+const STEP = 4;
 /** Within this many rows of the last one loaded, ask for more. */
 const NEAR_END = 20;
 
@@ -20,7 +25,7 @@ interface VirtualListProps<T> {
   openedKey: number | null;
   renderRow: (item: T, index: number) => ReactNode;
   /** Keys other than ↑/↓, Home and End, on the list itself (not on a control inside a row). */
-  onKey?: (event: KeyboardEvent<HTMLDivElement>, item: T, index: number) => void;
+  onKey?: (event: KeyboardEvent<HTMLDivElement>, item: T) => void;
   /** The view is near the last row loaded. */
   onNearEnd?: () => void;
 }
@@ -32,16 +37,22 @@ interface VirtualListProps<T> {
  */
 export function VirtualList<T>({ items, rowHeight, label, keyOf, idOf, active, onActive, openedKey, renderRow, onKey, onNearEnd }: VirtualListProps<T>) {
   const box = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState({ scrollTop: 0, height: 0 });
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(0);
+  const follow = (element: HTMLDivElement) => setScrollTop(Math.floor(element.scrollTop / (STEP * rowHeight)) * STEP * rowHeight);
   const [openedHeight, setOpenedHeight] = useState(rowHeight);
   const openedIndex = openedKey === null ? -1 : items.findIndex((item) => keyOf(item) === openedKey);
   const layout: Layout = { count: items.length, rowHeight, expanded: openedIndex >= 0 ? { index: openedIndex, height: openedHeight } : undefined };
-  const { start, end } = visibleRange(layout, view.scrollTop, view.height, OVERSCAN);
+  // The view reaches up to a step's rows past the position followed: rendered by the overscan.
+  const { start, end } = visibleRange(layout, scrollTop, height, OVERSCAN);
 
   useLayoutEffect(() => {
     const element = box.current;
     if (!element) return;
-    const measure = () => setView({ scrollTop: element.scrollTop, height: element.clientHeight });
+    const measure = () => {
+      setHeight(element.clientHeight);
+      follow(element);
+    };
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
@@ -78,7 +89,7 @@ export function VirtualList<T>({ items, rowHeight, label, keyOf, idOf, active, o
       return;
     }
     const item = active === null ? undefined : items[active];
-    if (item !== undefined && active !== null) onKey?.(event, item, active);
+    if (item !== undefined) onKey?.(event, item);
   }
 
   const activeItem = active === null ? undefined : items[active];
@@ -90,7 +101,7 @@ export function VirtualList<T>({ items, rowHeight, label, keyOf, idOf, active, o
       aria-label={label}
       tabIndex={0}
       aria-activedescendant={activeItem === undefined ? undefined : idOf(activeItem)}
-      onScroll={(event) => setView({ scrollTop: event.currentTarget.scrollTop, height: event.currentTarget.clientHeight })}
+      onScroll={(event) => follow(event.currentTarget)}
       onKeyDown={keyDown}
     >
       <div className="virtual-rows" style={{ height: totalHeight(layout) }}>
@@ -102,7 +113,7 @@ export function VirtualList<T>({ items, rowHeight, label, keyOf, idOf, active, o
               key={keyOf(item)}
               ref={opened ? measureOpened : undefined}
               className={`virtual-slot${opened ? ' opened' : ''}`}
-              style={{ top: topOf(layout, index), height: opened ? undefined : rowHeight }}
+              style={{ transform: `translateY(${topOf(layout, index)}px)`, height: opened ? undefined : rowHeight }}
             >
               {renderRow(item, index)}
             </div>

@@ -95,6 +95,11 @@ export function pageIds(h: OutboxDb, which: MessageList, filter: ListFilter, aft
 
 export function counts(h: OutboxDb, which: MessageList, filter: ListFilter): ListCounts {
   const { where, params } = filterSql(which, filter, false);
+  if (which === 'sent') {
+    // One state: a count of the list's own index, which holds no other column to read.
+    const { n } = h.sql(`SELECT count(*) AS n FROM messages WHERE ${where}`).get(...params) as { n: number };
+    return { total: filter.state && filter.state !== 'sent' ? 0 : n, byState: { sent: n } };
+  }
   const rows = h.sql(`SELECT state, hold = 'scheduled' AS scheduled, count(*) AS n FROM messages WHERE ${where} GROUP BY 1, 2`).all(...params) as {
     state: ListState;
     scheduled: 0 | 1 | null;
