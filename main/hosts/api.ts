@@ -130,6 +130,10 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
     drafts: {
       save: async ({ id, ...fields }) => core.drafts.save(id, await draftOf(gate, fields)),
       list: () => Promise.all(core.drafts.list().map(restored)),
+      page: async (query) => {
+        const page = core.drafts.page(query ?? {});
+        return { ...page, drafts: await Promise.all(page.drafts.map(restored)) };
+      },
       get: (id) => restored(core.drafts.get(id)),
       discard: (id) => {
         core.drafts.discard(id);

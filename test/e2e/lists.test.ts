@@ -151,4 +151,44 @@ describe('lists that scale', () => {
     expect((await value(api.outbox.list())).map((m) => m.subject).sort()).toEqual(['Due now', 'Failed 2']);
     expect(await page.getByTestId('bulk-scope').textContent()).toBe('All listed');
   });
+
+  it('Drafts: compact rows in the windowed list; Enter opens one in the composer, Delete asks before discarding', async () => {
+    const { page, api } = await start(async ({ core }, { work }) => {
+      for (let n = 1; n <= 300; n++)
+        core.drafts.save(
+          undefined,
+          {
+            accountId: work.id,
+            identityId: null,
+            to: [`person${n}@example.org`],
+            cc: [],
+            bcc: [],
+            subject: `Draft ${n}`,
+            text: '',
+            html: null,
+            replyTo: null,
+            attachments: [],
+            inline: [],
+          },
+          NEWEST + n * 60_000,
+        );
+    });
+    await nav(page, 'Drafts').click();
+    await page.getByTestId('list-count').filter({ hasText: '300 drafts' }).waitFor();
+    const list = page.getByRole('listbox', { name: 'Drafts' });
+    expect(await list.getByTestId('draft').count()).toBeLessThan(60);
+    await list.focus();
+    await list.press('ArrowDown');
+    await list.press('Delete');
+    await list.getByRole('group', { name: 'Discard “Draft 300”?' }).waitFor();
+    await shot(page, 'lists-drafts');
+    await list.getByRole('button', { name: 'Yes, discard' }).click();
+    await page.getByTestId('list-count').filter({ hasText: '299 drafts' }).waitFor();
+    expect((await value(api.drafts.page({ limit: 1 }))).drafts.map((d) => d.subject)).toEqual(['Draft 299']);
+    await list.focus();
+    await list.press('ArrowDown');
+    await list.press('Enter');
+    await page.getByTestId('status-banner').filter({ hasText: 'Draft opened.' }).waitFor();
+    expect(await page.getByLabel('Subject').inputValue()).toBe('Draft 299');
+  });
 });

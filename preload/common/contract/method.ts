@@ -13,6 +13,11 @@ export const method = <A extends z.ZodTuple>(args: A) => ({ returns: <R>(): Meth
 /** A row id. */
 export const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/** Where a list's next page starts: the `next` of the page before (its time and id). */
+export const cursor = z.string().regex(/^\d{1,16}:\d{1,16}$/, 'must be the `next` of a page of this list');
+/** Rows per page of a list; default 100. */
+export const pageLimit = z.number().int().min(1).max(500);
+
 /** A string that goes into a header or a protocol line: no line breaks, at most `max` characters. */
 export const line = (max: number) =>
   z

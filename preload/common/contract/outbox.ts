@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DeliveryReport, messageFields } from './compose.ts';
 import type { DraftView } from './drafts.ts';
 import { base64Length } from '../staging.ts';
-import { id, line, method } from './method.ts';
+import { cursor, id, line, method, pageLimit } from './method.ts';
 
 export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'uncertain', 'cancelled'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
@@ -162,12 +162,8 @@ export type ListFilter = z.input<typeof ListFilter>;
 
 export const PageQuery = ListFilter.extend({
   /** The `next` of the page before: the page after it. */
-  after: z
-    .string()
-    .regex(/^\d{1,16}:\d{1,16}$/, 'must be the `next` of a page of this list')
-    .optional(),
-  /** Rows per page; default 100. */
-  limit: z.number().int().min(1).max(500).optional(),
+  after: cursor.optional(),
+  limit: pageLimit.optional(),
 });
 export type PageQuery = z.input<typeof PageQuery>;
 

@@ -1,10 +1,20 @@
 import { useCallback, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { BulkResult, BulkTarget, ListFilter, ListState, MessagePage, MessageView, PageQuery, Result } from '../../../preload/common/contract/index.ts';
+import type {
+  BulkResult,
+  BulkTarget,
+  ListCounts,
+  ListFilter,
+  ListState,
+  MessagePage,
+  MessageView,
+  PageQuery,
+  Result,
+} from '../../../preload/common/contract/index.ts';
 import { Banner } from '../components/Banner.tsx';
 import { useLive } from '../live.ts';
 import { BulkBar, type BulkActions } from './BulkBar.tsx';
 import { MessageRow, ROW_HEIGHT, rowIdOf } from './MessageRow.tsx';
-import { useMessagePages } from './useMessagePages.ts';
+import { usePages, type Paged } from './usePages.ts';
 import { VirtualList } from './VirtualList.tsx';
 import './lists.css';
 
@@ -16,6 +26,8 @@ const STATE_NAMES: Record<ListState, string> = {
   uncertain: 'Maybe sent',
   sent: 'Sent',
 };
+
+const readMessages = ({ messages, next, counts }: MessagePage): Paged<MessageView, ListCounts> => ({ items: messages, next, counts });
 
 interface MessageListProps {
   load: (query: PageQuery) => Promise<Result<MessagePage>>;
@@ -45,7 +57,7 @@ export function MessageList({ load, label, empty, states, renderOpened, bulk, on
   const [accountId, setAccountId] = useState<number | undefined>(undefined);
   const [state, setState] = useState<ListState | undefined>(undefined);
   const filter: ListFilter = { ...(search.trim() && { search }), ...(accountId !== undefined && { accountId }), ...(state && { state }) };
-  const { messages, counts, more, error, loadMore } = useMessagePages(load, filter);
+  const { items: messages, counts, more, error, loadMore } = usePages(load, filter, readMessages);
   const { value: accounts } = useLive(window.outbound.accounts.list);
   const [activeId, setActiveId] = useState<number | null>(null);
   const activeIndex = messages.findIndex((m) => m.id === activeId);

@@ -191,3 +191,39 @@ describe('bulk actions', () => {
     expect(await t.api.outbox.cancelAll({ ids: [] })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 });
+
+describe('drafts in pages', () => {
+  it('pages the drafts newest first by keyset, missing and repeating none while one is saved meanwhile', async () => {
+    const t = testCore(undefined);
+    const { work } = await withAccounts(t);
+    const draft = (subject: string) => ({
+      accountId: work.id,
+      identityId: null,
+      to: [],
+      cc: [],
+      bcc: [],
+      subject,
+      text: '',
+      html: null,
+      replyTo: null,
+      attachments: [],
+      inline: [],
+    });
+    // Two saved in the same millisecond: ordered by id.
+    for (const [n, at] of [
+      [1, T0],
+      [2, T0 + 1],
+      [3, T0 + 1],
+      [4, T0 + 2],
+      [5, T0 + 3],
+    ] as const)
+      t.core.drafts.save(undefined, draft(`draft ${n}`), at);
+    const first = await value(t.api.drafts.page({ limit: 2 }));
+    expect([first.drafts.map((d) => d.subject), first.total]).toEqual([['draft 5', 'draft 4'], 5]);
+    t.core.drafts.save(undefined, draft('written meanwhile'), T0 + 10);
+    const second = await value(t.api.drafts.page({ limit: 2, after: first.next! }));
+    const third = await value(t.api.drafts.page({ limit: 2, after: second.next! }));
+    expect([second.drafts.map((d) => d.subject), third.drafts.map((d) => d.subject), third.next]).toEqual([['draft 3', 'draft 2'], ['draft 1'], null]);
+    expect(await t.api.drafts.page({ after: '-1' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+});

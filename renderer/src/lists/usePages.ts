@@ -1,28 +1,42 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ListCounts, ListFilter, MessagePage, MessageView, PageQuery, Result } from '../../../preload/common/contract/index.ts';
+import type { Result } from '../../../preload/common/contract/index.ts';
 
 /** Rows asked for at a time. */
 const PAGE = 100;
 /** Read again after a change: the rows already loaded, up to this many (past it, scrolling loads the rest again). */
 const RELOAD_AT_MOST = 500;
 
-export interface MessagePages {
-  messages: MessageView[];
-  counts: ListCounts | null;
+/** What a page of a list holds, whatever the contract calls it. */
+export interface Paged<T, C> {
+  items: T[];
+  next: string | null;
+  /** On the first page. */
+  counts: C | null;
+}
+
+export interface Pages<T, C> {
+  items: T[];
+  counts: C | null;
   /** Whether rows remain past those loaded. */
   more: boolean;
   error: string | null;
   loadMore: () => void;
+  /** Read the rows loaded again now (after a change no outbox event announces). */
+  reload: () => void;
 }
 
 /**
  * A list's pages for a filter: the first when the filter changes, the next as the view nears the
  * end, and the rows loaded read again (one read at a time) when the outbox changes. Only the
- * latest answer may update the screen: answers can arrive out of order. `load` must be stable.
+ * latest answer may update the screen: answers can arrive out of order. `load` and `read` must be stable.
  */
-export function useMessagePages(load: (query: PageQuery) => Promise<Result<MessagePage>>, filter: ListFilter): MessagePages {
-  const [state, setState] = useState<Omit<MessagePages, 'loadMore' | 'more'> & { next: string | null }>({
-    messages: [],
+export function usePages<F extends object, P, T extends { id: number }, C>(
+  load: (query: F & { after?: string; limit?: number }) => Promise<Result<P>>,
+  filter: F,
+  read: (page: P) => Paged<T, C>,
+): Pages<T, C> {
+  const [state, setState] = useState<{ items: T[]; counts: C | null; next: string | null; error: string | null }>({
+    items: [],
     counts: null,
     next: null,
     error: null,
@@ -36,14 +50,15 @@ export function useMessagePages(load: (query: PageQuery) => Promise<Result<Messa
     async (limit: number) => {
       const ticket = ++latest.current;
       loading.current = true;
-      const result = await load({ ...(JSON.parse(key) as ListFilter), limit });
+      const result = await load({ ...(JSON.parse(key) as F), limit });
       if (ticket !== latest.current) return;
       loading.current = false;
       if (!result.ok) return setState((s) => ({ ...s, error: result.error.message }));
-      loaded.current = result.value.messages.length;
-      setState({ messages: result.value.messages, counts: result.value.counts, next: result.value.next, error: null });
+      const page = read(result.value);
+      loaded.current = page.items.length;
+      setState({ ...page, error: null });
     },
-    [load, key],
+    [load, read, key],
   );
 
   useEffect(() => {
@@ -66,18 +81,20 @@ export function useMessagePages(load: (query: PageQuery) => Promise<Result<Messa
     if (!next || loading.current) return;
     const ticket = latest.current;
     loading.current = true;
-    void load({ ...(JSON.parse(key) as ListFilter), after: next, limit: PAGE }).then((result) => {
+    void load({ ...(JSON.parse(key) as F), after: next, limit: PAGE }).then((result) => {
       if (ticket !== latest.current) return;
       loading.current = false;
       if (!result.ok) return setState((s) => ({ ...s, error: result.error.message }));
+      const page = read(result.value);
       setState((s) => {
-        const known = new Set(s.messages.map((m) => m.id));
-        const messages = [...s.messages, ...result.value.messages.filter((m) => !known.has(m.id))];
-        loaded.current = messages.length;
-        return { ...s, messages, next: result.value.next, error: null };
+        const known = new Set(s.items.map((item) => item.id));
+        const items = [...s.items, ...page.items.filter((item) => !known.has(item.id))];
+        loaded.current = items.length;
+        return { ...s, items, next: page.next, error: null };
       });
     });
-  }, [load, key, next]);
+  }, [load, read, key, next]);
 
-  return { messages: state.messages, counts: state.counts, more: next !== null, error: state.error, loadMore };
+  const reload = useCallback(() => void readFirst(Math.min(RELOAD_AT_MOST, Math.max(PAGE, loaded.current))), [readFirst]);
+  return { items: state.items, counts: state.counts, more: next !== null, error: state.error, loadMore, reload };
 }
