@@ -83,7 +83,7 @@ function scrollFrames(page: Page, frames: number, step: number): Promise<number[
     ([frames, step]) =>
       new Promise<number[]>((resolve) => {
         const { document, requestAnimationFrame } = globalThis as unknown as PageGlobals;
-        const list = document.querySelector('[role="listbox"]')!;
+        const list = document.querySelector('.virtual-list')!;
         const times: number[] = [];
         let last = performance.now();
         const next = () => {

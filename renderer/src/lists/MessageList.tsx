@@ -13,7 +13,7 @@ import type {
 import { Banner } from '../components/Banner.tsx';
 import { useLive } from '../live.ts';
 import { BulkBar, type BulkActions } from './BulkBar.tsx';
-import { MessageRow, ROW_HEIGHT, rowIdOf } from './MessageRow.tsx';
+import { MessageRow, ROW_HEIGHT } from './MessageRow.tsx';
 import { usePages, type Paged } from './usePages.ts';
 import { VirtualList } from './VirtualList.tsx';
 import './lists.css';
@@ -151,7 +151,6 @@ export function MessageList({ load, label, empty, states, renderOpened, bulk, on
         rowHeight={ROW_HEIGHT}
         label={label}
         keyOf={(m) => m.id}
-        idOf={rowIdOf}
         active={active}
         onActive={(index) => setActiveId(messages[index]?.id ?? null)}
         openedKey={opened}

@@ -6,8 +6,6 @@ import { Time } from '../components/Time.tsx';
 /** A row's height in pixels: fixed, so the list can place any row without rendering the others. */
 export const ROW_HEIGHT = 44;
 
-export const rowIdOf = (m: MessageView): string => `row-${m.id}`;
-
 /** Who it is for: the first two recipients (Bcc last), and how many more. */
 function recipientsOf(m: MessageView): string {
   const shown = m.recipients.slice(0, 2).map((r) => (r.kind === 'bcc' ? `Bcc ${r.address}` : r.address));
@@ -32,15 +30,7 @@ export const MessageRow = memo(function MessageRow({ message: m, active, chosen,
   const subject = m.subject || '(no subject)';
   const scheduled = m.hold === 'scheduled';
   return (
-    <div
-      id={rowIdOf(m)}
-      className={`message-row${active ? ' active' : ''}`}
-      role="option"
-      aria-selected={active}
-      data-testid="message"
-      data-state={m.state}
-      onClick={() => onOpen(m.id)}
-    >
+    <div className={`message-row${active ? ' active' : ''}`} data-testid="message" data-state={m.state} onClick={() => onOpen(m.id)}>
       {chosen !== undefined && (
         <input
           type="checkbox"

@@ -51,7 +51,6 @@ export function Drafts({ onOpen }: { onOpen: (draft: SavedDraftView) => void }) 
               rowHeight={DRAFT_ROW_HEIGHT}
               label="Drafts"
               keyOf={(d) => d.id}
-              idOf={(d) => `draft-row-${d.id}`}
               active={activeIndex >= 0 ? activeIndex : null}
               onActive={(index) => setActiveId(drafts[index]?.id ?? null)}
               openedKey={null}
@@ -87,7 +86,7 @@ function DraftRow({ draft: d, active, discarding, onOpen, onDiscard }: DraftRowP
   const title = d.subject || '(no subject)';
   const to = [...d.to, ...d.cc].join(', ');
   return (
-    <div id={`draft-row-${d.id}`} className={`message-row draft-row${active ? ' active' : ''}`} role="option" aria-selected={active} data-testid="draft">
+    <div className={`message-row draft-row${active ? ' active' : ''}`} data-testid="draft">
       <span className="row-recipients">{to ? `To ${to}` : 'No recipients yet'}</span>
       <span className="row-subject" id={`draft-${d.id}`}>
         {title}
