@@ -50,6 +50,7 @@ export async function repairDatabase(home: string, now = new Date()): Promise<Re
   try {
     const tables = damagedCopy ? salvage(db, damagedCopy) : [];
     const outbox = new OutboxStore(db, messagesDir(home), () => undefined);
+    if (damagedCopy) outbox.reindex(); // the search index is not copied: it is made from the rows kept
     const broughtBack = outbox.bringBack(now.getTime());
     await outbox.close();
     return { sound: false, ...(damagedCopy && { damagedCopy }), tables, broughtBack };

@@ -100,6 +100,9 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
       },
       submitRaw: async (input) => kicked(core.outbox.view(await submitRawMessage(core.outbox, core.accounts.list(), input, core.compose))),
       list: () => core.outbox.list('outbox'),
+      page: (query) => core.outbox.page('outbox', query),
+      retryAll: (target) => kicked(core.outbox.retryAll(target)),
+      cancelAll: (target) => core.outbox.cancelAll(target),
       get: (id) => core.outbox.view(id),
       cancel: (id) => core.outbox.cancel(id),
       retry: (id) => kicked(core.outbox.retry(id)),
@@ -131,7 +134,8 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
       connectivity: () => ({ online: core.sender.connectivity.online }),
     },
     sent: {
-      list: (options) => core.outbox.list('sent', options?.limit),
+      list: (options) => core.outbox.list('sent', options?.limit ?? 1000),
+      page: (query) => core.outbox.page('sent', query),
       retryCopy: (id) => {
         core.copier.retry(id);
         return core.outbox.view(id);
@@ -149,6 +153,10 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
     drafts: {
       save: async ({ id, ...fields }) => core.drafts.save(id, await draftOf(gate, fields)),
       list: () => Promise.all(core.drafts.list().map(restored)),
+      page: async (query) => {
+        const page = core.drafts.page(query ?? {});
+        return { ...page, drafts: await Promise.all(page.drafts.map(restored)) };
+      },
       get: (id) => restored(core.drafts.get(id)),
       discard: (id) => {
         core.drafts.discard(id);

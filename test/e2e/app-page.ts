@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { startBrowserHostForCore, type BrowserHost } from '../../main/hosts/browser/server.ts';
 import { openCore, type Core, type CoreOptions } from '../../main/core/index.ts';
 import { inProcessApi } from '../../main/hosts/in-process.ts';
@@ -15,6 +15,9 @@ import { withTestDns } from '../helpers/core.ts';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../helpers/smtp.ts';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { builtApp, failuresDir, screenshotsDir } from './built-app.ts';
+import { launchBrowser } from './chromium.ts';
+
+export { launchBrowser };
 
 export interface E2eApp {
   smtp: TestSmtpServer;
@@ -43,23 +46,6 @@ const PLAYWRIGHT_TIMEOUT_MS = 10_000;
 /** What a `datetime-local` input takes for the instant `ms`, in E2E_TIME_ZONE, to the minute. */
 export const localMinute = (ms: number): string => new Date(ms + E2E_TIME_ZONE.offsetMinutes * 60_000).toISOString().slice(0, 16);
 
-/** Headless Chromium as these machines run it. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
-
 /** One browser for the test file that calls this, launched before its tests and closed after them. */
 export function browserForFile(): () => Browser {
   let browser: Browser | undefined;
@@ -81,6 +67,18 @@ export async function shot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: path.join(screenshotsDir, `${name}${scheme === 'dark' ? '-dark' : ''}.png`), fullPage: true });
   }
   await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/**
+ * A message's card in the Outbox or Sent: its compact row (in `state`, when given) clicked open in
+ * place, unless it is open already. Waits for the row to be listed.
+ */
+export async function openMessage(page: Page, subject: string | RegExp, state?: string): Promise<Locator> {
+  const which = state ? `[data-testid="message"][data-state="${state}"]` : '[data-testid="message"]';
+  const card = page.locator(`.opened-message ${which}`).filter({ hasText: subject });
+  if ((await card.count()) === 0) await page.locator(`.message-row${which}`).filter({ hasText: subject }).click();
+  await card.waitFor();
+  return card;
 }
 
 /** The main navigation's button to a screen. */

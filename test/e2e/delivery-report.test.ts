@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { accountFor, value } from '../helpers/core.ts';
 import type { SmtpServerOptions } from '../helpers/smtp.ts';
-import { fillComposer, launchBrowser, startE2eApp } from './app-page.ts';
+import { fillComposer, launchBrowser, openMessage, startE2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
 let browser: Browser;
@@ -46,7 +46,7 @@ describe('the delivery report', () => {
     const [received] = await smtp.waitForMessages(1);
     expect(received!.envelope.dsn).toMatchObject({ ret: 'HDRS', notify: [['FAILURE', 'DELAY']] });
     await page.getByRole('navigation').getByRole('button', { name: 'Sent', exact: true }).click();
-    expect(await page.getByTestId('message-report').textContent()).toBe('If it is delayed or cannot be delivered');
+    expect(await (await openMessage(page, 'Tell me', 'sent')).getByTestId('message-report').textContent()).toBe('If it is delayed or cannot be delivered');
   });
 
   it('says before sending that a server without DSN would drop the request', async () => {
@@ -61,8 +61,9 @@ describe('the delivery report', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.getByRole('button', { name: 'Send', exact: true }).click(); // sent all the same, and the message says what became of the request
     await page.getByRole('navigation').getByRole('button', { name: 'Sent', exact: true }).click();
+    const sent = await openMessage(page, 'Tell me', 'sent');
     await expect
-      .poll(() => page.getByTestId('message-report').textContent())
+      .poll(() => sent.getByTestId('message-report').textContent())
       .toBe('If it cannot be delivered — not passed on: the server does not offer delivery reports');
     await page.screenshot({ path: path.join(screenshotsDir, 'sent-delivery-report-dropped.png'), fullPage: true });
   });

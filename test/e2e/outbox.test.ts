@@ -15,7 +15,18 @@ import { AheadClock } from '../helpers/clock.ts';
 import { value } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
 import type { ReceivedMessage, TestSmtpServer } from '../helpers/smtp.ts';
-import { chipTexts, E2E_LOCALE, E2E_TIME_ZONE, fillComposer, launchBrowser, localMinute, startE2eApp, type ComposeFields, type E2eApp } from './app-page.ts';
+import {
+  chipTexts,
+  E2E_LOCALE,
+  E2E_TIME_ZONE,
+  fillComposer,
+  launchBrowser,
+  localMinute,
+  openMessage,
+  startE2eApp,
+  type ComposeFields,
+  type E2eApp,
+} from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
 const REJECTED = 'nobody@example.org';
@@ -174,7 +185,7 @@ describe('the outbox through the UI', () => {
     await status('Scheduled for').waitFor();
 
     await nav('Outbox').click();
-    const item = messageItem('See you tomorrow', 'queued');
+    const item = await openMessage(page, 'See you tomorrow', 'queued');
     const why = item.getByTestId('message-why');
     // The time picked, to the minute, written in the page's own time zone and language.
     const written = new Intl.DateTimeFormat(E2E_LOCALE, { dateStyle: 'medium', timeStyle: 'short', timeZone: E2E_TIME_ZONE.id }).format(due);
@@ -200,8 +211,7 @@ describe('the outbox through the UI', () => {
     expect(received('Partly delivered')[0]!.envelope.to.sort()).toEqual(['bob@example.org', 'carol@example.net']);
 
     await nav('Sent').click();
-    const item = messageItem('Partly delivered', 'sent');
-    await item.waitFor();
+    const item = await openMessage(page, 'Partly delivered', 'sent');
     const states = await item.getByTestId('recipient').evaluateAll((items) => items.map((li) => [li.textContent, li.getAttribute('data-state')]));
     expect(states.map(([, state]) => state)).toEqual(['accepted', 'rejected', 'accepted']);
     expect(states[1]![0]).toContain('550');
@@ -230,8 +240,7 @@ describe('the outbox through the UI', () => {
     await compose({ to: 'dave@example.org', subject: UNCERTAIN });
     await page.getByRole('button', { name: 'Send' }).click();
     await nav('Outbox').click();
-    const item = messageItem(UNCERTAIN, 'uncertain');
-    await item.waitFor();
+    const item = await openMessage(page, UNCERTAIN, 'uncertain');
     expect(await item.getByTestId('message-why').textContent()).toMatch(/may have been delivered.*will not send it again unless you say so/s);
     await item.getByRole('button', { name: 'Send again' }).waitFor();
 
@@ -253,6 +262,7 @@ describe('the outbox through the UI', () => {
     await start({ prepare: (setUp) => sentBehind(setUp, UNCERTAIN, 'dave@example.org') });
     await nav('Outbox').click();
     const item = messageItem(UNCERTAIN, 'uncertain');
+    await openMessage(page, UNCERTAIN, 'uncertain');
     await item.getByRole('button', { name: 'Send again' }).click();
     // Asked first, as it may deliver the message twice.
     await item.getByText('If it did arrive, the recipients get it twice').waitFor();
@@ -272,8 +282,7 @@ describe('the outbox through the UI', () => {
     expect(await alert.getAttribute('role')).toBe('alert');
     expect(await alert.textContent()).toMatch(/could not be sent/);
     await alert.getByRole('button', { name: 'Open Outbox' }).click();
-    const failed = messageItem(REFUSED, 'failed');
-    await failed.waitFor();
+    const failed = await openMessage(page, REFUSED, 'failed');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Outbox');
     // What the server answered, in the dialogue itself (AUTH would be redacted; the body is never there).
     await failed.getByText('SMTP dialogue').click();
@@ -290,7 +299,7 @@ describe('the outbox through the UI', () => {
   it('edits a failed message: it leaves the outbox and opens in the composer', async () => {
     await start({ prepare: (setUp) => sentBehind(setUp, REFUSED, 'erin@example.org') });
     await nav('Outbox').click();
-    await messageItem(REFUSED, 'failed').getByRole('button', { name: 'Edit' }).click();
+    await (await openMessage(page, REFUSED, 'failed')).getByRole('button', { name: 'Edit' }).click();
     await status('back in the composer').waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Compose');
     expect(await chipTexts(page, 'To')).toEqual(['erin@example.org']);
@@ -313,8 +322,8 @@ describe('the outbox through the UI', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await status('Queued — will send when the network is back').waitFor();
     await nav('Outbox').click();
-    await messageItem('From the tunnel').getByTestId('message-why').filter({ hasText: 'Waiting for the network' }).waitFor();
-    await messageItem('Still in the tunnel').getByTestId('message-why').filter({ hasText: 'Waiting for the network' }).waitFor();
+    await (await openMessage(page, 'From the tunnel')).getByTestId('message-why').filter({ hasText: 'Waiting for the network' }).waitFor();
+    await (await openMessage(page, 'Still in the tunnel')).getByTestId('message-why').filter({ hasText: 'Waiting for the network' }).waitFor();
     await shot('outbox-offline');
 
     // The network comes back: the Train account's server answers on its port (a relay to the test server).

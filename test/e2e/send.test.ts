@@ -16,7 +16,7 @@ import { value } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import type { TestSmtpServer } from '../helpers/smtp.ts';
-import { chipsOf, fillComposer, launchBrowser, startE2eApp, type ComposeFields, type E2eApp } from './app-page.ts';
+import { chipsOf, fillComposer, launchBrowser, openMessage, startE2eApp, type ComposeFields, type E2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
 const USER = 'ann@example.org';
@@ -77,8 +77,6 @@ async function start(accounts: (smtpPort: number) => AccountFields[] = () => [])
 
 const nav = (name: string) => page.getByRole('navigation').getByRole('button', { name, exact: true });
 const shot = (name: string) => page.screenshot({ path: path.join(screenshotsDir, `${name}.png`), fullPage: true });
-const messageItem = (subject: string, state?: string) =>
-  page.locator(state ? `[data-testid="message"][data-state="${state}"]` : '[data-testid="message"]').filter({ hasText: subject });
 
 interface AccountFields {
   name: string;
@@ -182,8 +180,7 @@ describe('sending a real message through the UI', () => {
     expect(received!.user).toBe(USER);
 
     await nav('Sent').click();
-    const sent = messageItem(SUBJECT, 'sent');
-    await sent.waitFor();
+    const sent = await openMessage(page, SUBJECT, 'sent');
     expect(await sent.getByTestId('message-reply').textContent()).toMatch(/^250 .*queued as T1/);
     expect(await sent.getByTestId('recipient').evaluateAll((items) => items.map((li) => li.getAttribute('data-state')))).toEqual(['accepted', 'accepted']);
     await shot('sent');
@@ -216,7 +213,7 @@ describe('sending a real message through the UI', () => {
     await page.getByRole('status').filter({ hasText: 'Queued — sending…' }).waitFor();
 
     await nav('Outbox').click();
-    const waiting = messageItem('Waiting for the network');
+    const waiting = await openMessage(page, 'Waiting for the network');
     await waiting.getByTestId('message-error').waitFor();
     await shot('outbox');
 

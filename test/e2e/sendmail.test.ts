@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { accountFor, value } from '../helpers/core.ts';
-import { launchBrowser, startE2eApp } from './app-page.ts';
+import { launchBrowser, openMessage, startE2eApp } from './app-page.ts';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -33,13 +33,12 @@ describe('a program’s mail', () => {
     onTestFinished(() => app.close());
     const { page, api, smtp } = app;
     await page.getByRole('navigation').getByRole('button', { name: 'Outbox', exact: true }).click();
-    const waiting = page.getByTestId('message').filter({ hasText: 'Backup done' });
+    const waiting = await openMessage(page, 'Backup done');
     expect(await waiting.getByTestId('submitted-by').textContent()).toBe(' by a program, through outbound sendmail');
     await value(api.settings.save({ sendingPaused: false }));
     await expect.poll(() => smtp.messages.length).toBe(1);
     await page.getByRole('navigation').getByRole('button', { name: 'Sent', exact: true }).click();
-    const sent = page.getByTestId('message').filter({ hasText: 'Backup done' });
-    await sent.waitFor();
+    const sent = await openMessage(page, 'Backup done');
     expect(await sent.getByTestId('submitted-by').count()).toBe(1);
   });
 });

@@ -11,7 +11,7 @@ import { accountFor, value } from '../helpers/core.ts';
 import { missingDovecotImap, SENT, startImapServer, type TestImapServer } from '../helpers/imap.ts';
 import { closedPort } from '../helpers/net.ts';
 import { testCertificates } from '../helpers/tls.ts';
-import { launchBrowser, startE2eApp } from './app-page.ts';
+import { launchBrowser, openMessage, startE2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
 const USER = { name: 'me', pass: 's3cret pass' };
@@ -56,13 +56,16 @@ describe.skipIf(missing)('the copy in Sent on the page', () => {
     onTestFinished(() => app.close());
     const { page } = app;
     await page.getByRole('navigation').getByRole('button', { name: 'Sent', exact: true }).click();
-    const copyOf = (subject: string) => page.getByTestId('message').filter({ hasText: subject }).getByTestId('sent-copy');
-    await expect.poll(() => copyOf('Minutes').textContent()).toBe(`Copy saved in “${SENT}”.`);
-    expect(await copyOf('From home').getAttribute('data-state')).toBe('pending');
-    expect(await copyOf('From home').textContent()).toMatch(
+    /** Where a message's copy is, said in its card (opened). */
+    const copyOf = async (subject: string) => (await openMessage(page, subject)).getByTestId('sent-copy');
+    await expect.poll(async () => (await copyOf('Minutes')).textContent()).toBe(`Copy saved in “${SENT}”.`);
+    expect(await (await copyOf('From home')).getAttribute('data-state')).toBe('pending');
+    expect(await (await copyOf('From home')).textContent()).toMatch(
       new RegExp(`^Copy in Sent waiting, next try .+: The IMAP server 127\\.0\\.0\\.1:${away} could not be reached`),
     );
-    expect(await copyOf('The whole report').textContent()).toMatch(new RegExp(`^No copy in “${SENT}”: The IMAP server .* does not take a message this big`));
+    expect(await (await copyOf('The whole report')).textContent()).toMatch(
+      new RegExp(`^No copy in “${SENT}”: The IMAP server .* does not take a message this big`),
+    );
     await page.screenshot({ path: path.join(screenshotsDir, 'sent-copies.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: path.join(screenshotsDir, 'sent-copies-dark.png'), fullPage: true });
@@ -72,7 +75,7 @@ describe.skipIf(missing)('the copy in Sent on the page', () => {
     expect(tries()).toBe(1);
     await page.getByRole('button', { name: 'Copy to Sent again' }).click();
     await expect.poll(tries).toBe(2); // tried again at once, and too big again
-    await expect.poll(() => copyOf('The whole report').getAttribute('data-state')).toBe('failed');
+    await expect.poll(async () => (await copyOf('The whole report')).getAttribute('data-state')).toBe('failed');
   });
 
   it('the account editor keeps the IMAP server and the Sent copy choice; the connection test covers IMAP', async () => {

@@ -6,7 +6,7 @@
  */
 import { expect, it, onTestFinished } from 'vitest';
 import { value } from '../helpers/core.ts';
-import { browserForFile, fillComposer, nav, shot, startE2eApp } from './app-page.ts';
+import { browserForFile, fillComposer, nav, openMessage, shot, startE2eApp } from './app-page.ts';
 
 const browser = browserForFile();
 
@@ -64,7 +64,7 @@ it('from nothing: try it, send, read what arrived, and see a recipient refused',
   await fillComposer(page, { to: 'ann@example.org, bob@example.net', subject: 'Two of us' });
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await nav(page, 'Sent').click();
-  const card = page.getByTestId('message').filter({ hasText: 'Two of us' });
+  const card = await openMessage(page, 'Two of us');
   const bob = card.getByTestId('recipient').filter({ hasText: 'bob@example.net' });
   await expect.poll(() => bob.getAttribute('data-state'), { timeout: 10_000 }).toBe('rejected');
   expect(await bob.textContent()).toMatch(/550 5\.1\.1 <bob@example\.net>: the test inbox refuses this recipient/);
@@ -72,7 +72,7 @@ it('from nothing: try it, send, read what arrived, and see a recipient refused',
   await shot(page, 'sent-test-inbox-refused');
 
   // The sent message itself, as it went: read from its frozen bytes.
-  const first = page.getByTestId('message').filter({ hasText: 'Hello, test inbox' });
+  const first = await openMessage(page, 'Hello, test inbox');
   await first.getByText('The message', { exact: true }).click();
   await first.getByText('My first message from Outbound.').waitFor();
   await shot(page, 'sent-message-opened');

@@ -311,4 +311,27 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 13,
+    up(db) {
+      db.exec(`
+        -- full-text search of the lists: the subject, the people (From and every recipient, Bcc too) and the body's plain
+        -- text (the draft's, at most 100 000 characters); rowid is the message's id. Contentless: the text stays in the
+        -- messages and their drafts, and a deleted message's entry goes with it (the trigger)
+        CREATE VIRTUAL TABLE messages_search USING fts5(subject, people, body, content = '', contentless_delete = 1,
+          tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+          DELETE FROM messages_search WHERE rowid = OLD.id;
+        END;
+        INSERT INTO messages_search (rowid, subject, people, body)
+        SELECT m.id, m.subject,
+          m.from_header || ' ' || coalesce((SELECT group_concat(r.address, ' ') FROM recipients r WHERE r.message_id = m.id), ''),
+          coalesce(substr(json_extract(d.content, '$.text'), 1, 100000), '')
+        FROM messages m LEFT JOIN message_drafts d ON d.message_id = m.id;
+        -- the lists' pages, newest first, by keyset (the WHERE must match outbox/store/search.ts's LISTS)
+        CREATE INDEX messages_sent_page ON messages (sent_at, id) WHERE state = 'sent';
+        CREATE INDEX messages_unsent_page ON messages (created_at, id) WHERE state IN ('queued', 'sending', 'failed', 'uncertain');
+      `);
+    },
+  },
 ];

@@ -80,8 +80,15 @@ export function salvage(db: Db, damaged: string): SalvagedTable[] {
   }
 }
 
+/** Ordinary tables only: a full-text index (virtual, and its shadow tables) is made again from the rows (OutboxStore.reindex). */
 const tablesOf = (db: Db): string[] =>
-  db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid`).pluck().all() as string[];
+  db
+    .prepare(
+      `SELECT m.name FROM sqlite_master m JOIN pragma_table_list l ON l.name = m.name AND l.schema = 'main'
+       WHERE m.type = 'table' AND l.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.rowid`,
+    )
+    .pluck()
+    .all() as string[];
 
 const columnsOf = (db: Db, table: string): string[] => (db.pragma(`table_info("${table}")`) as { name: string }[]).map((c) => c.name);
 

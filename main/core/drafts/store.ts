@@ -2,7 +2,7 @@
  * Drafts the composer autosaves: one row each, the DraftView as JSON, so a draft written before a
  * crash or a restart comes back as it was.
  */
-import type { DraftView, SavedDraftView } from '../../../preload/common/contract/index.ts';
+import type { DraftPageQuery, DraftView, SavedDraftView } from '../../../preload/common/contract/index.ts';
 import type { Db } from '../db/index.ts';
 import { notFound } from '../app-error.ts';
 
@@ -60,6 +60,18 @@ export class DraftStore {
   /** Newest first. */
   list(): SavedDraftView[] {
     return (this.db.prepare('SELECT id, content, updated_at FROM drafts ORDER BY updated_at DESC, id DESC').all() as DraftRow[]).map(toSaved);
+  }
+
+  /** A page, newest first, by keyset on `drafts_updated` (its rows carry the id): the page after `after`. */
+  page({ after, limit = 100 }: DraftPageQuery): { drafts: SavedDraftView[]; next: string | null; total: number } {
+    const [time, id] = after ? after.split(':').map(Number) : [];
+    const rows = this.db
+      .prepare(`SELECT id, content, updated_at FROM drafts ${after ? 'WHERE (updated_at, id) < (?, ?)' : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`)
+      .all(...(after ? [time, id] : []), limit + 1) as DraftRow[];
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const total = this.db.prepare('SELECT count(*) FROM drafts').pluck().get() as number;
+    return { drafts: page.map(toSaved), next: rows.length > limit && last ? `${last.updated_at}:${last.id}` : null, total };
   }
 
   get(id: number): SavedDraftView {

@@ -1,7 +1,7 @@
 /** `outbound send` and `outbound outbox …` */
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AccountView, Hold, MessageView, OutboundApi } from '../../../preload/common/contract/index.ts';
+import type { AccountView, Hold, ListFilter, ListState, MessageView, OutboundApi } from '../../../preload/common/contract/index.ts';
 import { deliveryReportOption, EXIT, UsageError, list, optional, report, required, type CliIo, type Command, type Context } from './common.ts';
 
 async function send({ values, io, api }: Context): Promise<number> {
@@ -125,17 +125,32 @@ async function outboxMarkSent({ positionals, io, api }: Context): Promise<number
   return EXIT.ok;
 }
 
+/** `outbox list`: everything not yet sent, then the newest 50 sent; --search, --account and --state narrow both. */
 async function outboxList({ values, io, api }: Context): Promise<number> {
-  const waiting = await api.outbox.list();
-  if (!waiting.ok) return report(io, waiting.error);
-  const sent = await api.sent.list({ limit: 50 });
+  const filter: ListFilter = { search: optional(values, 'search'), state: optional(values, 'state') as ListState | undefined };
+  const account = optional(values, 'account');
+  if (account !== undefined) {
+    const found = await api.accounts.find(account);
+    if (!found.ok) return report(io, found.error);
+    filter.accountId = found.value.id;
+  }
+  const messages: MessageView[] = [];
+  // The whole outbox, page by page.
+  for (let after: string | undefined, more = true; more;) {
+    const page = await api.outbox.page({ ...filter, after, limit: 500 });
+    if (!page.ok) return report(io, page.error);
+    messages.push(...page.value.messages);
+    after = page.value.next ?? undefined;
+    more = after !== undefined;
+  }
+  const sent = await api.sent.page({ ...filter, limit: 50 });
   if (!sent.ok) return report(io, sent.error);
-  const messages = [...waiting.value, ...sent.value];
+  messages.push(...sent.value.messages);
   if (values.json) {
     io.stdout(JSON.stringify(messages, null, 2));
     return EXIT.ok;
   }
-  if (messages.length === 0) io.stdout('The outbox is empty.');
+  if (messages.length === 0) io.stdout(filter.search || filter.state || filter.accountId ? 'No message matches.' : 'The outbox is empty.');
   for (const m of messages) {
     const who = m.recipients.map((r) => `${r.address}${r.state === 'accepted' || r.state === 'pending' ? '' : ` (${r.state})`}`).join(', ');
     io.stdout(`${m.id}\t${m.state}\t${m.subject || '(no subject)'}\t${who}\tattempts ${m.attempts}\t${m.lastError ?? m.lastReply ?? ''}`);
@@ -249,7 +264,13 @@ export const outboxCommands: Record<string, Command> = {
     },
     run: send,
   },
-  'outbox list': { usage: '[--json]', options: { json: { type: 'boolean' } }, run: outboxList },
+  'outbox list': {
+    usage: `[--search WORDS] [--account N] [--state S] [--json]
+              What waits, then the newest 50 sent. --search finds words of the subject, the people or
+              the text; --state: queued, scheduled, sending, failed, uncertain or sent.`,
+    options: { json: { type: 'boolean' }, search: { type: 'string' }, account: { type: 'string' }, state: { type: 'string' } },
+    run: outboxList,
+  },
   'outbox show': {
     usage: 'ID [--json] A message and each attempt: the stage it reached, the reply, the SMTP dialogue (AUTH redacted).',
     options: { json: { type: 'boolean' } },

@@ -28,6 +28,11 @@ export const whole = (min: number, max: number) => z.int().check(z.minimum(min),
 /** Any text of at most `max` characters. */
 export const text = (max: number) => z.string().check(z.maxLength(max));
 
+/** Where a list's next page starts: the `next` of the page before (its time and id). */
+export const cursor = z.string().check(z.regex(/^\d{1,16}:\d{1,16}$/, 'must be the `next` of a page of this list'));
+/** Rows per page of a list; default 100. */
+export const pageLimit = whole(1, 500);
+
 /** A string that goes into a header or a protocol line: no line breaks, at most `max` characters. */
 export const line = (max: number) => text(max).check(z.refine((s) => !/[\r\n]/.test(s), 'must be a single line (no line breaks)'));
 

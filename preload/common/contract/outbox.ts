@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { DeliveryReport, messageFields } from './compose.ts';
 import type { DraftView } from './drafts.ts';
 import { base64Length } from '../staging.ts';
-import { id, line, method, whole } from './method.ts';
+import { cursor, id, line, method, pageLimit, text, whole } from './method.ts';
 
 export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'failed', 'uncertain', 'cancelled'] as const;
 export type MessageState = (typeof MESSAGE_STATES)[number];
@@ -139,6 +139,57 @@ export const SubmitRawInput = z.object({
 });
 export type SubmitRawInput = z.input<typeof SubmitRawInput>;
 
+// The Outbox and Sent lists in pages: a filter (search, account, state), a cursor from the last page, and counts.
+
+/** What a list can be narrowed to: a message's state, or `scheduled` (queued, held for its time). */
+export const LIST_STATES = ['queued', 'scheduled', 'sending', 'failed', 'uncertain', 'sent'] as const;
+export type ListState = (typeof LIST_STATES)[number];
+
+/** Letters or digits: what the search index holds (punctuation separates words). */
+const searchable = /[\p{L}\p{N}]/u;
+
+export const ListFilter = z.object({
+  /** Words of the subject, the From, the recipients (Bcc included) or the body text; each a prefix ("inv" finds "invoice"). */
+  search: z.optional(text(500).check(z.refine((s) => s.trim() === '' || searchable.test(s), 'must contain a letter or a digit to search for'))),
+  accountId: z.optional(id),
+  state: z.optional(z.enum(LIST_STATES)),
+});
+export type ListFilter = z.input<typeof ListFilter>;
+
+export const PageQuery = z.extend(ListFilter, {
+  /** The `next` of the page before: the page after it. */
+  after: z.optional(cursor),
+  limit: z.optional(pageLimit),
+});
+export type PageQuery = z.input<typeof PageQuery>;
+
+export interface ListCounts {
+  /** Messages that match the whole filter. */
+  total: number;
+  /** Those that match it but for its state, per state (`queued` counts the scheduled ones too). */
+  byState: Partial<Record<ListState, number>>;
+}
+
+export interface MessagePage {
+  /** Newest first. */
+  messages: MessageView[];
+  /** Where the next page starts (`after`); null: this was the last. */
+  next: string | null;
+  /** On the first page only (no `after`); null on the pages after it. */
+  counts: ListCounts | null;
+}
+
+/** What a bulk action acts on: the messages chosen, or every message the filter finds. */
+export const BulkTarget = z.union([z.strictObject({ ids: z.array(id).check(z.minLength(1), z.maxLength(10_000)) }), z.strictObject({ filter: ListFilter })]);
+export type BulkTarget = z.input<typeof BulkTarget>;
+
+export interface BulkResult {
+  /** Messages the action changed. */
+  changed: number;
+  /** Messages of the target it does not apply to (already sent, being sent, not failed…), left as they were. */
+  unchanged: number;
+}
+
 export const outboxMethods = {
   /** Freeze the message durably, queue it and start sending; resolves once it is on disk. */
   send: method(z.tuple([ComposeInput])).returns<MessageView>(),
@@ -147,8 +198,14 @@ export const outboxMethods = {
    * headers, From, Date and Message-ID added when missing; resolves once it is on disk.
    */
   submitRaw: method(z.tuple([SubmitRawInput])).returns<MessageView>(),
-  /** Everything not yet sent: queued, sending, failed, uncertain. */
+  /** Everything not yet sent: queued, sending, failed, uncertain; newest first. */
   list: method(z.tuple([])).returns<MessageView[]>(),
+  /** The Outbox a page at a time, newest first, narrowed by search, account and state; counts on the first page. */
+  page: method(z.tuple([z.optional(PageQuery)])).returns<MessagePage>(),
+  /** Retry now every failed message of the target (chosen, or what a filter finds), in one go. */
+  retryAll: method(z.tuple([BulkTarget])).returns<BulkResult>(),
+  /** Cancel every message of the target that can be cancelled (queued, scheduled, failed, uncertain), in one go. */
+  cancelAll: method(z.tuple([BulkTarget])).returns<BulkResult>(),
   /** One message, in the outbox or in Sent. */
   get: method(z.tuple([id])).returns<MessageView>(),
   cancel: method(z.tuple([id])).returns<MessageView>(),

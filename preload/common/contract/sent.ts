@@ -1,8 +1,8 @@
 /** `sent`: messages the server accepted. */
 import * as z from 'zod/mini';
-import { id, method, whole } from './method.ts';
 import type { SavedDraftView } from './drafts.ts';
-import type { MessageView } from './outbox.ts';
+import { id, method, whole } from './method.ts';
+import { PageQuery, type MessagePage, type MessageView } from './outbox.ts';
 
 export const SentListOptions = z.object({
   /** The newest this many; default 1000. */
@@ -38,8 +38,10 @@ export interface FileCopy {
 const attachmentIndex = whole(0, 9999);
 
 export const sentMethods = {
-  /** Newest first. */
+  /** The newest, in one answer (the composer's suggestions, `outbound outbox list`). */
   list: method(z.tuple([z.optional(SentListOptions)])).returns<MessageView[]>(),
+  /** Sent a page at a time, newest first, narrowed by search and account; counts on the first page. */
+  page: method(z.tuple([z.optional(PageQuery)])).returns<MessagePage>(),
   /** Try a failed or waiting copy in Sent again now. */
   retryCopy: method(z.tuple([id])).returns<MessageView>(),
   /** The message itself, as it went: its frozen bytes read (Bcc is on the envelope only, so in `MessageView.recipients`). */

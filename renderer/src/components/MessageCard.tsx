@@ -4,7 +4,7 @@ import { reportLabel } from '../compose/delivery-report.ts';
 import { ProgressBar, useSendProgress } from '../compose/progress.tsx';
 import { Time } from './Time.tsx';
 
-const STATE_LABEL: Record<MessageState, string> = {
+export const STATE_LABEL: Record<MessageState, string> = {
   queued: 'Queued',
   sending: 'Sending',
   sent: 'Sent',

@@ -1,11 +1,14 @@
 import { useState, type ReactNode } from 'react';
-import type { AccountView, DraftView, MessageView, Result } from '../../../preload/common/contract/index.ts';
-import { Banner } from '../components/Banner.tsx';
+import type { AccountView, DraftView, ListState, MessageView, Result } from '../../../preload/common/contract/index.ts';
 import { Confirm } from '../components/Confirm.tsx';
 import { MessageCard, subjectIdOf } from '../components/MessageCard.tsx';
 import { PausedBanner } from '../components/PausedBanner.tsx';
 import { Time } from '../components/Time.tsx';
 import { useLive, useSettings } from '../live.ts';
+import { MessageList } from '../lists/MessageList.tsx';
+
+const OUTBOX_STATES: readonly ListState[] = ['queued', 'scheduled', 'sending', 'failed', 'uncertain'];
+const BULK = { retryAll: window.outbound.outbox.retryAll, cancelAll: window.outbound.outbox.cancelAll };
 
 /** The uncertain message's two ways out, each confirmed before it happens. */
 type Decision = 'resend' | 'markSent';
@@ -29,7 +32,6 @@ interface OutboxProps {
 }
 
 export function Outbox({ online, onEdit }: OutboxProps) {
-  const { value: messages, error } = useLive(window.outbound.outbox.list);
   // Paused accounts explain why their messages wait.
   const { value: accounts } = useLive(window.outbound.accounts.list);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -94,21 +96,19 @@ export function Outbox({ online, onEdit }: OutboxProps) {
 
   return (
     <section className="messages" data-testid="outbox-list">
-      <Banner kind="error">{error ?? actionError}</Banner>
       <PausedBanner paused={paused} />
-      {messages?.length === 0 && <p className="empty">Nothing is waiting to be sent.</p>}
-      {messages && messages.length > 0 && (
-        <ul className="cards" aria-label="Messages waiting">
-          {messages.map((m) => (
-            <MessageCard
-              key={m.id}
-              message={m}
-              status={<WhyItWaits message={m} account={accountOf(m)} online={online} paused={paused} />}
-              actions={actionsOf(m)}
-            />
-          ))}
-        </ul>
-      )}
+      <MessageList
+        actionError={actionError}
+        load={window.outbound.outbox.page}
+        label="Messages waiting"
+        empty="Nothing is waiting to be sent."
+        states={OUTBOX_STATES}
+        bulk={BULK}
+        onDelete={(m) => m.state !== 'sending' && void act(m.id, window.outbound.outbox.cancel)}
+        renderOpened={(m) => (
+          <MessageCard message={m} status={<WhyItWaits message={m} account={accountOf(m)} online={online} paused={paused} />} actions={actionsOf(m)} />
+        )}
+      />
     </section>
   );
 }

@@ -1,13 +1,11 @@
 import { useState, type ReactNode } from 'react';
 import type { MessageContent, SentCopyView } from '../../../preload/common/contract/index.ts';
-import { Banner } from '../components/Banner.tsx';
 import { MessageCard, subjectIdOf } from '../components/MessageCard.tsx';
 import { OpenedMessage } from '../components/OpenedMessage.tsx';
 import { Time } from '../components/Time.tsx';
-import { useLive } from '../live.ts';
+import { MessageList } from '../lists/MessageList.tsx';
 
 export function Sent() {
-  const { value: messages, error } = useLive(window.outbound.sent.list);
   const [retryError, setRetryError] = useState<string | null>(null);
   async function retry(id: number) {
     const result = await window.outbound.sent.retryCopy(id);
@@ -15,27 +13,26 @@ export function Sent() {
   }
   return (
     <section className="messages" data-testid="sent-list">
-      <Banner kind="error">{error ?? retryError}</Banner>
-      {messages?.length === 0 && <p className="empty">Nothing sent yet.</p>}
-      {messages && messages.length > 0 && (
-        <ul className="cards" aria-label="Messages sent">
-          {messages.map((m) => (
-            <MessageCard
-              key={m.id}
-              message={m}
-              status={m.sentCopy && <CopyInSent copy={m.sentCopy} />}
-              details={<TheMessage id={m.id} bcc={m.recipients.filter((r) => r.kind === 'bcc').map((r) => r.address)} />}
-              actions={
-                m.sentCopy?.state === 'failed' && (
-                  <button type="button" onClick={() => void retry(m.id)} aria-describedby={subjectIdOf(m)}>
-                    Copy to Sent again
-                  </button>
-                )
-              }
-            />
-          ))}
-        </ul>
-      )}
+      <MessageList
+        actionError={retryError}
+        load={window.outbound.sent.page}
+        label="Messages sent"
+        empty="Nothing sent yet."
+        renderOpened={(m) => (
+          <MessageCard
+            message={m}
+            status={m.sentCopy && <CopyInSent copy={m.sentCopy} />}
+            details={<TheMessage id={m.id} bcc={m.recipients.filter((r) => r.kind === 'bcc').map((r) => r.address)} />}
+            actions={
+              m.sentCopy?.state === 'failed' && (
+                <button type="button" onClick={() => void retry(m.id)} aria-describedby={subjectIdOf(m)}>
+                  Copy to Sent again
+                </button>
+              )
+            }
+          />
+        )}
+      />
     </section>
   );
 }

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../../main/core/db/index.ts';
 import { migrations } from '../../../main/core/db/migrations.ts';
 import { UNSENT } from '../../../main/core/outbox/store/index.ts';
-import { tempHome } from '../../helpers/core.ts';
+import { openCore } from '../../../main/core/index.ts';
+import { inProcessApi } from '../../../main/hosts/in-process.ts';
+import { tempHome, value } from '../../helpers/core.ts';
 
 const tables = (db: Database.Database) =>
   (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
@@ -219,6 +221,49 @@ describe('database', () => {
     expect(db.prepare('SELECT count(*) FROM test_inbox').pluck().get()).toBe(0);
     expect(tables(db)).toContain('test_inbox_messages');
     db.close();
+  });
+
+  it("migration 13 indexes the messages already there for search (subject, people, body text) and adds the pages' indexes", () => {
+    const db = databaseAt(12, [{ name: 'a' }]);
+    const insert = db.prepare(`INSERT INTO messages (id, account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state,
+      not_before, created_at, updated_at, sent_at) VALUES (?, 1, 'a', ?, 'a@b.c', 'Ann <a@b.c>', ?, 'f', 1, ?, 0, 0, 0, ?)`);
+    insert.run(1, '<1@x>', 'Minutes of the meeting', 'sent', 10);
+    insert.run(2, '<2@x>', 'Brought back from its file', 'uncertain', null); // no draft: subject and people only
+    db.prepare(`INSERT INTO recipients (message_id, position, kind, address) VALUES (1, 0, 'to', 'bob@example.org'), (1, 1, 'bcc', 'eve@example.org')`).run();
+    db.prepare(`INSERT INTO message_drafts (message_id, content) VALUES (1, ?)`).run(JSON.stringify({ text: 'The budget was approved.' }));
+    migrate(db, migrations.slice(0, 13));
+    const found = (query: string) => db.prepare('SELECT rowid FROM messages_search WHERE messages_search MATCH ? ORDER BY rowid').pluck().all(query);
+    expect([found('budget'), found('eve'), found('minutes'), found('brought'), found('ann')]).toEqual([[1], [1], [1], [2], [1, 2]]);
+    db.prepare('DELETE FROM messages WHERE id = 1').run(); // its entry goes with it
+    expect(found('ann')).toEqual([2]);
+    const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%_page'`).pluck().all();
+    expect(indexes.sort()).toEqual(['messages_sent_page', 'messages_unsent_page']);
+    db.close();
+  });
+
+  it('opens a data directory written before migration 13: its Sent paged and searchable', async () => {
+    const home = tempHome();
+    const old = openDatabase(join(home, 'outbound.sqlite'), migrations.slice(0, 12));
+    old
+      .prepare(
+        `INSERT INTO accounts (name, email, host, port, security, secret_source, secret_ref, created_at, updated_at)
+      VALUES ('a', 'a@b.c', 'h', 587, 'tls', 'none', 'r', 0, 0)`,
+      )
+      .run();
+    const insert = old.prepare(`INSERT INTO messages (account_id, account_name, message_id, envelope_from, from_header, subject, raw_file, size, state,
+      not_before, created_at, updated_at, sent_at) VALUES (1, 'a', ?, 'a@b.c', 'a@b.c', ?, 'f', 1, 'sent', 0, 0, 0, ?)`);
+    for (let i = 1; i <= 3; i++) insert.run(`<${i}@x>`, `Report ${i}`, i * 1000);
+    old.close();
+    const core = openCore({ home, autoSend: false });
+    try {
+      const api = inProcessApi(core);
+      const first = await value(api.sent.page({ limit: 2, search: 'report' }));
+      expect([first.messages.map((m) => m.subject), first.counts?.total]).toEqual([['Report 3', 'Report 2'], 3]);
+      const rest = await value(api.sent.page({ limit: 2, search: 'report', after: first.next! }));
+      expect([rest.messages.map((m) => m.subject), rest.next]).toEqual([['Report 1'], null]);
+    } finally {
+      await core.close();
+    }
   });
 
   it('is idempotent: reopening runs nothing twice', () => {

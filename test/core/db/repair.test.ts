@@ -115,6 +115,8 @@ describe('repair', () => {
     expect(messages.filter((m) => m.state === 'queued')).toHaveLength(kept.kept);
     expect(messages.filter((m) => m.state === 'uncertain')).toHaveLength(report.broughtBack.count);
     expect(new Set(messages.map((m) => m.accountName))).toEqual(new Set(['work']));
+    // The search index is made again from the rows, kept and brought back alike.
+    expect((await value(inProcessApi(core).outbox.page({ search: 'carol message' }))).counts?.total).toBe(60);
   });
 
   it('the database lost: a new one is made, and the messages come back from their files at once, none deleted as orphans', async () => {

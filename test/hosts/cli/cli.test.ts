@@ -64,6 +64,24 @@ describe('outbound CLI', () => {
     expect(JSON.parse(outbox.stdout)).toMatchObject([{ messageId, state: 'sent', attempts: 1 }]);
   });
 
+  it('`outbox list` narrows by --search, --state and --account, and says what is wrong with a state it does not know', async () => {
+    const home = tempHome();
+    expect((await cli(home, addArgs(await closedPort(), ['--security', 'none']))).code).toBe(0);
+    const send = (subject: string, extra: string[]) =>
+      cli(home, ['send', '--account', 'work', '--to', 'ann@example.org', '--subject', subject, '--text', 'x', ...extra]);
+    expect((await send('Invoice for March', ['--at', '2999-01-01T09:00Z'])).code).toBe(0);
+    expect((await send('Party on Friday', [])).code).toBe(75);
+    const listed = async (args: string[]) =>
+      (JSON.parse((await cli(home, ['outbox', 'list', '--json', ...args])).stdout) as { subject: string }[]).map((m) => m.subject);
+    expect(await listed(['--search', 'invo'])).toEqual(['Invoice for March']);
+    expect(await listed(['--state', 'scheduled'])).toEqual(['Invoice for March']);
+    expect(await listed(['--account', 'work', '--state', 'queued'])).toEqual(['Party on Friday', 'Invoice for March']);
+    expect((await cli(home, ['outbox', 'list', '--search', 'nowhere'])).stdout).toMatch(/^No message matches\.$/m);
+    const wrong = await cli(home, ['outbox', 'list', '--state', 'lost']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/state/);
+  });
+
   it('leaves the message queued when the server is unreachable (exit 75), and `outbox flush` sends it later', async () => {
     const home = tempHome();
     const port = await closedPort();

@@ -1,10 +1,11 @@
 /** What the user does to a message in the outbox, and what removing its account does to it. */
-import type { DraftView, MessageState, MessageView, OutboxChange } from '../../../../preload/common/contract/index.ts';
+import type { BulkResult, BulkTarget, DraftView, MessageState, MessageView, OutboxChange } from '../../../../preload/common/contract/index.ts';
 import { toDraftView } from '../../drafts/store.ts';
 import { AppError } from '../../app-error.ts';
 import { removeFrozen } from './envelope-file.ts';
 import type { OutboxDb } from './handle.ts';
 import type { MessageRow } from './rows.ts';
+import { targetSql } from './search.ts';
 import { changeState, stateIn, UNSENT } from './states.ts';
 import { row, view } from './views.ts';
 
@@ -83,6 +84,38 @@ function choose(h: OutboxDb, { from, to, set, also, refused, needs }: Choice, id
     throw new AppError('conflict', beyondChoice(message) ?? `Message ${id} is ${message.state}: ${why}.`);
   }
   if (also) h.sql(also).run({ id });
+}
+
+/**
+ * Bulk actions: the choice made on every message of the target it applies to (retry: the failed
+ * ones; cancel: all it can cancel), in one transaction, each change announced as a single one is.
+ */
+export const retryAll = (h: OutboxDb, target: BulkTarget, now = h.clock.now()) => decideAll(h, BULK.retry, target, now);
+export const cancelAll = (h: OutboxDb, target: BulkTarget, now = h.clock.now()) => decideAll(h, BULK.cancel, target, now);
+
+/** Retrying in bulk is for what failed: a queued message is on its way already, and one held for its time stays held. */
+const BULK = { retry: { ...CHOICES.retry, from: ['failed'] }, cancel: CHOICES.cancel } as const satisfies Record<string, Choice>;
+
+function decideAll(h: OutboxDb, choice: Choice, target: BulkTarget, now: number): BulkResult {
+  const { changes, size } = h.transaction(chooseAll)(h, choice, target, now);
+  for (const id of changes) h.changed(id, choice.to);
+  return { changed: changes.length, unchanged: size - changes.length };
+}
+
+function chooseAll(h: OutboxDb, { from, to }: Choice, target: BulkTarget, now: number): { changes: number[]; size: number } {
+  const { where, params } = targetSql(target);
+  const { size } = h.sql(`SELECT count(*) AS size FROM messages WHERE ${where}`).get(...params) as { size: number };
+  const changed = h
+    .sql(
+      changeState({
+        to,
+        set: 'not_before = min(not_before, ?), hold = NULL, updated_at = ?',
+        where: `${where} AND ${stateIn(from)}`,
+        returning: 'id',
+      }),
+    )
+    .all(now, now, ...params) as { id: number }[];
+  return { changes: changed.map((r) => r.id), size };
 }
 
 /**

@@ -9,7 +9,17 @@
  * in the file of its kind, working on the store's shared handle (handle.ts). A message changes state
  * only by the moves in states.ts's TRANSITIONS, which its one guarded UPDATE enforces.
  */
-import type { AttemptView, DraftView, MessageState, MessageView, OutboxChange } from '../../../../preload/common/contract/index.ts';
+import type {
+  AttemptView,
+  BulkResult,
+  BulkTarget,
+  DraftView,
+  MessagePage,
+  MessageState,
+  MessageView,
+  OutboxChange,
+  PageQuery,
+} from '../../../../preload/common/contract/index.ts';
 import { systemClock, type Clock } from '../../clock.ts';
 import type { Db } from '../../db/index.ts';
 import * as actions from './actions.ts';
@@ -21,6 +31,7 @@ import * as orphans from './orphans.ts';
 import * as outcomes from './outcome.ts';
 import * as rebuild from './rebuild.ts';
 import * as recovery from './recovery.ts';
+import * as search from './search.ts';
 import type { Claimed, FinishedAttempt, MessageRow, NewMessage } from './rows.ts';
 import * as views from './views.ts';
 
@@ -28,7 +39,7 @@ export type { ClaimBy } from './claim.ts';
 export type { BroughtBack } from './rebuild.ts';
 export type { AttemptOutcome, Claimed, FinishedAttempt, MessageRow, NewMessage } from './rows.ts';
 export { UNSENT } from './states.ts';
-export type { MessageList } from './views.ts';
+export type { MessageList } from './search.ts';
 
 export class OutboxStore {
   private readonly h: OutboxDb;
@@ -79,8 +90,15 @@ export class OutboxStore {
   attempts(id: number): AttemptView[] {
     return views.attempts(this.h, id);
   }
-  list(which: views.MessageList, limit?: number): MessageView[] {
+  list(which: search.MessageList, limit?: number): MessageView[] {
     return views.list(this.h, which, limit);
+  }
+  page(which: search.MessageList, query: PageQuery = {}): MessagePage {
+    return views.page(this.h, which, query);
+  }
+  /** After a repair copied the rows into a new database: the search index made from them. */
+  reindex(): void {
+    search.reindexAll(this.h);
   }
   waiting(): views.Waiting {
     return views.waiting(this.h);
@@ -134,6 +152,12 @@ export class OutboxStore {
   }
   markSent(id: number, now?: number): MessageView {
     return actions.markSent(this.h, id, now);
+  }
+  retryAll(target: BulkTarget, now?: number): BulkResult {
+    return actions.retryAll(this.h, target, now);
+  }
+  cancelAll(target: BulkTarget, now?: number): BulkResult {
+    return actions.cancelAll(this.h, target, now);
   }
   takeBack(id: number): Promise<DraftView> {
     return actions.takeBack(this.h, id);

@@ -3,6 +3,7 @@ import { deliveryReportColumn } from '../../compose/delivery-report.ts';
 import { removeFrozen, writeEnvelope } from './envelope-file.ts';
 import type { OutboxDb } from './handle.ts';
 import type { NewMessage } from './rows.ts';
+import { indexMessages } from './search.ts';
 
 /**
  * Durable once it resolves: the envelope file written, the rows committed, then the WAL synced off
@@ -22,6 +23,8 @@ export async function insert(h: OutboxDb, message: NewMessage, now = h.clock.now
   h.changed(id, 'queued');
   return id;
 }
+
+const INDEX_ONE = indexMessages('m.id = ?');
 
 function insertRows(h: OutboxDb, message: NewMessage, now: number): number {
   const { lastInsertRowid } = h
@@ -49,5 +52,6 @@ function insertRows(h: OutboxDb, message: NewMessage, now: number): number {
   h.sql('INSERT INTO message_drafts (message_id, content) VALUES (?, ?)').run(lastInsertRowid, JSON.stringify(message.draft));
   const insertRecipient = h.sql('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
   message.recipients.forEach((r, position) => insertRecipient.run(lastInsertRowid, position, r.kind, r.address));
+  h.sql(INDEX_ONE).run(lastInsertRowid);
   return Number(lastInsertRowid);
 }

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Envelope, rawFileOfEnvelope } from './envelope-file.ts';
 import type { OutboxDb } from './handle.ts';
+import { indexMessages } from './search.ts';
 
 export interface BroughtBack {
   /** Messages that came back as uncertain. */
@@ -50,6 +51,8 @@ function insertUncertain(h: OutboxDb, found: readonly { rawFile: string; envelop
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'uncertain', ?, ?, ?, ?)`,
   );
   const insertRecipient = h.sql('INSERT INTO recipients (message_id, position, kind, address) VALUES (?, ?, ?, ?)');
+  // Searchable by subject and people; its body text is in the file only.
+  const index = h.sql(indexMessages('m.id = ?'));
   return found.map(({ rawFile, envelope: e }) => {
     const account = accountOf.get(e.account.email) as { id: number; name: string } | undefined;
     const { lastInsertRowid } = insertMessage.run(
@@ -67,6 +70,7 @@ function insertUncertain(h: OutboxDb, found: readonly { rawFile: string; envelop
       now,
     );
     e.recipients.forEach((r, position) => insertRecipient.run(lastInsertRowid, position, r.kind, r.address));
+    index.run(lastInsertRowid);
     return Number(lastInsertRowid);
   });
 }

@@ -1,17 +1,13 @@
-/** The outbox as the user sees it: messages with their recipients, the two lists (Outbox and Sent), the attempts. */
-import type { AttemptView, MessageView } from '../../../../preload/common/contract/index.ts';
+/** The outbox as the user sees it: messages with their recipients, the two lists (Outbox and Sent) in pages, the attempts. */
+import type { AttemptView, MessagePage, MessageView, PageQuery } from '../../../../preload/common/contract/index.ts';
 import { deliveryReportOf } from '../../compose/delivery-report.ts';
 import { sentCopyViews } from '../copies/store.ts';
 import { noSuchMessage, type OutboxDb } from './handle.ts';
 import type { AttemptRow, MessageRow, RecipientRow } from './rows.ts';
-import { UNSENT } from './states.ts';
+import { counts, LISTS, pageIds, type MessageList } from './search.ts';
 
-/** Which of the app's two message lists: what is not sent yet, or what is. (Not a mailbox folder.) */
-export type MessageList = 'outbox' | 'sent';
-const LISTS: Record<MessageList, { where: string; order: string }> = {
-  outbox: { where: UNSENT, order: 'created_at DESC, id DESC' },
-  sent: { where: `state = 'sent'`, order: 'sent_at DESC, id DESC' },
-};
+/** Rows per page unless asked otherwise. */
+const PAGE = 100;
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export function row(h: OutboxDb, id: number): MessageRow {
@@ -26,9 +22,22 @@ export function view(h: OutboxDb, id: number): MessageView {
   return view;
 }
 
-export function list(h: OutboxDb, which: MessageList, limit = 1000): MessageView[] {
-  const { where, order } = LISTS[which];
-  return views(h, `SELECT * FROM messages WHERE ${where} ORDER BY ${order} LIMIT ?`, [limit]);
+/** The newest `limit` (or all) of a list, in one answer: for the sender's flush, the CLI, the composer's suggestions. */
+export function list(h: OutboxDb, which: MessageList, limit = -1): MessageView[] {
+  const { where, time } = LISTS[which];
+  return views(h, `SELECT * FROM messages WHERE ${where} ORDER BY ${time} DESC, id DESC LIMIT ?`, [limit]);
+}
+
+/** A page of a list, newest first, the page after `query.after`; its counts on the first page. */
+export function page(h: OutboxDb, which: MessageList, query: PageQuery): MessagePage {
+  // One read transaction: the counts and the page see the same messages.
+  return h.transaction(readPage)(h, which, query);
+}
+
+function readPage(h: OutboxDb, which: MessageList, { after, limit = PAGE, ...filter }: PageQuery): MessagePage {
+  const { ids, next } = pageIds(h, which, filter, after, limit);
+  const byId = new Map(views(h, `SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]).map((v) => [v.id, v]));
+  return { messages: ids.map((id) => byId.get(id)!), next, counts: after ? null : counts(h, which, filter) };
 }
 
 /** Messages still to go out (queued, held or sending): how many, and the earliest time one may go. */
