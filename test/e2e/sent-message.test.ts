@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { expect, it, onTestFinished } from 'vitest';
 import { accountFor, tempHome, value } from '../helpers/core.ts';
-import { browserForFile, nav, shot, startE2eApp } from './app-page.ts';
+import { browserForFile, nav, openMessage, shot, startE2eApp } from './app-page.ts';
 
 const browser = browserForFile();
 const DATA = randomBytes(50_000);
@@ -57,7 +57,7 @@ it('opens a sent message: headers with Bcc, results, dialogue; saves an attachme
   const frozen = await readFile(core.outbox.fileOf(core.outbox.row(sent!.id)));
 
   await nav(page, 'Sent').click();
-  const card = page.getByTestId('message').filter({ hasText: 'Figures for Q3' });
+  const card = await openMessage(page, 'Figures for Q3');
   await card.getByText('The message', { exact: true }).click();
   const opened = card.locator('.the-message');
   await opened.getByRole('button', { name: 'Save a copy of figures.bin', exact: true }).waitFor();
@@ -112,8 +112,9 @@ it('opens a sent message: headers with Bcc, results, dialogue; saves an attachme
 
   // Its file gone from under the open message (deleted by hand): the page says so, and starts no broken download.
   await nav(page, 'Sent').click();
-  // Newest first: the original is the older of the two.
-  const original = page.getByTestId('message').filter({ hasText: 'Figures for Q3' }).last();
+  // Newest first: the original is the older of the two rows.
+  await page.locator('.message-row').filter({ hasText: 'Figures for Q3' }).last().click();
+  const original = page.locator('.opened-message [data-testid="message"]').filter({ hasText: 'Figures for Q3' });
   await original.getByText('The message', { exact: true }).click();
   await original.getByRole('button', { name: 'Export .eml', exact: true }).waitFor();
   await rm(core.outbox.fileOf(core.outbox.row(sent!.id)));
