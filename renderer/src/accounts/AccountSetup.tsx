@@ -1,11 +1,12 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { AccountView, ApiError, ConnectionTestView, DiscoveryView, OAuthProvider, OAuthProviderView } from '../../../preload/common/contract/index.ts';
+import { testPassed } from '../../../preload/common/contract/verdict.ts';
 import { Banner } from '../components/Banner.tsx';
 import { Field } from '../components/Field.tsx';
 import { noErrors, placeError, type FormErrors } from '../form-errors.ts';
 import { inputOf, nameOf, SECURITY_LABEL, SOURCE_LABEL, type AccountForm } from './account-form.ts';
 import { AccountEditor } from './AccountEditor.tsx';
-import { formFrom, passed, providerForm, QUICK_FIELDS, whatToDo, type QuickField, type QuickForm } from './setup.ts';
+import { formFrom, providerForm, QUICK_FIELDS, whatToDo, type QuickField, type QuickForm } from './setup.ts';
 import { SetupProgress, type SetupStage } from './SetupProgress.tsx';
 import { TestReport } from './TestReport.tsx';
 import { useProviders } from './use-providers.ts';
@@ -79,7 +80,7 @@ export function AccountSetup({ takenNames, onSaved, onCancel }: SetupProps) {
     const tested = await window.outbound.accounts.testSettings(inputOf(form, undefined));
     if (!current()) return;
     if (!tested.ok) return refused(tested.error, form);
-    if (!passed(tested.value)) return setStep({ kind: 'failed', form, found, test: tested.value });
+    if (!testPassed(tested.value)) return setStep({ kind: 'failed', form, found, test: tested.value });
     await save(form, found, current);
   }
 

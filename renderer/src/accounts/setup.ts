@@ -46,9 +46,6 @@ export function providerForm(form: AccountForm, provider: OAuthProviderView, fou
   return { ...form, signInWith: provider.provider, password: '', host: server.host, port: String(server.port), security: server.security };
 }
 
-/** Whether the settings can be saved without asking: sending works, and so does the copy in Sent where there is one. */
-export const passed = (test: ConnectionTestView): boolean => test.ok && (test.imap === null || test.imap.ok);
-
 /** What the person can do about a failed test, in one or two sentences (the verdict above it says what failed). */
 export function whatToDo(test: ConnectionTestView): string {
   if (!test.ok) {
