@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { value } from '../helpers/core.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
+import { follow, startOAuthServer, type TestOAuthServer } from '../core/accounts/oauth-server.ts';
 import { startAccountsServer, type AccountsServer } from '../core/accounts/servers.ts';
 import { browserForFile, nav, shot, startE2eApp, type E2eApp } from './app-page.ts';
 
@@ -18,7 +19,10 @@ const USER = 'ann@example.test';
 const PASSWORD = registerTestSecret('correct horse battery staple', { user: USER });
 const browser = browserForFile();
 
+const CLIENT_ID = 'e2e-client.apps.example';
+
 let smtp: AccountsServer;
+let oauth: TestOAuthServer;
 let http: Server;
 let autoconfigBase: string;
 /** While set, the autoconfig file waits for it: the page shows its first step until the test lets go. */
@@ -26,13 +30,18 @@ let held: Promise<void> | null = null;
 
 beforeAll(async () => {
   smtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD } });
-  // example.test's autoconfig file; any other domain has none.
+  oauth = await startOAuthServer({ clientId: CLIENT_ID });
+  // The autoconfig files of example.test and of a company whose mail Google hosts; any other domain has none.
+  const servers: Record<string, string> = {
+    'example.test': `<hostname>127.0.0.1</hostname><port>${smtp.port}</port><socketType>STARTTLS</socketType>`,
+    'company.test': '<hostname>smtp.gmail.com</hostname><port>465</port><socketType>SSL</socketType>',
+  };
   http = createServer((request, response) => {
+    const server = servers[request.url?.split('/')[1] ?? ''];
     const answer = () => {
-      if (!request.url?.startsWith('/example.test/')) return response.writeHead(404).end('not here');
-      return response.writeHead(200, { 'content-type': 'text/xml' }).end(`<clientConfig version="1.1"><emailProvider id="example.test">
-        <outgoingServer type="smtp"><hostname>127.0.0.1</hostname><port>${smtp.port}</port><socketType>STARTTLS</socketType>
-        <username>%EMAILADDRESS%</username></outgoingServer></emailProvider></clientConfig>`);
+      if (!server) return response.writeHead(404).end('not here');
+      return response.writeHead(200, { 'content-type': 'text/xml' }).end(`<clientConfig version="1.1"><emailProvider id="any">
+        <outgoingServer type="smtp">${server}<username>%EMAILADDRESS%</username></outgoingServer></emailProvider></clientConfig>`);
     };
     void (held ?? Promise.resolve()).then(answer);
   });
@@ -42,13 +51,19 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await smtp?.close();
+  await oauth?.close();
   await new Promise((resolve) => (http ? http.close(resolve) : resolve(null)));
 });
 
 async function start(): Promise<{ app: E2eApp; page: Page }> {
   const app = await startE2eApp(
     {},
-    { home: keptHome(), autoSend: false, discovery: { autoconfigUrls: (domain) => [`${autoconfigBase}/${domain}/config-v1.1.xml`], dnsServers: [] } },
+    {
+      home: keptHome(),
+      autoSend: false,
+      discovery: { autoconfigUrls: (domain) => [`${autoconfigBase}/${domain}/config-v1.1.xml`], dnsServers: [] },
+      oauth: { openExternal: follow, endpoints: { google: oauth.endpoints } },
+    },
     { browser: browser() },
   );
   onTestFinished(() => app.close());
@@ -114,7 +129,7 @@ describe('adding an account in one step', () => {
     const transcript = await failed.getByTestId('transcript').textContent();
     expect(transcript).toContain('C: AUTH PLAIN [redacted]');
     expect(transcript).not.toContain('not the password');
-    expect(await failed.locator('.setup-advice').textContent()).toMatch(/^Check the password and try again/);
+    expect(await failed.locator('.advice').textContent()).toMatch(/^Check the password and try again/);
     expect(app.core.accounts.list()).toEqual([]);
     await shot(page, 'setup-failed');
 
@@ -153,5 +168,25 @@ describe('adding an account in one step', () => {
     expect(await page.getByLabel('Server', { exact: true }).inputValue()).toBe('');
     expect(app.core.accounts.list()).toEqual([]);
     await shot(page, 'setup-nothing-found');
+  });
+
+  it('an address whose mail Google hosts: its sign-in instead of the password; without a client ID the full form asks for one', async () => {
+    const { app, page } = await start();
+    await nav(page, 'Accounts').click();
+    await fill(page, { name: 'Cy', email: 'cy@company.test', password: 'not used' });
+    await button(page, 'Continue').click();
+    const offer = page.getByTestId('setup-provider');
+    await expect.poll(() => offer.textContent(), { timeout: 20_000 }).toContain('cy@company.test is at Google, which wants you to sign in in your web browser');
+    await shot(page, 'setup-provider');
+    await offer.getByRole('button', { name: 'Sign in with Google', exact: true }).click();
+    // This build has no OAuth app of its own: the full form, on Google's sign-in, asks for the client ID.
+    await expect.poll(() => page.getByTestId('setup-notice').textContent(), { timeout: 10_000 }).toMatch(/^Enter the client ID of an OAuth app/);
+    expect(await page.getByRole('radio', { name: 'Sign in with Google' }).isChecked()).toBe(true);
+    expect(await page.getByRole('textbox', { name: 'Server', exact: true }).inputValue()).toBe('smtp.gmail.com');
+    await page.getByLabel('OAuth client ID').fill(CLIENT_ID);
+    await page.getByRole('button', { name: 'Sign in with Google', exact: true }).click();
+    await page.getByTestId('account').filter({ hasText: 'signs in with Google as cy@company.test' }).waitFor({ timeout: 20_000 });
+    expect(app.core.accounts.list()).toMatchObject([{ email: 'cy@company.test', host: 'smtp.gmail.com', oauth: { provider: 'google', clientId: CLIENT_ID } }]);
+    expect(oauth.grants).toEqual(['authorization_code']);
   });
 });

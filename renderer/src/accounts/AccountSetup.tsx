@@ -136,8 +136,11 @@ export function AccountSetup({ takenNames, onSaved, onCancel }: SetupProps) {
         <p className="muted">
           Found {step.found.host}:{step.found.port} ({SECURITY_LABEL[step.found.security]}) {SOURCE_LABEL[step.found.source]}. Nothing is saved yet.
         </p>
-        <TestReport result={step.test} transcriptOpen onPin={(fingerprint) => void testAndSave({ ...step.form, tlsFingerprint: fingerprint }, step.found)} />
-        <p className="setup-advice">{whatToDo(step.test)}</p>
+        <TestReport
+          result={step.test}
+          advice={whatToDo(step.test)}
+          onPin={(fingerprint) => void testAndSave({ ...step.form, tlsFingerprint: fingerprint }, step.found)}
+        />
         <div className="actions">
           <button type="button" onClick={() => setStep({ kind: 'form' })}>
             Try again

@@ -4,12 +4,12 @@ import type { ConnectionTestView } from '../../../preload/common/contract/index.
 export function TestReport({
   result,
   onPin,
-  transcriptOpen = false,
+  advice,
 }: {
   result: ConnectionTestView;
   onPin: (fingerprint: string) => void;
-  /** Where the test's failure is the question (setting up), the dialogue is shown at once. */
-  transcriptOpen?: boolean;
+  /** Where the test's failure is the question (setting up): what to do, under the verdict, and the dialogue shown at once. */
+  advice?: string;
 }) {
   const c = result.capabilities;
   const cert = result.certificate;
@@ -32,6 +32,7 @@ export function TestReport({
         {result.verdict}
       </p>
       {result.code !== null && <p className="muted">Server replied: {result.reply ?? result.code}</p>}
+      {advice && <p className="advice">{advice}</p>}
       {offers && <p className="muted">Server offers: {offers}</p>}
       {cert && (
         <div className="certificate">
@@ -49,7 +50,7 @@ export function TestReport({
           )}
         </div>
       )}
-      <details open={transcriptOpen}>
+      <details open={advice !== undefined}>
         <summary>Transcript</summary>
         <pre data-testid="transcript">{result.transcript}</pre>
       </details>
