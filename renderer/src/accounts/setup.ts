@@ -33,8 +33,8 @@ export function formFrom(quick: QuickForm, found: DiscoveryView | null, taken: r
     email,
     displayName: quick.displayName.trim(),
     password: quick.password,
-    // Most providers sign in with the address itself.
-    username: found ? (found.username ?? '') : email,
+    // The login the provider names; else, with a password to give, the address itself, as most providers expect.
+    username: found?.username ?? (quick.password || !found ? email : ''),
     ...(found && { host: found.host, port: String(found.port), security: found.security }),
     ...(found?.imap && { imapHost: found.imap.host, imapPort: String(found.imap.port), imapSecurity: found.imap.security }),
   };
