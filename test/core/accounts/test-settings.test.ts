@@ -11,7 +11,8 @@ import { mailServersForFile, missingDovecotImap } from '../../helpers/imap.ts';
 import { registerTestSecret } from '../../helpers/secrets.ts';
 import { startSmtpServer } from '../../helpers/smtp.ts';
 
-const USER = { name: 'me', pass: registerTestSecret('s3cret pass', { user: 'me' }) };
+// Its own password: accountFor's password command (in other tests' kept data directories) holds another.
+const USER = { name: 'me', pass: registerTestSecret('settings test pass', { user: 'me' }) };
 const servers = mailServersForFile(USER);
 
 describe('testing settings before saving them', () => {
