@@ -212,12 +212,14 @@ export function AccountSetup({ takenNames, onSaved, onCancel }: SetupProps) {
       </div>
       {providers.length > 0 && (
         <div className="setup-providers">
-          <span className="muted">Or, for an account at one of them:</span>
-          {providers.map((p) => (
-            <button key={p.provider} type="button" onClick={() => void signIn(p, formFrom(quick, null, takenNames), null)}>
-              Sign in with {p.name}
-            </button>
-          ))}
+          <p className="muted">Or, for an account at one of them:</p>
+          <div className="actions">
+            {providers.map((p) => (
+              <button key={p.provider} type="button" onClick={() => void signIn(p, formFrom(quick, null, takenNames), null)}>
+                Sign in with {p.name}
+              </button>
+            ))}
+          </div>
         </div>
       )}
     </form>
