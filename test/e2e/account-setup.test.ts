@@ -4,7 +4,8 @@
  * autoconfig file on a loopback HTTP server, which can hold its answer so the progress can be seen
  * and cancelled. A pass saves from the first screen; a wrong password shows the server's 535 and the
  * redacted dialogue and saves nothing until "Save anyway"; "Edit settings" shows what was found; an
- * address nothing is found for opens the full form with a sentence saying so.
+ * address nothing is found for opens the full form with a sentence saying so; a self-signed server
+ * passes once its certificate is trusted; a domain Google hosts is offered Google's sign-in.
  */
 import { createServer, type Server } from 'node:http';
 import type { Page } from 'playwright-core';
@@ -12,16 +13,19 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { value } from '../helpers/core.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import { follow, startOAuthServer, type TestOAuthServer } from '../core/accounts/oauth-server.ts';
-import { startAccountsServer, type AccountsServer } from '../core/accounts/servers.ts';
+import { selfSigned, startAccountsServer, type AccountsServer } from '../core/accounts/servers.ts';
 import { browserForFile, nav, shot, startE2eApp, type E2eApp } from './app-page.ts';
 
 const USER = 'ann@example.test';
 const PASSWORD = registerTestSecret('correct horse battery staple', { user: USER });
+const SELF_USER = 'ann@self.test';
+registerTestSecret(PASSWORD, { user: SELF_USER });
 const browser = browserForFile();
 
 const CLIENT_ID = 'e2e-client.apps.example';
 
 let smtp: AccountsServer;
+let selfSignedSmtp: AccountsServer;
 let oauth: TestOAuthServer;
 let http: Server;
 let autoconfigBase: string;
@@ -30,11 +34,13 @@ let held: Promise<void> | null = null;
 
 beforeAll(async () => {
   smtp = await startAccountsServer({ auth: { user: USER, pass: PASSWORD } });
+  selfSignedSmtp = await startAccountsServer({ auth: { user: SELF_USER, pass: PASSWORD }, certificate: await selfSigned('self.example.test') });
   oauth = await startOAuthServer({ clientId: CLIENT_ID });
   // The autoconfig files of example.test and of a company whose mail Google hosts; any other domain has none.
   const servers: Record<string, string> = {
     'example.test': `<hostname>127.0.0.1</hostname><port>${smtp.port}</port><socketType>STARTTLS</socketType>`,
     'company.test': '<hostname>smtp.gmail.com</hostname><port>465</port><socketType>SSL</socketType>',
+    'self.test': `<hostname>127.0.0.1</hostname><port>${selfSignedSmtp.port}</port><socketType>STARTTLS</socketType>`,
   };
   http = createServer((request, response) => {
     const server = servers[request.url?.split('/')[1] ?? ''];
@@ -51,6 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await smtp?.close();
+  await selfSignedSmtp?.close();
   await oauth?.close();
   await new Promise((resolve) => (http ? http.close(resolve) : resolve(null)));
 });
@@ -188,5 +195,21 @@ describe('adding an account in one step', () => {
     await page.getByTestId('account').filter({ hasText: 'signs in with Google as cy@company.test' }).waitFor({ timeout: 20_000 });
     expect(app.core.accounts.list()).toMatchObject([{ email: 'cy@company.test', host: 'smtp.gmail.com', oauth: { provider: 'google', clientId: CLIENT_ID } }]);
     expect(oauth.grants).toEqual(['authorization_code']);
+  });
+
+  it('a self-signed server: refused until the person trusts the certificate whose fingerprint they see, then tested again and saved pinned', async () => {
+    const { app, page } = await start();
+    await nav(page, 'Accounts').click();
+    await fill(page, { name: 'Ann', email: SELF_USER, password: PASSWORD });
+    await button(page, 'Continue').click();
+    const failed = page.getByTestId('setup-failed');
+    await expect
+      .poll(() => failed.getByTestId('test-report').locator('.verdict').textContent(), { timeout: 20_000 })
+      .toMatch(/is not signed by an authority this system trusts \(it is self-signed\)/);
+    expect(await failed.locator('.advice').textContent()).toMatch(/trust its certificate/);
+    expect(app.core.accounts.list()).toEqual([]);
+    await button(page, 'Trust this certificate').click();
+    await page.getByTestId('account').filter({ hasText: 'certificate pinned' }).waitFor({ timeout: 20_000 });
+    expect(app.core.accounts.list()).toMatchObject([{ email: SELF_USER, port: selfSignedSmtp.port, pin: { fingerprint: expect.any(String) } }]);
   });
 });
