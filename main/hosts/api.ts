@@ -81,6 +81,10 @@ export function createApi(core: Core, desktop: ApiImplementation['desktop'] = NO
         if (result.capabilities) core.compose.limits.record(id, result.capabilities);
         return result;
       },
+      testSettings: async (input) => {
+        await core.testInbox.start(); // as for test: the settings may be the test inbox's
+        return core.accounts.testSettings(input);
+      },
       discover: (address) => discover(address, core.discovery),
       signIn: async (input) => core.accounts.view(await core.accounts.signIn(input)),
       providers: () => oauthProviders(),

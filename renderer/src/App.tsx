@@ -150,9 +150,7 @@ export function App() {
         ))}
         {offer}
         <h1 id="screen-title">{TITLES[screen]}</h1>
-        {screen === 'compose' && (
-          <Compose key={restored?.count ?? 0} onGoTo={goTo} online={online} restored={restored?.draft ?? null} onScheduled={scheduled} />
-        )}
+        {screen === 'compose' && <Compose key={restored?.count ?? 0} online={online} restored={restored?.draft ?? null} onScheduled={scheduled} />}
         {screen === 'drafts' && <Drafts onOpen={edit} />}
         {screen === 'outbox' && <Outbox online={online} onEdit={edit} />}
         {screen === 'sent' && <Sent />}

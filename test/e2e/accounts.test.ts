@@ -18,7 +18,7 @@ import { value } from '../helpers/core.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import { follow, startOAuthServer, type TestOAuthServer } from '../core/accounts/oauth-server.ts';
 import { selfSigned, startAccountsServer, type AccountsServer } from '../core/accounts/servers.ts';
-import { launchBrowser, startE2eApp, type E2eApp } from './app-page.ts';
+import { launchBrowser, openFullAccountForm, startE2eApp, type E2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
 const USER = 'ann@example.test';
@@ -137,17 +137,13 @@ async function changeBehindThePage(name: string, changes: Partial<AccountInput>)
   );
 }
 
-/** The form for a new account: already open on the Accounts screen while there is none, opened otherwise. */
-async function openNewAccountForm(): Promise<void> {
-  await nav('Accounts').click();
-  await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
-  if (!(await page.getByLabel('Account name').isVisible())) await page.getByRole('button', { name: 'Add account' }).click();
-}
+/** The full form for a new account, behind the one-step setup's "Edit settings". */
+const openNewAccountForm = () => openFullAccountForm(page);
 
 describe('setting up an account from an address', () => {
   it('finds the server from the address alone, and the connection test shows the verdict and the transcript', async () => {
     await start();
-    await nav('Accounts').click();
+    await openNewAccountForm();
     await page.getByLabel('Email address').fill(USER);
     await page.getByRole('button', { name: 'Find settings' }).click();
     await expect

@@ -158,6 +158,19 @@ export async function startE2eApp(smtpOptions: SmtpServerOptions = {}, coreOptio
   };
 }
 
+/**
+ * The full account form for a new account, as a person reaches it: the Accounts screen, the one-step
+ * setup (already open while there is no account, else behind "Add account"), then "Edit settings".
+ */
+export async function openFullAccountForm(page: Page): Promise<void> {
+  await nav(page, 'Accounts').click();
+  await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+  const editSettings = page.getByRole('button', { name: 'Edit settings', exact: true });
+  if (!(await editSettings.isVisible())) await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  await editSettings.click();
+  await page.getByLabel('Account name').waitFor();
+}
+
 export interface ComposeFields {
   /** The From option's label, e.g. `Ann <ann@example.org> (Work)`. */
   from?: string;

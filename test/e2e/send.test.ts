@@ -16,7 +16,7 @@ import { value } from '../helpers/core.ts';
 import { closedPort } from '../helpers/net.ts';
 import { keptHome, registerTestSecret } from '../helpers/secrets.ts';
 import type { TestSmtpServer } from '../helpers/smtp.ts';
-import { chipsOf, fillComposer, launchBrowser, openMessage, startE2eApp, type ComposeFields, type E2eApp } from './app-page.ts';
+import { chipsOf, fillComposer, launchBrowser, openFullAccountForm, openMessage, startE2eApp, type ComposeFields, type E2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
 const USER = 'ann@example.org';
@@ -89,10 +89,7 @@ interface AccountFields {
 }
 
 async function addAccount(account: AccountFields): Promise<void> {
-  await nav('Accounts').click();
-  const add = page.getByRole('button', { name: 'Add account' });
-  // With no accounts yet the form is already open; otherwise open it.
-  if (!(await page.getByLabel('Account name').isVisible())) await add.click();
+  await openFullAccountForm(page);
   await page.getByLabel('Account name').fill(account.name);
   await page.getByLabel('Email address').fill(account.email);
   await page.getByLabel('Display name').fill(account.displayName);
@@ -101,7 +98,7 @@ async function addAccount(account: AccountFields): Promise<void> {
   await page.getByLabel('Port', { exact: true }).fill(String(account.port));
   await page.getByLabel('Username', { exact: true }).fill(account.username ?? '');
   await page.getByLabel('Password', { exact: true }).fill(account.password ?? '');
-  await add.click();
+  await page.getByRole('button', { name: 'Add account' }).click();
   await page.getByTestId('account').filter({ hasText: account.name }).waitFor();
 }
 
@@ -121,7 +118,7 @@ describe('sending a real message through the UI', () => {
 
   it('says which field is wrong when an account cannot be saved', async () => {
     await start();
-    await nav('Accounts').click();
+    await openFullAccountForm(page);
     await page.getByRole('button', { name: 'Add account' }).click();
     await page.getByTestId('account-name-error').waitFor();
     await page.getByLabel('Account name').fill('Work');

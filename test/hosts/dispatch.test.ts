@@ -18,6 +18,7 @@ describe('dispatch', () => {
       'accounts.save',
       'accounts.signIn',
       'accounts.test',
+      'accounts.testSettings',
       'accounts.trustCertificate',
       'attachments.pick',
       'attachments.stage',

@@ -10,6 +10,7 @@ import type {
   Result,
   Security,
 } from '../../../preload/common/contract/index.ts';
+import { testPassed } from '../../../preload/common/contract/verdict.ts';
 import { deliveryReportOption, EXIT, UsageError, optional, report, required, unwrap, type Command, type Context } from './common.ts';
 import { addTestInbox } from './test-inbox.ts';
 
@@ -140,17 +141,28 @@ async function accountAdd(ctx: Context): Promise<number> {
     for (const name of ['host', 'port', 'security']) required(values, name);
   }
   if (security(values) === 'none') io.stderr('outbound: warning: this account sends without encryption: anyone on the network can read and change its mail.');
-  const result = preset
-    ? await signIn(ctx, preset, base)
-    : await api.accounts.save({
-        displayName: '',
-        ...settingsOf(values, base),
-        ...(await secret(ctx, true)),
-        name: required(values, 'name'),
-      } as AccountInput);
+  if (preset && values.test) throw new UsageError('--test cannot test a sign-in before it happens: add the account with --oauth, then run `account test`.');
+  const result = preset ? await signIn(ctx, preset, base) : await addWithPassword(ctx, base);
+  if (result === 'test failed') return EXIT.failed;
   if (!result.ok) return report(io, result.error);
   io.stdout(`Added account "${result.value.name}" (id ${result.value.id}): ${describe(result.value, providers)}.`);
   return EXIT.ok;
+}
+
+/** An account that signs in with a password (or not at all); with --test, only once its settings pass the connection test. */
+async function addWithPassword(ctx: Context, base: Partial<AccountInput>): Promise<Result<AccountView> | 'test failed'> {
+  const { values, io, api } = ctx;
+  const input = { displayName: '', ...settingsOf(values, base), ...(await secret(ctx, true)), name: required(values, 'name') } as AccountInput;
+  if (values.test) {
+    const tested = await api.accounts.testSettings(input);
+    if (!tested.ok) return tested;
+    printTest(io.stdout, tested.value, Boolean(values.transcript));
+    if (!testPassed(tested.value)) {
+      io.stderr('outbound: the test did not pass, so the account was not added; without --test it is added all the same.');
+      return 'test failed';
+    }
+  }
+  return api.accounts.save(input);
 }
 
 /** `--oauth`: the sign-in URL is printed (core's openExternal in cli/main.ts); this waits for the loopback redirect. */
@@ -270,7 +282,7 @@ async function accountTest(ctx: Context): Promise<number> {
   if (!result) return EXIT.failed;
   if (values.json) io.stdout(JSON.stringify(result, null, 2));
   else printTest(io.stdout, result, Boolean(values.transcript));
-  return result.ok && result.imap?.ok !== false ? EXIT.ok : EXIT.failed;
+  return testPassed(result) ? EXIT.ok : EXIT.failed;
 }
 
 function printTest(out: (line: string) => void, result: ConnectionTestView, transcript: boolean): void {
@@ -331,10 +343,14 @@ export const accountCommands: Record<string, Command> = {
               until you finished in the browser, and keeps the refresh token in the keychain.
               --client-id names your OAuth app; --client-secret-stdin reads its secret, where
               the provider demands one, from standard input.
+              --test [--transcript] tests the settings first (as account test does) and adds the
+              account only when the test passes; exit 1 otherwise, with nothing saved.
               --test-inbox [--name N] instead adds Outbound's own test inbox: a server on 127.0.0.1
               that keeps whatever it is sent, relaying nothing (see test-inbox list).`,
     options: {
       ...SETTINGS_OPTIONS,
+      test: { type: 'boolean' },
+      transcript: { type: 'boolean' },
       'test-inbox': { type: 'boolean' },
       autoconfig: { type: 'boolean' },
       oauth: { type: 'string' },

@@ -264,6 +264,12 @@ export const accountMethods = {
    * settings; then, when it has IMAP, the login there, the Sent folder and what the server offers.
    */
   test: method(z.tuple([id])).returns<ConnectionTestView>(),
+  /**
+   * The same test with settings that are not saved: a new account before it is added (the password
+   * given), or an existing one's edit (the stored password unless another is given). Saves nothing;
+   * refused as saving would refuse the settings (a field error), e.g. a username without a password.
+   */
+  testSettings: method(z.tuple([AccountInput])).returns<ConnectionTestView>(),
   /** Find the server settings for an address: presets, autoconfig XML, SRV records, then guesses confirmed by EHLO; IMAP too, where a preset, the XML or SRV names it. */
   discover: method(z.tuple([filled(254, 3)])).returns<DiscoveryView>(),
   /**

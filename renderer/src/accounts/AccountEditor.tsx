@@ -26,6 +26,8 @@ import { ImapFields } from './ImapFields.tsx';
 
 interface EditorProps {
   account: AccountView | null;
+  /** A new account's fields as far as they are known (what the one-step setup was given and found). */
+  prefill?: AccountForm;
   providers: OAuthProviderView[];
   onSaved: (account: AccountView) => void;
   /** null when there is nothing to go back to. */
@@ -33,9 +35,9 @@ interface EditorProps {
 }
 
 /** Adding or editing an account: server, sign-in (password or a provider's OAuth2), replies, signature and identities. */
-export function AccountEditor({ account, providers, onSaved, onCancel }: EditorProps) {
+export function AccountEditor({ account, prefill, providers, onSaved, onCancel }: EditorProps) {
   const label = (provider: OAuthProvider) => nameOf(providers, provider);
-  const [form, setForm] = useState<AccountForm>(() => (account ? formOf(account) : emptyForm()));
+  const [form, setForm] = useState<AccountForm>(() => (account ? formOf(account) : (prefill ?? emptyForm())));
   const [errors, setErrors] = useState<FormErrors<AccountField>>(noErrors);
   const [identityErrors, setIdentityErrors] = useState<Record<string, Partial<Record<IdentityField, string>>>>({});
   const [busy, setBusy] = useState<null | 'saving' | 'signing-in'>(null);

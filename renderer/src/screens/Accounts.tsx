@@ -1,13 +1,16 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AccountView, ConnectionTestView, OAuthProviderView, Result } from '../../../preload/common/contract/index.ts';
+import type { AccountView, ConnectionTestView, Result } from '../../../preload/common/contract/index.ts';
 import { nameOf } from '../accounts/account-form.ts';
 import { AccountEditor } from '../accounts/AccountEditor.tsx';
+import { AccountSetup } from '../accounts/AccountSetup.tsx';
+import { TestReport } from '../accounts/TestReport.tsx';
+import { useProviders } from '../accounts/use-providers.ts';
 import { Banner } from '../components/Banner.tsx';
 import { TryTestInbox } from '../components/TryTestInbox.tsx';
 import { useHasTestInbox } from '../live.ts';
 import './Accounts.css';
 
-/** null: no form open; 'new': adding; an account: editing it. */
+/** null: no form open; 'new': adding (the one-step setup); an account: editing it (the full form). */
 type Editing = null | 'new' | AccountView;
 
 export function Accounts() {
@@ -18,7 +21,7 @@ export function Accounts() {
   const [status, setStatus] = useState<string | null>(null);
   /** The last connection test of each account, shown under its card. */
   const [tests, setTests] = useState<Record<number, ConnectionTestView | 'running'>>({});
-  const [providers, setProviders] = useState<OAuthProviderView[]>([]);
+  const providers = useProviders();
   /** Offered until this data directory has one. */
   const testInbox = useHasTestInbox();
 
@@ -36,7 +39,6 @@ export function Accounts() {
 
   useEffect(() => {
     void reload();
-    void window.outbound.accounts.providers().then((result) => result.ok && setProviders(result.value));
   }, [reload]);
 
   async function remove(account: AccountView, queued: 'refuse' | 'cancel' | 'move', toAccountId?: number) {
@@ -191,14 +193,14 @@ export function Accounts() {
         >
           Add account
         </button>
-      ) : (
-        <AccountEditor
-          key={editing === 'new' ? 'new' : editing.id}
-          account={editing === 'new' ? null : editing}
-          providers={providers}
+      ) : editing === 'new' ? (
+        <AccountSetup
+          takenNames={(accounts ?? []).map((a) => a.name)}
           onSaved={saved}
           onCancel={accounts && accounts.length > 0 ? () => setEditing(null) : null}
         />
+      ) : (
+        <AccountEditor key={editing.id} account={editing} providers={providers} onSaved={saved} onCancel={() => setEditing(null)} />
       )}
     </section>
   );
@@ -256,66 +258,6 @@ function DeleteChoice({
       <button type="button" onClick={onCancel}>
         Keep it
       </button>
-    </div>
-  );
-}
-
-/** The connection test's verdict, what the server offers, its certificate and the transcript; then IMAP's, when the account has it. */
-function TestReport({ result, onPin }: { result: ConnectionTestView; onPin: (fingerprint: string) => void }) {
-  const c = result.capabilities;
-  const cert = result.certificate;
-  const offers =
-    c &&
-    [
-      c.starttls && 'STARTTLS',
-      c.pipelining && 'PIPELINING',
-      c.eightBitMime && '8BITMIME',
-      c.smtpUtf8 && 'SMTPUTF8',
-      c.dsn && 'DSN',
-      `AUTH ${c.auth.join(' ') || '(none)'}`,
-      c.size ? `SIZE ${Math.round(c.size / 1048576)} MB` : null,
-    ]
-      .filter(Boolean)
-      .join(' · ');
-  return (
-    <div className={result.ok ? 'test-report ok' : 'test-report failed'} data-testid="test-report">
-      <p className="verdict" role={result.ok ? 'status' : 'alert'}>
-        {result.verdict}
-      </p>
-      {result.code !== null && <p className="muted">Server replied: {result.reply ?? result.code}</p>}
-      {offers && <p className="muted">Server offers: {offers}</p>}
-      {cert && (
-        <div className="certificate">
-          <p className="muted">
-            Certificate for {cert.names.join(', ') || cert.subject}, issued by {cert.issuer}
-            {cert.selfSigned ? ' (self-signed)' : ''}, valid until {cert.validTo.slice(0, 10)}
-          </p>
-          <p className="fingerprint">
-            SHA-256 <code>{cert.fingerprint}</code>
-          </p>
-          {!result.certificateTrusted && (
-            <button type="button" onClick={() => onPin(cert.fingerprint)}>
-              Trust this certificate
-            </button>
-          )}
-        </div>
-      )}
-      <details>
-        <summary>Transcript</summary>
-        <pre data-testid="transcript">{result.transcript}</pre>
-      </details>
-      {result.imap && (
-        <div className={result.imap.ok ? 'imap-report' : 'imap-report failed'} data-testid="imap-report">
-          <p className="verdict" role={result.imap.ok ? 'status' : 'alert'}>
-            IMAP: {result.imap.verdict}
-          </p>
-          {result.imap.capabilities.length > 0 && <p className="muted">IMAP server offers: {result.imap.capabilities.join(' · ')}</p>}
-          <details>
-            <summary>IMAP steps</summary>
-            <pre>{result.imap.transcript}</pre>
-          </details>
-        </div>
-      )}
     </div>
   );
 }

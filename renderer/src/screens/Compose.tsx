@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { DraftView, MessageView } from '../../../preload/common/contract/index.ts';
+import { AccountSetup } from '../accounts/AccountSetup.tsx';
 import { Banner } from '../components/Banner.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Field } from '../components/Field.tsx';
@@ -16,7 +17,6 @@ import { openDraftId } from '../compose/useAutosave.ts';
 import { useComposer } from '../compose/useComposer.ts';
 import '../compose/compose.css';
 import { useNow } from '../live.ts';
-import type { Screen } from '../navigation.ts';
 import { laterPicks, localInputValue } from '../time.ts';
 
 const CONFIRMATIONS: Record<Confirmation, { question: string; cancelLabel: string }> = {
@@ -25,7 +25,6 @@ const CONFIRMATIONS: Record<Confirmation, { question: string; cancelLabel: strin
 };
 
 interface ComposeProps {
-  onGoTo: (screen: Screen) => void;
   /** Whether the core last found the network up (null: not known yet). */
   online: boolean | null;
   /** A message taken back from the outbox (Edit) or a saved draft, to continue with. */
@@ -47,7 +46,7 @@ export function Compose(props: ComposeProps) {
 }
 
 /** The composer's view: its state and what it does are in useComposer. */
-function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) {
+function Composer(options: ComposeProps & { reopened: boolean }) {
   const {
     state,
     dispatch,
@@ -104,15 +103,10 @@ function Composer({ onGoTo, ...options }: ComposeProps & { reopened: boolean }) 
   if (accounts === null) return <Banner kind="error">{accountsError}</Banner>;
   if (accounts.length === 0 || !from) {
     return (
-      <div className="empty">
-        <p>
-          There is no account to send from yet.{' '}
-          <button type="button" className="link" onClick={() => onGoTo('accounts')}>
-            Add one in Accounts
-          </button>
-          , or try Outbound first with a test inbox of its own.
-        </p>
-        <TryTestInbox primary onAdded={() => void reloadAccounts()} />
+      <div className="first-run">
+        <p className="empty">There is no account to send from yet. Add yours, or try Outbound first with a test inbox of its own.</p>
+        <AccountSetup takenNames={accounts.map((a) => a.name)} onSaved={() => void reloadAccounts()} onCancel={null} />
+        <TryTestInbox onAdded={() => void reloadAccounts()} />
       </div>
     );
   }

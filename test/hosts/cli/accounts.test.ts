@@ -53,6 +53,24 @@ describe('outbound account', () => {
     expect(rejected.stdout + rejected.stderr).not.toContain('wrong');
   });
 
+  it('with --test adds the account only when its settings pass the test, and otherwise says why and saves nothing', async () => {
+    const certificate = await selfSigned('self.example.net');
+    server = await startAccountsServer({ certificate, auth: { user: 'me', pass: 'pw' } });
+    const home = tempHome();
+    const pin = ['--tls-fingerprint', new X509Certificate(certificate.cert).fingerprint256];
+    const wrong = await outbound(home, addAccountArgs(server.port, ['--user', 'me', '--password-command', 'printf wrong', ...pin, '--test', '--transcript']));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/^Password rejected: 535 5\.7\.8 Authentication credentials invalid$/m);
+    expect(wrong.stdout).toMatch(/^C: AUTH PLAIN \[redacted\]$/m);
+    expect(wrong.stderr).toBe('outbound: the test did not pass, so the account was not added; without --test it is added all the same.\n');
+    expect(JSON.parse((await outbound(home, ['account', 'list', '--json'])).stdout)).toEqual([]);
+
+    const right = await outbound(home, addAccountArgs(server.port, ['--user', 'me', '--password-command', 'printf pw', ...pin, '--test']));
+    expect(right.code).toBe(0);
+    expect(right.stdout).toMatch(/^Everything works: connected to 127\.0\.0\.1:\d+ with STARTTLS, signed in as me/);
+    expect(right.stdout).toMatch(/^Added account "work" \(id 1\)/m);
+  });
+
   it('finds a big provider from the address alone with --autoconfig', async () => {
     const add = await outbound(tempHome(), ['account', 'add', '--name', 'g', '--email', 'someone@gmail.com', '--autoconfig']);
     expect(add.stdout).toContain('Found smtp.gmail.com:465 (tls) via preset: gmail.com.');

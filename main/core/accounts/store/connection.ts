@@ -6,9 +6,12 @@ import { probeImap } from '../../imap/probe.ts';
 import { probe } from '../../smtp/probe.ts';
 import type { SmtpCredentials, SubmitTarget } from '../../smtp/submit.ts';
 import { runPasswordCommand } from '../secrets.ts';
+import { check } from './check.ts';
 import type { AccountsDb } from './handle.ts';
+import { imapColumns } from './imap.ts';
+import { pinFor } from './pin.ts';
 import { get } from './records.ts';
-import type { Account } from './rows.ts';
+import type { Account, AccountFields } from './rows.ts';
 
 /** Where and how to connect for this account: what sending and the connection test both use. */
 export async function target(h: AccountsDb, account: Account): Promise<SubmitTarget> {
@@ -33,6 +36,44 @@ export async function test(h: AccountsDb, id: number): Promise<ConnectionTestVie
     ...smtp,
     imap: account.imap ? await probeImap(() => imapTarget(h, account), account.imap.sentFolder, { extraCaCertificates: h.extraCaCertificates }) : null,
   };
+}
+
+/**
+ * The same test with settings that are not saved (a new account before it is added, or an edit
+ * before it is kept): the password given (else an existing account's stored one), the pin given,
+ * IMAP when the settings name it. Checked as saving checks them; nothing is written anywhere.
+ */
+export async function testSettings(h: AccountsDb, fields: AccountFields): Promise<ConnectionTestView> {
+  const existing = fields.id === undefined ? undefined : get(h, fields.id);
+  const { host, username, password, passwordCommand, oauth } = check(h, fields, existing, undefined);
+  if (oauth) {
+    throw new AppError('invalid_input', 'An account that signs in with its provider is tested once it is saved: sign in, then test its connection.', {
+      field: 'password',
+    });
+  }
+  const { port, security } = fields;
+  const login: SmtpCredentials | undefined = !username
+    ? undefined
+    : password || passwordCommand
+      ? { kind: 'password', user: username, pass: password ?? (await runPasswordCommand(passwordCommand ?? '')) }
+      : await credentials(h, { ...existing!, username });
+  const given = fields.tlsFingerprint === undefined ? existing?.tlsFingerprint : fields.tlsFingerprint.trim();
+  const pin = given ? await pinFor(given, { host, port, security }, existing) : null;
+  const imap = await imapColumns(fields, existing, { host, username });
+  const options = { extraCaCertificates: h.extraCaCertificates };
+  const smtp = await probe({ host, port, security, pin, credentials: login }, options);
+  if (!imap.imap_host || !imap.imap_port || !imap.imap_security || !login) return { ...smtp, imap: null };
+  // As imapTarget: on the SMTP host the account's pin applies, elsewhere IMAP's own.
+  const ownPin =
+    imap.imap_tls_fingerprint && imap.imap_tls_certificate ? { fingerprint: imap.imap_tls_fingerprint, certificate: imap.imap_tls_certificate } : null;
+  const imapTarget: ImapTarget = {
+    host: imap.imap_host,
+    port: imap.imap_port,
+    security: imap.imap_security,
+    pin: imap.imap_host === host ? pin : ownPin,
+    credentials: { ...login, user: imap.imap_username ?? login.user },
+  };
+  return { ...smtp, imap: await probeImap(() => Promise.resolve(imapTarget), imap.sent_folder, options) };
 }
 
 /** Only these columns: a copy's discovery must not undo what another window saved meanwhile. */

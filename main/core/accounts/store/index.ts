@@ -80,6 +80,9 @@ export class AccountStore {
   test(id: number): Promise<ConnectionTestView> {
     return connection.test(this.h, id);
   }
+  testSettings(fields: AccountFields): Promise<ConnectionTestView> {
+    return connection.testSettings(this.h, fields);
+  }
   pause(id: number, reason: string): void {
     connection.pause(this.h, id, reason);
   }
