@@ -151,12 +151,12 @@ describe('the whole app (main/, preload/, renderer/)', () => {
     expect(uses('ipcMain')).toEqual(['main/electron/ipc.ts']);
   });
 
-  it('keeps preload/common/ to itself and zod: the same code runs in Node, in Chromium and in the preload', () => {
+  it('keeps preload/common/ to itself and zod (its mini build): the same code runs in Node, in Chromium and in the preload', () => {
     const common = sourceFilesUnder('preload/common');
     expect(common).toContain('preload/common/mail-html.ts');
     const outside = common.flatMap((file) =>
       importsOf(file)
-        .filter((m) => (m.startsWith('.') ? !path.posix.join(path.posix.dirname(file), m).startsWith('preload/common/') : m !== 'zod'))
+        .filter((m) => (m.startsWith('.') ? !path.posix.join(path.posix.dirname(file), m).startsWith('preload/common/') : m !== 'zod/mini'))
         .map((m) => `${file} -> ${m}`),
     );
     expect(outside).toEqual([]);
