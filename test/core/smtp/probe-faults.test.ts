@@ -26,10 +26,13 @@ function probeWith(fault: Fault, target: Partial<SubmitTarget>) {
 }
 
 describe('the connection test against a server that goes wrong', () => {
-  it('says the server closed the connection when it does so before its greeting', async () => {
-    expect(await probeWith({ stage: 'greeting', kind: 'drop' }, {})).toMatchObject({
+  it.each([
+    ['without signing in', {}],
+    ['signing in', SIGNED_IN],
+  ] as const)('says the connection broke when the server closes it before its greeting (%s)', async (_how, target) => {
+    expect(await probeWith({ stage: 'greeting', kind: 'drop' }, target)).toMatchObject({
       ok: false,
-      verdict: 'The connection broke during the greeting: The server closed the connection',
+      verdict: 'The connection broke during the greeting: Connection closed unexpectedly',
       stage: 'greeting',
       code: null,
       reply: null,
