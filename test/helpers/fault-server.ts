@@ -8,7 +8,8 @@ import { createServer, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { testCertificates } from './tls.ts';
 
-export const FAULT_STAGES = ['greeting', 'ehlo', 'starttls', 'auth', 'mail', 'rcpt', 'data', 'body', 'final'] as const;
+/** The stages of a submission, then NOOP and RSET, which only the connection test says. */
+export const FAULT_STAGES = ['greeting', 'ehlo', 'starttls', 'auth', 'mail', 'rcpt', 'data', 'body', 'final', 'noop', 'rset'] as const;
 export type FaultStage = (typeof FAULT_STAGES)[number];
 export type FaultKind = 'drop' | '4xx' | '5xx' | 'timeout';
 
@@ -37,6 +38,8 @@ const STAGE_OF_VERB: Record<string, FaultStage> = {
   MAIL: 'mail',
   RCPT: 'rcpt',
   DATA: 'data',
+  NOOP: 'noop',
+  RSET: 'rset',
 };
 const REPLIES: Record<FaultStage, { '4xx': string; '5xx': string }> = {
   greeting: { '4xx': '421 4.3.2 Service not available, try later', '5xx': '554 5.3.2 No SMTP service here' },
@@ -48,6 +51,8 @@ const REPLIES: Record<FaultStage, { '4xx': string; '5xx': string }> = {
   data: { '4xx': '451 4.3.0 Not now', '5xx': '554 5.5.0 No valid recipients' },
   body: { '4xx': '', '5xx': '' }, // a server cannot answer in the middle of the body
   final: { '4xx': '452 4.3.1 Queue full, try later', '5xx': '554 5.6.0 Message rejected as spam' },
+  noop: { '4xx': '421 4.3.2 Shutting down', '5xx': '502 5.5.2 NOOP not implemented' },
+  rset: { '4xx': '451 4.3.0 Not now', '5xx': '554 5.5.1 RSET refused' },
 };
 
 export async function startFaultServer(auth = { user: 'me', pass: 's3cret pass' }): Promise<FaultServer> {

@@ -20,14 +20,17 @@ export interface SmtpReply {
   message: string;
 }
 
+/** A hook's answer to a command: a reply, undefined to accept, or the connection dropped (`drop`) or left unanswered (`silence`). */
+export type CommandAnswer = SmtpReply | 'drop' | 'silence' | undefined;
+
 export interface SmtpServerOptions {
   auth?: { user: string; pass: string };
   /** Implicit TLS (port 465 style) instead of STARTTLS. */
   secure?: boolean;
   /** Answer a RCPT TO: undefined accepts it. */
-  rcpt?: (address: string) => SmtpReply | undefined;
+  rcpt?: (address: string) => CommandAnswer;
   /** Answer a MAIL FROM: undefined accepts it. */
-  mail?: (address: string) => SmtpReply | undefined;
+  mail?: (address: string) => CommandAnswer;
   /** Answer after the final dot: undefined accepts the message. */
   data?: (message: ReceivedMessage) => SmtpReply | undefined;
   /**
@@ -63,6 +66,8 @@ export interface TestSmtpServer {
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
   /** Resolves once `condition` holds; it is looked at whenever a connection opens or closes, a body begins or ends, a message is received. */
   until(condition: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Drops every open connection, as a server does with idle ones. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -73,6 +78,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   const { key, cert } = options.certificate ?? ours;
   const messages: ReceivedMessage[] = [];
   const later = (answer: () => void) => (options.slowMs ? setTimeout(answer, options.slowMs) : answer());
+  const answer = (reply: CommandAnswer, sessionId: string, callback: (error?: Error) => void) => {
+    if (reply === 'drop') return dropConnection(sessionId);
+    if (reply === 'silence') return undefined;
+    return later(() => callback(reply ? replyError(reply) : undefined));
+  };
   const waiters = new Set<() => void>();
   const counts = { bodiesBegun: 0, bodiesEnded: 0, connectionsOpened: 0, connectionsClosed: 0 };
   const changed = () => {
@@ -100,13 +110,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
         callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
       }
     },
-    onMailFrom(address, _session, callback) {
-      const reply = options.mail?.(address.address);
-      later(() => callback(reply ? replyError(reply) : undefined));
+    onMailFrom(address, session, callback) {
+      answer(options.mail?.(address.address), session.id, callback);
     },
-    onRcptTo(address, _session, callback) {
-      const reply = options.rcpt?.(address.address);
-      later(() => callback(reply ? replyError(reply) : undefined));
+    onRcptTo(address, session, callback) {
+      answer(options.rcpt?.(address.address), session.id, callback);
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -156,9 +164,9 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   };
   const server = new SMTPServer(serverOptions);
   /** smtp-server keeps its connections (id and socket) in a set it does not type. */
-  const dropConnection = (id: string): void => {
+  const dropConnection = (id?: string): void => {
     for (const connection of server.connections as Set<{ id: string; _socket: { destroy(): void } }>) {
-      if (connection.id === id) connection._socket.destroy();
+      if (id === undefined || connection.id === id) connection._socket.destroy();
     }
   };
   server.on('error', () => undefined); // client resets are part of the tests
@@ -213,6 +221,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       return messages.slice(0, count);
     },
     until,
+    dropConnections: () => dropConnection(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -55,7 +55,9 @@ export async function probe(target: SubmitTarget, options: Omit<SubmitOptions, k
     };
     connection.once('error', (error: NodemailerError) => finish({ error }));
     connection.once('end', () => finish({ error: Object.assign(new Error('The server closed the connection'), { code: 'ECONNECTION' }) }));
-    connection.connect(() => {
+    connection.connect((error) => {
+      // A server that closes the connection before its greeting is reported here, not as an 'error'.
+      if (error) return finish({ error: error as NodemailerError });
       const afterLogin = () => {
         const raw = connection as unknown as RawCommands;
         raw._responseActions.push((noopReply) => {

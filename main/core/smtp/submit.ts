@@ -198,7 +198,9 @@ export class SmtpSession {
           });
         });
       if (reuse) return send();
-      connection.connect(() => {
+      connection.connect((error) => {
+        // A server that closes the connection before its greeting is reported here, not as an 'error'.
+        if (error) return fail(error as NodemailerError);
         if (!this.target.credentials) return send();
         return connection.login(loginWith(smtp, this.target.credentials), (error) => (error ? fail(error as NodemailerError) : send()));
       });

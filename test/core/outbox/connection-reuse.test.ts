@@ -1,0 +1,27 @@
+/**
+ * One connection carries an account's messages in turn: a pass over several due messages of one
+ * account opens one connection (workers: 1), and after a refused message the next one gets a fresh
+ * connection.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
+
+let server: TestSmtpServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe("an account's due messages", () => {
+  it('go on one connection, and a refusal ends it: the next message opens another', async () => {
+    server = await startSmtpServer({ rcpt: (address) => (address === 'nobody@example.org' ? { code: 550, message: '5.1.1 No such user' } : undefined) });
+    const { api, core } = testCore(server, { sender: { workers: 1 } });
+    const account = await value(api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '' })));
+    const send = async (to: string) => (await value(api.outbox.send({ accountId: account.id, to: [to], subject: to, text: 'x', delaySeconds: 0 }))).id;
+    const ids = [await send('ann@example.org'), await send('bob@example.org'), await send('nobody@example.org'), await send('cy@example.org')];
+    await core.sender.flush();
+    expect(ids.map((id) => core.outbox.view(id).state)).toEqual(['sent', 'sent', 'failed', 'sent']);
+    expect(server.connectionsOpened).toBe(2);
+  });
+});
