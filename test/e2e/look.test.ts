@@ -1,8 +1,8 @@
 /**
  * How every screen looks and reads, with something on it (an account, a sent message, a failed one, a
  * draft, the test inbox): at the usual width and at 720 px, light and dark — axe-core finds no
- * serious or critical violation, nothing is wider than the window, and the keyboard's focus can be
- * seen. Screenshots of each, for a person to look at (test-results/screenshots/look-*).
+ * serious or critical violation, nothing is wider than the window, no button is cut off, and the
+ * keyboard's focus can be seen. Screenshots of each, for a person to look at (test-results/screenshots/look-*).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,10 +20,18 @@ const SCREENS = ['Compose', 'Drafts', 'Outbox', 'Sent', 'Test inbox', 'Accounts'
 const WIDTHS = [1100, 720] as const;
 
 /** The page's globals these tests use in `evaluate` (the tests compile without the DOM library). */
+interface PageElement {
+  getBoundingClientRect(): { left: number; right: number; top: number; bottom: number };
+  contains(other: unknown): boolean;
+  textContent: string | null;
+}
+
 interface PageGlobals {
   document: {
-    documentElement: { scrollWidth: number; clientWidth: number };
+    documentElement: { scrollWidth: number; clientWidth: number; clientHeight: number };
     activeElement: unknown;
+    querySelectorAll(selector: string): Iterable<PageElement>;
+    elementFromPoint(x: number, y: number): unknown;
   };
   getComputedStyle(element: unknown): { outlineStyle: string; outlineWidth: string; boxShadow: string };
   axe: { run(context: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> };
@@ -70,9 +78,26 @@ async function seriousViolations(): Promise<string[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.targets.join(', ')}`);
 }
 
+/** Buttons in the window whose left or right edge something else covers or clips: a button must be seen whole. */
+function clippedButtons(): Promise<string[]> {
+  return page.evaluate(() => {
+    const { document } = globalThis as unknown as PageGlobals;
+    const height = document.documentElement.clientHeight;
+    const clipped: string[] = [];
+    for (const button of document.querySelectorAll('button')) {
+      const { left, right, top, bottom } = button.getBoundingClientRect();
+      if (right - left === 0 || top < 0 || bottom > height) continue; // hidden, or scrolled out of the window
+      const middle = (top + bottom) / 2;
+      const seen = (x: number) => button.contains(document.elementFromPoint(x, middle));
+      if (!seen(left + 2) || !seen(right - 2)) clipped.push(button.textContent ?? '');
+    }
+    return clipped;
+  });
+}
+
 describe('every screen, at 1100 and 720 px, light and dark', () => {
   for (const width of WIDTHS) {
-    it(`${width} px: no serious axe violation, nothing wider than the window`, async () => {
+    it(`${width} px: no serious axe violation, nothing wider than the window, no button cut off`, async () => {
       await page.setViewportSize({ width, height: 820 });
       const found: string[] = [];
       for (const screen of SCREENS) {
@@ -84,6 +109,7 @@ describe('every screen, at 1100 and 720 px, light and dark', () => {
         await page.emulateMedia({ colorScheme: 'light' });
         const { scrollWidth, clientWidth } = await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement);
         if (scrollWidth > clientWidth) found.push(`${screen}: ${scrollWidth} px wide in a ${clientWidth} px window`);
+        for (const button of await clippedButtons()) found.push(`${screen}: the button "${button}" is cut off`);
         await shot(page, `look-${screen.toLowerCase().replace(/ /g, '-')}-${width}`);
       }
       expect(found).toEqual([]);
