@@ -10,6 +10,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountInput } from '../../../preload/common/contract/index.ts';
 import { accountFor, tempHome, testCore, value, type TestCore } from '../../helpers/core.ts';
+import { rawWithAttachments } from '../../helpers/mime.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer;
@@ -88,31 +89,10 @@ describe('taking a sent message out', () => {
   it('names a hostile attachment so that it stays in the folder it is saved in: no directories, control or bidi characters', async () => {
     const t = testCore(server);
     await value(t.api.accounts.save(account()));
-    const raw = [
-      'From: me@outbound.test',
-      'To: ann@example.org',
-      'Subject: ../../.bashrc',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/mixed; boundary="b"',
-      '',
-      '--b',
-      'Content-Type: text/plain',
-      '',
-      'hi',
-      '--b',
-      'Content-Type: application/octet-stream',
-      'Content-Disposition: attachment; filename="../../../.ssh/authorized_keys\u202etxt.sh"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      Buffer.from('ssh-ed25519 AAAA evil').toString('base64'),
-      '--b',
-      'Content-Type: application/octet-stream',
-      'Content-Disposition: attachment; filename="..\\\\..\\\\win.ini"',
-      '',
-      'x',
-      '--b--',
-      '',
-    ].join('\r\n');
+    const raw = rawWithAttachments('../../.bashrc', 'hi', [
+      { filename: '../../../.ssh/authorized_keys\u202etxt.sh', content: 'ssh-ed25519 AAAA evil' },
+      { filename: '..\\\\..\\\\win.ini', content: 'x' },
+    ]);
     const queued = await value(
       t.api.outbox.submitRaw({ raw: Buffer.from(raw).toString('base64'), recipients: [], readRecipients: true, readEnvelopeFrom: true }),
     );

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, homeWithWork } from '../../helpers/cli.ts';
 import { tempHome, value } from '../../helpers/core.ts';
+import { rawWithAttachments } from '../../helpers/mime.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer | undefined;
@@ -17,26 +18,7 @@ afterEach(async () => {
 });
 
 /** A message from a program (sendmail) whose attachment is named to climb out of the folder it is saved in, sent. */
-const HOSTILE = [
-  'From: me@outbound.test',
-  'To: ann@example.org',
-  'Subject: Keys',
-  'MIME-Version: 1.0',
-  'Content-Type: multipart/mixed; boundary="b"',
-  '',
-  '--b',
-  'Content-Type: text/plain',
-  '',
-  'See attached.',
-  '--b',
-  'Content-Type: application/octet-stream',
-  'Content-Disposition: attachment; filename="../../.ssh/authorized_keys"',
-  'Content-Transfer-Encoding: base64',
-  '',
-  Buffer.from('ssh-ed25519 AAAA evil\n').toString('base64'),
-  '--b--',
-  '',
-].join('\r\n');
+const HOSTILE = rawWithAttachments('Keys', 'See attached.', [{ filename: '../../.ssh/authorized_keys', content: 'ssh-ed25519 AAAA evil\n' }]);
 
 async function setUp() {
   server = await startSmtpServer();
