@@ -166,7 +166,10 @@ export async function openFullAccountForm(page: Page): Promise<void> {
   await nav(page, 'Accounts').click();
   await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
   const editSettings = page.getByRole('button', { name: 'Edit settings', exact: true });
-  if (!(await editSettings.isVisible())) await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  const addAccount = page.getByRole('button', { name: 'Add account', exact: true });
+  // The screen shows one of the two once it has its accounts: wait for it, then take the way it offers.
+  await editSettings.or(addAccount).first().waitFor();
+  if (!(await editSettings.isVisible())) await addAccount.click();
   await editSettings.click();
   await page.getByLabel('Account name').waitFor();
 }
