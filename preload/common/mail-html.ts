@@ -12,6 +12,9 @@
  */
 export const SIGNATURE_CLASS = 'signature';
 
+/** What a pasted image's Content-ID may be, as the HTML refers to it (`cid:<cid>`): the contract's rule for `inline`. */
+export const INLINE_CID = /^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/;
+
 /** The elements kept, each with the attributes it keeps; any other element gives way to its children. */
 export const MAIL_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
   p: [],

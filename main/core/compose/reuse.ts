@@ -4,6 +4,7 @@
  */
 import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
 import type { FileCopy } from '../../../preload/common/contract/index.ts';
+import { INLINE_CID } from '../../../preload/common/mail-html.ts';
 import type { Account } from '../accounts/store/index.ts';
 import { notFound } from '../app-error.ts';
 import { safeFileName, type AttachmentGate } from './attachments.ts';
@@ -57,14 +58,11 @@ export async function draftFieldsOf(bytes: Buffer, account: Account, bcc: string
     const { path } = await gate.store(nameOf(attachment), attachment.content);
     const cid = attachment.cid;
     // An image the HTML shows stays inline; anything else (a cid nothing refers to too) is an attachment.
-    if (cid && CID.test(cid) && html?.includes(`cid:${cid}`)) fields.inline.push({ cid, path });
+    if (cid && INLINE_CID.test(cid) && html?.includes(`cid:${cid}`)) fields.inline.push({ cid, path });
     else fields.attachments.push({ path });
   }
   return fields;
 }
-
-/** The contract's rule for an inline image's cid (compose.ts, messageFields.inline). */
-const CID = /^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/;
 
 /** Loaded when a message is taken out, not when the core starts; the options readMessage uses, so attachments come in its order. */
 async function parse(bytes: Buffer): Promise<ParsedMail> {

@@ -1,6 +1,7 @@
 /** `compose`: what a message is made of, and what the composer asks while it is written. */
 import * as z from 'zod/mini';
 import { filePath } from './attachments.ts';
+import { INLINE_CID } from '../mail-html.ts';
 import { DSN_NOTIFY } from './choices.ts';
 import { id, line, method, text } from './method.ts';
 
@@ -74,7 +75,7 @@ export const messageFields = {
     z
       .array(
         z.object({
-          cid: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/, 'must be letters, digits, dots, dashes or underscores')),
+          cid: z.string().check(z.regex(INLINE_CID, 'must be letters, digits, dots, dashes or underscores')),
           path: filePath,
         }),
       )

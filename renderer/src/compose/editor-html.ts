@@ -7,7 +7,7 @@
  * by an inline style or handler.
  */
 
-import { MAIL_DROPPED_WITH_CONTENT, MAIL_ELEMENTS, MAIL_URL_SCHEMES, SIGNATURE_CLASS } from '../../../preload/common/mail-html.ts';
+import { INLINE_CID, MAIL_DROPPED_WITH_CONTENT, MAIL_ELEMENTS, MAIL_URL_SCHEMES, SIGNATURE_CLASS } from '../../../preload/common/mail-html.ts';
 
 export { SIGNATURE_CLASS };
 
@@ -19,7 +19,6 @@ const VOID = new Set(['BR', 'IMG']);
 
 const LINK_SCHEMES = new Set(MAIL_URL_SCHEMES.a.map((scheme) => `${scheme}:`));
 const INLINE_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/;
-const CID = /^[A-Za-z0-9._-]{1,100}(@[A-Za-z0-9.-]{1,100})?$/;
 
 /**
  * The pictures of inline images pasted in this session, by cid. The message refers to them as
@@ -48,7 +47,7 @@ function cleanElement(source: Element, into: Document): Node | null {
   if (tag === 'IMG') {
     const cid = source.getAttribute('data-cid') ?? (source.getAttribute('src') ?? '').replace(/^cid:/i, '');
     // Only the message's own parts: a remote image would tell the sender when the mail is read.
-    if (!CID.test(cid)) return into.createTextNode(source.getAttribute('alt') ?? '');
+    if (!INLINE_CID.test(cid)) return into.createTextNode(source.getAttribute('alt') ?? '');
     const image = into.createElement('img');
     image.setAttribute('data-cid', cid);
     image.setAttribute('alt', source.getAttribute('alt') ?? '');
