@@ -1,11 +1,19 @@
 /** A message's bytes as its recipients read them (mailparser), its HTML sanitised for a sandboxed frame. */
-import type { AddressObject } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import type { MessageContent } from '../../../preload/common/contract/index.ts';
 
+/**
+ * A frozen message parsed as its recipients' clients read it; mailparser loaded when a message is
+ * opened, not when the core starts. One parse for the viewer and for what is taken out of it
+ * (reuse.ts), so an attachment's number means the same in both.
+ */
+export async function parseFrozen(bytes: Buffer): Promise<ParsedMail> {
+  const { simpleParser } = await import('mailparser');
+  return simpleParser(bytes, { skipImageLinks: true });
+}
+
 export async function readMessage(bytes: Buffer): Promise<MessageContent> {
-  // Loaded when a message is opened, not when the core starts.
-  const [{ simpleParser }, { sanitiseHtml }] = await Promise.all([import('mailparser'), import('./body-html.ts')]);
-  const parsed = await simpleParser(bytes, { skipImageLinks: true });
+  const [parsed, { sanitiseHtml }] = await Promise.all([parseFrozen(bytes), import('./body-html.ts')]);
   return {
     from: addressesOf(parsed.from),
     to: addressesOf(parsed.to),
@@ -27,11 +35,12 @@ export async function summaryOf(bytes: Buffer): Promise<{ from: string; subject:
   return { from: addressesOf(parsed.from), subject: parsed.subject ?? '' };
 }
 
+/** The mailboxes of an address header (mailparser gives one object, or a list for a repeated header). */
+export const mailboxesOf = (field: AddressObject | AddressObject[] | undefined) => [field ?? []].flat().flatMap((a) => a.value);
+
 /** An address header as a person reads it: `Ann <ann@example.org>, bob@example.net`. */
 function addressesOf(field: AddressObject | AddressObject[] | undefined): string {
-  return [field ?? []]
-    .flat()
-    .flatMap((a) => a.value)
+  return mailboxesOf(field)
     .map((m) => (m.name ? `${m.name} <${m.address ?? ''}>` : (m.address ?? '')))
     .join(', ');
 }

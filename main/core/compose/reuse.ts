@@ -2,13 +2,14 @@
  * What the user takes out of a frozen message: the file itself, one of its attachments, or a new
  * draft made from it (Edit as new). The frozen bytes are only read; nothing here changes the message.
  */
-import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
+import type { Attachment } from 'mailparser';
 import type { FileCopy } from '../../../preload/common/contract/index.ts';
 import { INLINE_CID } from '../../../preload/common/mail-html.ts';
 import type { Account } from '../accounts/store/index.ts';
 import { notFound } from '../app-error.ts';
 import { safeFileName, type AttachmentGate } from './attachments.ts';
 import type { DraftFields } from './enqueue.ts';
+import { mailboxesOf, parseFrozen } from './read.ts';
 
 /** The frozen bytes, exactly: an .eml named after its subject. */
 export function emlOf(bytes: Buffer, subject: string): FileCopy {
@@ -19,7 +20,7 @@ export function emlOf(bytes: Buffer, subject: string): FileCopy {
 
 /** Attachment `index` of MessageContent.attachments (the same parse, so the same order), decoded. */
 export async function attachmentOf(bytes: Buffer, index: number): Promise<FileCopy> {
-  const { attachments } = await parse(bytes);
+  const { attachments } = await parseFrozen(bytes);
   const attachment = attachments[index];
   if (!attachment) {
     const has = attachments.length === 0 ? 'no attachments' : attachments.length === 1 ? 'one attachment' : `${attachments.length} attachments`;
@@ -34,7 +35,7 @@ export async function attachmentOf(bytes: Buffer, index: number): Promise<FileCo
  * anew from the message's own bytes (the files it was made from may be gone).
  */
 export async function draftFieldsOf(bytes: Buffer, account: Account, bcc: string[], gate: AttachmentGate): Promise<DraftFields> {
-  const parsed = await parse(bytes);
+  const parsed = await parseFrozen(bytes);
   const from = mailboxesOf(parsed.from)[0]?.address?.toLowerCase();
   const identity = account.identities.find((i) => i.email.toLowerCase() === from);
   const replyTo = mailboxesOf(parsed.replyTo).map(mailboxText).join(', ');
@@ -64,17 +65,7 @@ export async function draftFieldsOf(bytes: Buffer, account: Account, bcc: string
   return fields;
 }
 
-/** Loaded when a message is taken out, not when the core starts; the options readMessage uses, so attachments come in its order. */
-async function parse(bytes: Buffer): Promise<ParsedMail> {
-  const { simpleParser } = await import('mailparser');
-  return simpleParser(bytes, { skipImageLinks: true });
-}
-
 const nameOf = (attachment: Attachment): string => safeFileName(attachment.filename ?? 'attachment');
-
-function mailboxesOf(field: AddressObject | AddressObject[] | undefined) {
-  return [field ?? []].flat().flatMap((a) => a.value);
-}
 
 /** A mailbox as the composer's recipient field takes it back: a name with commas or quotes quoted. */
 function mailboxText({ name, address = '' }: { name: string; address?: string | undefined }): string {
