@@ -24,4 +24,29 @@ describe("an account's due messages", () => {
     expect(ids.map((id) => core.outbox.view(id).state)).toEqual(['sent', 'sent', 'failed', 'sent']);
     expect(server.connectionsOpened).toBe(2);
   });
+
+  it("of two accounts on one worker each go to their own server: an open connection carries only its account's mail", async () => {
+    server = await startSmtpServer();
+    const other = await startSmtpServer();
+    try {
+      const { api, core } = testCore(server, { sender: { workers: 1 }, extraCaCertificates: [other.ca] });
+      const save = async (target: TestSmtpServer, name: string) =>
+        (await value(api.accounts.save(accountFor(target, { name, email: `${name}@example.org`, security: 'none', username: '', passwordCommand: '' })))).id;
+      const first = await save(server, 'first');
+      const second = await save(other, 'second');
+      for (const [accountId, subject] of [
+        [first, 'f1'],
+        [second, 's1'],
+        [first, 'f2'],
+        [second, 's2'],
+      ] as const) {
+        await value(api.outbox.send({ accountId, to: ['ann@example.org'], subject, text: 'x', delaySeconds: 0 }));
+      }
+      await core.sender.flush();
+      expect(server.messages.map((m) => m.parsed.subject).sort()).toEqual(['f1', 'f2']);
+      expect(other.messages.map((m) => m.parsed.subject).sort()).toEqual(['s1', 's2']);
+    } finally {
+      await other.close();
+    }
+  });
 });
