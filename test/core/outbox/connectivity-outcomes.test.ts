@@ -1,7 +1,7 @@
 /**
- * What an attempt's outcome says about the network: only a server not reached (refused, or silent,
- * before its greeting) puts the outbox offline; a connection that breaks after the server answered
- * does not, a local failure says nothing either way, and any server answering brings it back online.
+ * What an attempt's outcome says about the network: a server not reached (here: refused) puts the
+ * outbox offline; a connection that breaks after the server answered does not, a local failure says
+ * nothing either way, and any server answering brings it back online.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
