@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { accountFor, value } from '../helpers/core.ts';
+import { plainAccountFor, value } from '../helpers/core.ts';
 import { fillComposer, launchBrowser, localMinute, startE2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
 
@@ -20,7 +20,7 @@ async function start() {
     {
       browser,
       async prepare({ smtp, api }) {
-        await value(api.accounts.save(accountFor(smtp, { security: 'none', username: '', passwordCommand: '' })));
+        await value(api.accounts.save(plainAccountFor(smtp)));
         await value(api.settings.save({ undoSeconds: 0 }));
       },
     },

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { accountFor, value } from '../helpers/core.ts';
+import { plainAccountFor, value } from '../helpers/core.ts';
 import type { SmtpServerOptions } from '../helpers/smtp.ts';
 import { fillComposer, launchBrowser, openMessage, startE2eApp } from './app-page.ts';
 import { screenshotsDir } from './built-app.ts';
@@ -24,7 +24,7 @@ async function start(smtp: SmtpServerOptions) {
     {
       browser,
       async prepare({ smtp: server, api }) {
-        const account = await value(api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '' })));
+        const account = await value(api.accounts.save(plainAccountFor(server)));
         await value(api.accounts.test(account.id));
         await value(api.settings.save({ undoSeconds: 0 }));
       },

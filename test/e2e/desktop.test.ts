@@ -20,7 +20,7 @@ import { desktopApi } from '../../main/hosts/desktop/system.ts';
 import { createDispatch } from '../../main/hosts/dispatch.ts';
 import { forwardEvents, type EventSink } from '../../main/hosts/events.ts';
 import { inProcessApi } from '../../main/hosts/in-process.ts';
-import { accountFor, value, withTestDns } from '../helpers/core.ts';
+import { plainAccountFor, value, withTestDns } from '../helpers/core.ts';
 import { fillComposer, launchBrowser, localMinute, nav, newTestPage, shot } from './app-page.ts';
 import { builtApp, screenshotsDir } from './built-app.ts';
 
@@ -47,8 +47,7 @@ interface DesktopPage {
 async function openApp({ asDesktop, withAccount = false }: { asDesktop: boolean; withAccount?: boolean }): Promise<DesktopPage> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'outbound-e2e-desktop-'));
   const core = openCore({ ...withTestDns({}), home: path.join(scratch, 'home'), autoSend: false });
-  if (withAccount)
-    await value(inProcessApi(core).accounts.save(accountFor({ host: '127.0.0.1', port: 1 }, { security: 'none', username: '', passwordCommand: '' })));
+  if (withAccount) await value(inProcessApi(core).accounts.save(plainAccountFor({ host: '127.0.0.1', port: 1 })));
   const autostart = path.join(scratch, 'config', 'autostart', 'outbound.desktop');
   let defaultMailApp = false;
   const desktop: ApiImplementation['desktop'] | undefined = asDesktop

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AccountView } from '../../preload/common/contract/index.ts';
-import { accountFor, value } from '../helpers/core.ts';
+import { plainAccountFor, value } from '../helpers/core.ts';
 import { seedSent } from '../helpers/seed.ts';
 import { browserForFile, nav, shot, startE2eApp, type E2eApp } from './app-page.ts';
 
@@ -38,9 +38,8 @@ async function start(prepare: (app: Pick<E2eApp, 'smtp' | 'core' | 'api'>, accou
     {
       browser: browser(),
       async prepare(app) {
-        const plain = { security: 'none', username: '', passwordCommand: '' } as const;
-        const work = await value(app.api.accounts.save(accountFor(app.smtp, { ...plain, name: 'Work', email: 'me@work.test' })));
-        const home = await value(app.api.accounts.save(accountFor(app.smtp, { ...plain, name: 'Home', email: 'me@home.test' })));
+        const work = await value(app.api.accounts.save(plainAccountFor(app.smtp, { name: 'Work', email: 'me@work.test' })));
+        const home = await value(app.api.accounts.save(plainAccountFor(app.smtp, { name: 'Home', email: 'me@home.test' })));
         // Nothing leaves while the test looks: the Outbox stays as it was made.
         await value(app.api.settings.save({ sendingPaused: true }));
         await prepare(app, { work, home });

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it, onTestFinished } from 'vitest';
-import { accountFor, value } from '../helpers/core.ts';
+import { plainAccountFor, value } from '../helpers/core.ts';
 import { fillDisk, smallDisk } from '../helpers/disk.ts';
 import { browserForFile, fillComposer, shot, startE2eApp } from './app-page.ts';
 
@@ -21,7 +21,7 @@ it('a full disk at Send: the page says so, the message stays as written, and goe
     {
       browser: browser(),
       async prepare({ smtp, api }) {
-        await value(api.accounts.save(accountFor(smtp, { security: 'none', username: '', passwordCommand: '' })));
+        await value(api.accounts.save(plainAccountFor(smtp)));
         await value(api.settings.save({ undoSeconds: 0 }));
       },
     },

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { accountFor, value } from '../helpers/core.ts';
+import { plainAccountFor, value } from '../helpers/core.ts';
 import { launchBrowser, openMessage, startE2eApp } from './app-page.ts';
 
 let browser: Browser;
@@ -24,7 +24,7 @@ describe('a program’s mail', () => {
       {
         browser,
         async prepare({ smtp, api }) {
-          await value(api.accounts.save(accountFor(smtp, { security: 'none', username: '', passwordCommand: '' })));
+          await value(api.accounts.save(plainAccountFor(smtp)));
           await value(api.settings.save({ sendingPaused: true }));
           await value(api.outbox.submitRaw({ raw: raw('Backup done'), recipients: [], readRecipients: true, readEnvelopeFrom: false }));
         },

@@ -9,7 +9,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { expect, it, onTestFinished } from 'vitest';
-import { accountFor, tempHome, value } from '../helpers/core.ts';
+import { plainAccountFor, tempHome, value } from '../helpers/core.ts';
 import { browserForFile, nav, openMessage, shot, startE2eApp } from './app-page.ts';
 
 const browser = browserForFile();
@@ -29,7 +29,7 @@ it('opens a sent message: headers with Bcc, results, dialogue; saves an attachme
     {
       browser: browser(),
       async prepare({ smtp, core, api }) {
-        const account = await value(api.accounts.save(accountFor(smtp, { security: 'none', username: '', passwordCommand: '' })));
+        const account = await value(api.accounts.save(plainAccountFor(smtp)));
         await value(api.settings.save({ undoSeconds: 0 }));
         const dir = tempHome();
         await writeFile(join(dir, 'figures.bin'), DATA);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { eventChannelOf, type MessageView } from '../../preload/common/contract/index.ts';
 import { DEFAULT_MAIL_APP_QUESTION } from '../../main/hosts/desktop/system.ts';
-import { accountFor, tempHome, testCore, value } from '../helpers/core.ts';
+import { plainAccountFor, tempHome, testCore, value } from '../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 import type { StandInTray } from './stand-in-electron.ts';
 import { mailtoOpened, menuCommands, outboxChange, root, startShell, valueOf, type Shell } from './start-shell.ts';
@@ -26,9 +26,7 @@ const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
 /** A message scheduled an hour ahead: it waits, and no server is needed. */
 async function schedule(shell: Shell, subject = 'Later'): Promise<MessageView> {
-  const account = await valueOf<{ id: number }>(
-    shell.call('accounts.save', accountFor({ host: '127.0.0.1', port: 1 }, { security: 'none', username: '', passwordCommand: '' })),
-  );
+  const account = await valueOf<{ id: number }>(shell.call('accounts.save', plainAccountFor({ host: '127.0.0.1', port: 1 })));
   return valueOf<MessageView>(shell.call('outbox.send', { accountId: account.id, to: ['ann@example.org'], subject, text: 'x', sendAt: inAnHour() }));
 }
 
@@ -68,7 +66,7 @@ describe('closing the last window', () => {
   it('once the last waiting message is sent with no window open, Outbound quits', async () => {
     server = await startSmtpServer({ slowMs: 300 });
     const shell = await startShell();
-    const account = await valueOf<{ id: number }>(shell.call('accounts.save', accountFor(server, { security: 'none', username: '', passwordCommand: '' })));
+    const account = await valueOf<{ id: number }>(shell.call('accounts.save', plainAccountFor(server)));
     await valueOf(shell.call('settings.save', { undoSeconds: 0 }));
     const message = await valueOf<MessageView>(shell.call('outbox.send', { accountId: account.id, to: ['ann@example.org'], subject: 'Going', text: 'x' }));
     await shell.page().nextSent(eventChannelOf('outboxChanged'), outboxChange(message.id, 'sending'));
@@ -229,7 +227,7 @@ describe('sleep while sending', () => {
     server = await startSmtpServer({ slowMs: 300 });
     const shell = await startShell();
     const { powerSaveBlocker } = shell.electron;
-    const account = await valueOf<{ id: number }>(shell.call('accounts.save', accountFor(server, { security: 'none', username: '', passwordCommand: '' })));
+    const account = await valueOf<{ id: number }>(shell.call('accounts.save', plainAccountFor(server)));
     await valueOf(shell.call('settings.save', { undoSeconds: 0 }));
     expect(powerSaveBlocker.held.size).toBe(0);
     const message = await valueOf<MessageView>(shell.call('outbox.send', { accountId: account.id, to: ['ann@example.org'], subject: 'Big', text: 'x' }));
@@ -244,7 +242,7 @@ describe('the installed app as the outbound command', () => {
   it('a command line naming a CLI command runs the CLI in the main process: no window, no lock, its output and exit code', async () => {
     const home = tempHome();
     const { api } = testCore(undefined, { home });
-    await value(api.accounts.save(accountFor({ host: '127.0.0.1', port: 1 }, { name: 'Work', security: 'none', username: '', passwordCommand: '' })));
+    await value(api.accounts.save(plainAccountFor({ host: '127.0.0.1', port: 1 }, { name: 'Work' })));
     const printed = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const shell = await startShell({ home, argv: ['account', 'list', '--json'], untilExit: true });
     const output = printed.mock.calls.map(([chunk]) => String(chunk)).join('');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { eventChannelOf, methodChannels, type MessageView } from '../../preload/common/contract/index.ts';
 import { databaseFile } from '../../main/core/paths.ts';
-import { accountFor } from '../helpers/core.ts';
+import { plainAccountFor } from '../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.ts';
 import type { StandInWebContents } from './stand-in-electron.ts';
 import { APP_PAGE, fromTopFrame, mailtoOpened, menuCommands, outboxChange, root, startShell, valueOf, type Shell } from './start-shell.ts';
@@ -239,7 +239,7 @@ describe('sending', () => {
   });
 
   async function sendOne(shell: Shell, subject: string): Promise<MessageView> {
-    const account = await valueOf<{ id: number }>(shell.call('accounts.save', accountFor(server!, { security: 'none', username: '', passwordCommand: '' })));
+    const account = await valueOf<{ id: number }>(shell.call('accounts.save', plainAccountFor(server!)));
     await valueOf(shell.call('settings.save', { undoSeconds: 0 }));
     return valueOf<MessageView>(shell.call('outbox.send', { accountId: account.id, to: ['ann@example.org'], subject, text: 'Hello.' }));
   }

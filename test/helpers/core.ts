@@ -48,6 +48,10 @@ export function accountFor(server: { host: string; port: number }, extra: Partia
   };
 }
 
+/** An account for a server that asks for no login: plain SMTP, no username, no password. */
+export const plainAccountFor = (server: { host: string; port: number }, extra: Partial<AccountInput> = {}): AccountInput =>
+  accountFor(server, { security: 'none', username: '', passwordCommand: '', ...extra });
+
 export async function value<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
   const r = await result;
   if (!r.ok) throw new Error(`expected ok, got: ${r.error.message}`);

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { messagesDir } from '../../../main/core/paths.ts';
 import type { ComposeInput } from '../../../preload/common/contract/index.ts';
-import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value } from '../../helpers/core.ts';
 
 const addresses = (count: number) => Array.from({ length: count }, (_, i) => `r${i}@example.org`);
 
@@ -33,9 +33,7 @@ describe('the limits of a message', () => {
 
   it.each(LIMITS)('takes %s, and refuses one more', async (_what, field, limit, fields) => {
     const { core, api } = testCore(undefined);
-    const account = await value(
-      api.accounts.save(accountFor({ host: 'smtp.example.org', port: 587 }, { security: 'none', username: '', passwordCommand: '' })),
-    );
+    const account = await value(api.accounts.save(plainAccountFor({ host: 'smtp.example.org', port: 587 })));
     const input = (size: number): ComposeInput => ({
       accountId: account.id,
       to: ['ann@example.org'],

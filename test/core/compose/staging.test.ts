@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeUnusedStaging, stagingDir } from '../../../main/core/compose/attachments.ts';
 import { base64Length, STAGE_LIMIT_BYTES } from '../../../preload/common/staging.ts';
-import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value } from '../../helpers/core.ts';
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 const age = (path: string, hours: number) => {
@@ -15,9 +15,7 @@ const age = (path: string, hours: number) => {
 describe('staged uploads', () => {
   it('are removed once old and unused, never while a draft or a queued message refers to them', async () => {
     const { core, api } = testCore(undefined);
-    const account = await value(
-      api.accounts.save(accountFor({ host: 'smtp.example.org', port: 587 }, { security: 'none', username: '', passwordCommand: '' })),
-    );
+    const account = await value(api.accounts.save(plainAccountFor({ host: 'smtp.example.org', port: 587 })));
     const inDraft = await value(api.attachments.stage('kept.txt', base64('draft')));
     const inQueue = await value(api.attachments.stage('queued.txt', base64('queued')));
     const unused = await value(api.attachments.stage('dropped.txt', base64('nobody')));

@@ -1,12 +1,12 @@
 /** Templates through the contract: kept by name, for any From or one identity, HTML sanitised, gone with their account. */
 import { describe, expect, it } from 'vitest';
-import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value } from '../../helpers/core.ts';
 
 async function setUp() {
   const t = testCore(undefined);
   const account = await value(
     t.api.accounts.save({
-      ...accountFor({ host: '127.0.0.1', port: 1 }, { security: 'none', username: '', passwordCommand: '' }),
+      ...plainAccountFor({ host: '127.0.0.1', port: 1 }),
       identities: [{ email: 'sales@outbound.test', displayName: 'Sales', signature: '' }],
     }),
   );

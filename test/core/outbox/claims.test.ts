@@ -5,14 +5,14 @@
  */
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { AccountInput } from '../../../preload/common/contract/index.ts';
-import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value } from '../../helpers/core.ts';
 import { startSmtpServer } from '../../helpers/smtp.ts';
 
 const SERVER = { host: '127.0.0.1', port: 2525 }; // never contacted: these tests claim, they do not send
 
 async function queue(limits: Partial<AccountInput>, count: number, name = 'Work') {
   const t = testCore(undefined);
-  const account = await value(t.api.accounts.save(accountFor(SERVER, { name, security: 'none', username: '', passwordCommand: '', ...limits })));
+  const account = await value(t.api.accounts.save(plainAccountFor(SERVER, { name, ...limits })));
   const ids: number[] = [];
   for (let i = 0; i < count; i += 1) {
     ids.push((await value(t.api.outbox.send({ accountId: account.id, to: [`r${i}@example.org`], subject: `m${i}`, text: 't', delaySeconds: 0 }))).id);
@@ -83,7 +83,7 @@ describe('claiming', () => {
     const server = await startSmtpServer();
     onTestFinished(() => server.close());
     const t = testCore(server);
-    const account = await value(t.api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '', maxPerMinute: 100_000 })));
+    const account = await value(t.api.accounts.save(plainAccountFor(server, { maxPerMinute: 100_000 })));
     for (let i = 0; i < 150; i += 1)
       await value(t.api.outbox.send({ accountId: account.id, to: ['r@example.org'], subject: `m${i}`, text: 't', delaySeconds: 0 }));
     t.core.sender.start();

@@ -3,7 +3,7 @@
  * as RET, ENVID and NOTIFY only to a server that offers DSN, and recorded as dropped where it does not.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value } from '../../helpers/core.ts';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer | undefined;
@@ -15,7 +15,7 @@ afterEach(async () => {
 async function setUp(options: SmtpServerOptions = {}, account = {}) {
   server = await startSmtpServer(options);
   const t = testCore(server);
-  const saved = await value(t.api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '', ...account })));
+  const saved = await value(t.api.accounts.save(plainAccountFor(server, { ...account })));
   await value(t.api.settings.save({ undoSeconds: 0 }));
   return { ...t, account: saved };
 }
@@ -62,7 +62,7 @@ describe('delivery reports', () => {
     expect(bySubject.default).toMatchObject({ ret: 'HDRS', notify: [['SUCCESS', 'FAILURE']] });
     expect(bySubject.never).toMatchObject({ notify: [['NEVER']] });
     expect(bySubject.none).toBeUndefined(); // no parameters at all
-    const edited = await value(api.accounts.save({ ...accountFor(server!, { security: 'none', username: '', passwordCommand: '' }), id: account.id }));
+    const edited = await value(api.accounts.save({ ...plainAccountFor(server!), id: account.id }));
     expect(edited.deliveryReport).toEqual(account.deliveryReport); // absent on edit: kept
   });
 

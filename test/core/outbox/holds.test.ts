@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { messagesDir } from '../../../main/core/paths.ts';
 import { TestClock } from '../../helpers/clock.ts';
-import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value } from '../../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer | undefined;
@@ -19,7 +19,7 @@ async function setUp(options: Parameters<typeof startSmtpServer>[0] = {}) {
   server = await startSmtpServer(options);
   const clock = new TestClock();
   const t = testCore(server, { autoSend: true, clock });
-  const account = await value(t.api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '' })));
+  const account = await value(t.api.accounts.save(plainAccountFor(server)));
   return { ...t, account, clock };
 }
 

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDeadOwner, OutboxSender } from '../../../main/core/outbox/sender.ts';
 import { TestClock } from '../../helpers/clock.ts';
-import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
 import { startSmtpServer, type SmtpServerOptions, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 const HOUR = 3_600_000;
@@ -31,7 +31,7 @@ async function setUp(serverOptions: SmtpServerOptions = {}, sender: { leaseMs?: 
   const clock = new TestClock();
   const logged: string[] = [];
   const t = testCore(server, { clock, sender: { ...sender, log: (line) => logged.push(line) } });
-  const account = await value(t.api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '' })));
+  const account = await value(t.api.accounts.save(plainAccountFor(server)));
   const queue = async (subject: string) =>
     (await value(t.api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject, text: 'x', delaySeconds: 0 }))).id;
   /** `owner` claims the message as another process would, for an hour. */

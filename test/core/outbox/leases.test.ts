@@ -6,7 +6,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { OutboxChange } from '../../../preload/common/contract/index.ts';
 import type { AttemptOutcome, FinishedAttempt, MessageRow } from '../../../main/core/outbox/store/index.ts';
-import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
 import { startSmtpServer } from '../../helpers/smtp.ts';
 
 const LEASE = 60_000;
@@ -14,7 +14,7 @@ const A = 'host:1:a/1';
 const B = 'elsewhere:2:b/1';
 
 async function queue(t: TestCore, server: { host: string; port: number }, count: number) {
-  const account = await value(t.api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '', maxPerMinute: 1000 })));
+  const account = await value(t.api.accounts.save(plainAccountFor(server, { maxPerMinute: 1000 })));
   const ids: number[] = [];
   for (let i = 0; i < count; i += 1) {
     ids.push(

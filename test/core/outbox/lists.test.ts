@@ -4,16 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MessageView, OutboxChange } from '../../../preload/common/contract/index.ts';
-import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
 
 /** A far-off day, so that no test depends on today. */
 const T0 = Date.UTC(2999, 0, 1, 4, 0);
 
 async function withAccounts(t: TestCore) {
   const server = { host: '127.0.0.1', port: 2525 };
-  const plain = { security: 'none', username: '', passwordCommand: '' } as const;
-  const work = await value(t.api.accounts.save(accountFor(server, { ...plain, name: 'Work', email: 'me@work.test' })));
-  const home = await value(t.api.accounts.save(accountFor(server, { ...plain, name: 'Home', email: 'me@home.test' })));
+  const work = await value(t.api.accounts.save(plainAccountFor(server, { name: 'Work', email: 'me@work.test' })));
+  const home = await value(t.api.accounts.save(plainAccountFor(server, { name: 'Home', email: 'me@home.test' })));
   return { work, home };
 }
 

@@ -1,7 +1,7 @@
 /** Offline: Send still queues; when the server can be reached again, everything goes out by itself. */
 import { describe, expect, it } from 'vitest';
 import type { Connectivity } from '../../../preload/common/contract/index.ts';
-import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value } from '../../helpers/core.ts';
 import { closedPort } from '../../helpers/net.ts';
 import { startSmtpServer } from '../../helpers/smtp.ts';
 
@@ -11,7 +11,7 @@ describe('offline', () => {
     const { core, api } = testCore(undefined, { autoSend: true, sender: { probeEveryMs: 200, retry: { networkRetryMs: 3_600_000 } } });
     const changes: Connectivity[] = [];
     core.events.on('connectivityChanged', (c) => changes.push(c));
-    const account = await value(api.accounts.save(accountFor({ host: '127.0.0.1', port }, { security: 'none', username: '', passwordCommand: '' })));
+    const account = await value(api.accounts.save(plainAccountFor({ host: '127.0.0.1', port })));
     const sent = [];
     for (const n of [1, 2, 3]) {
       sent.push(await value(api.outbox.send({ accountId: account.id, to: [`r${n}@example.org`], subject: `offline ${n}`, text: 't', delaySeconds: 0 })));

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCore } from '../../../main/core/index.ts';
 import { TestClock } from '../../helpers/clock.ts';
-import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value } from '../../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 let server: TestSmtpServer | undefined;
@@ -19,7 +19,7 @@ describe('pausing all sending', () => {
     server = await startSmtpServer();
     const clock = new TestClock();
     const { core, api } = testCore(server, { autoSend: true, clock });
-    const account = await value(api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '' })));
+    const account = await value(api.accounts.save(plainAccountFor(server)));
     await value(api.settings.save({ undoSeconds: 0, sendingPaused: true }));
     const message = await value(api.outbox.send({ accountId: account.id, to: ['ann@example.org'], subject: 'Paused', text: 'x' }));
     await core.sender.settled();

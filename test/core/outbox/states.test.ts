@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { MESSAGE_STATES, type MessageState } from '../../../preload/common/contract/index.ts';
 import { UNSENT } from '../../../main/core/outbox/store/index.ts';
 import { changeState, TRANSITIONS } from '../../../main/core/outbox/store/states.ts';
-import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
 
 async function oneMessage(t: TestCore): Promise<number> {
-  const account = await value(t.api.accounts.save(accountFor({ host: '127.0.0.1', port: 2525 }, { security: 'none', username: '', passwordCommand: '' })));
+  const account = await value(t.api.accounts.save(plainAccountFor({ host: '127.0.0.1', port: 2525 })));
   const message = await value(t.api.outbox.send({ accountId: account.id, to: ['ann@example.org', 'bob@example.org'], subject: 's', text: 't' }));
   return message.id;
 }

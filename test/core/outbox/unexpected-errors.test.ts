@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { OutboxSender } from '../../../main/core/outbox/sender.ts';
-import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { plainAccountFor, testCore, value } from '../../helpers/core.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 
 const LEASE = 60_000;
@@ -19,7 +19,7 @@ describe('an unexpected error in a pass', () => {
   it('is logged with its stack; the message the server took is left to its lease, then uncertain', async () => {
     server = await startSmtpServer();
     const { core, api } = testCore(server);
-    const account = await value(api.accounts.save(accountFor(server, { security: 'none', username: '', passwordCommand: '' })));
+    const account = await value(api.accounts.save(plainAccountFor(server)));
     const logged: string[] = [];
     const sender = new OutboxSender(core.outbox, core.accounts, {
       leaseMs: LEASE,
