@@ -9,6 +9,7 @@ import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AccountInput, MessageView } from '../../../preload/common/contract/index.ts';
+import { TestClock } from '../../helpers/clock.ts';
 import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
 import { mailServersForFile, missingDovecotImap, SENT, startImapServer } from '../../helpers/imap.ts';
 import { closedPort, until } from '../../helpers/net.ts';
@@ -21,8 +22,8 @@ const missing = missingDovecotImap();
 const servers = mailServersForFile(USER);
 
 /** A core that trusts no test CA: only the pin makes these servers trusted. */
-async function setUp(imapPort: number, extra: Partial<AccountInput> = {}) {
-  const t = testCore(undefined, { sentCopy: { lookForMs: 2_000, timeoutMs: 5_000 } });
+async function setUp(imapPort: number, extra: Partial<AccountInput> = {}, clock?: TestClock) {
+  const t = testCore(undefined, { sentCopy: { lookForMs: 2_000, timeoutMs: 5_000 }, ...(clock && { clock }) });
   await value(t.api.settings.save({ undoSeconds: 0 }));
   const account = await value(
     t.api.accounts.save(
@@ -65,6 +66,10 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     // Found once, then kept with the account.
     expect((await value(t.api.accounts.find(String(t.account.id)))).imap?.sentFolder).toBe(SENT);
     expect((await value(t.api.sent.list())).find((m) => m.id === message.id)?.sentCopy?.state).toBe('saved');
+    expect(await t.api.sent.retryCopy(message.id)).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: `The copy of message ${message.id} is saved: there is nothing to try again.` },
+    });
   });
 
   it("IMAP on another host than SMTP: the account's pin does not apply there, IMAP's own does (fetched over IMAP's STARTTLS)", async () => {
@@ -213,6 +218,38 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
       expect(message.state).toBe('sent');
       expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
       expect(await copiesOf(message)).toHaveLength(1);
+    } finally {
+      await filing.close();
+    }
+  });
+
+  it('an uncertain message is looked for in Sent during the hour after it became uncertain, not later: then the user decides', async () => {
+    let drop = false;
+    const filing = await startSmtpServer({
+      auth: { user: USER.name, pass: USER.pass },
+      certificate: servers.certificate,
+      data: (received) => void servers.imap.append(received.raw.toString()),
+      dropAfterData: () => drop,
+    });
+    try {
+      const clock = new TestClock();
+      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port }, clock);
+      await send(t, 'Found out that it files, again');
+      drop = true;
+      const uncertain = async (subject: string) => {
+        const queued = await value(t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], subject, text: 'Hello' }));
+        await t.core.sender.flush();
+        expect((await value(t.api.outbox.get(queued.id))).state).toBe('uncertain');
+        await until(async () => (await copiesOf(queued)).length === 1, 10_000, 'the provider filing the message');
+        return queued;
+      };
+      const older = await uncertain('Uncertain for an hour and a moment');
+      clock.advance(30 * 60_000);
+      const newer = await uncertain('Uncertain for half an hour');
+      clock.advance(30 * 60_000 + 1);
+      await value(t.api.outbox.flush());
+      expect((await value(t.api.outbox.get(newer.id))).state).toBe('sent');
+      expect((await value(t.api.outbox.get(older.id))).state).toBe('uncertain');
     } finally {
       await filing.close();
     }
