@@ -38,6 +38,7 @@ export default defineConfig({
       'test/core/outbox/**/*.test.ts',
       'test/core/smtp/**/*.test.ts',
       'test/core/compose/**/*.test.ts',
+      'test/core/db/repair.test.ts',
       'test/core/accounts/security.test.ts',
       'test/core/accounts/store.test.ts',
       'test/security/header-injection.test.ts',

@@ -6,7 +6,8 @@
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync, openSync, readdirSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { MessageView } from '../../../preload/common/contract/index.ts';
 import { checkDatabase } from '../../../main/core/db/repair.ts';
@@ -115,6 +116,9 @@ describe('repair', () => {
     expect(messages.filter((m) => m.state === 'queued')).toHaveLength(kept.kept);
     expect(messages.filter((m) => m.state === 'uncertain')).toHaveLength(report.broughtBack.count);
     expect(new Set(messages.map((m) => m.accountName))).toEqual(new Set(['work']));
+    // Those brought back found their account again by its address.
+    const [account] = await value(inProcessApi(core).accounts.list());
+    expect(new Set(messages.map((m) => m.accountId))).toEqual(new Set([account!.id]));
     // The search index is made again from the rows, kept and brought back alike.
     expect((await value(inProcessApi(core).outbox.page({ search: 'carol message' }))).counts?.total).toBe(60);
   });
@@ -129,5 +133,46 @@ describe('repair', () => {
     ]);
     expect(readdirSync(messagesDir(home)).filter((f) => f.endsWith('.eml'))).toHaveLength(2);
     expect(existsSync(databaseFile(home))).toBe(true);
+  });
+
+  it('envelope files that cannot be read are named and their messages left where they are; the others come back as their envelopes say', async () => {
+    const home = await homeWithMessages(3);
+    const before = await (async () => {
+      const core = open(home);
+      const views = await value(inProcessApi(core).outbox.list());
+      await core.close();
+      return views.sort((a, b) => a.subject.localeCompare(b.subject));
+    })();
+    const dir = messagesDir(home);
+    const envelopes = readdirSync(dir)
+      .filter((f) => f.endsWith('.envelope.json'))
+      .sort();
+    const envelopeOf = (subject: string) => envelopes.find((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { subject: string }).subject === subject)!;
+    const [notJson, notAnEnvelope, sound] = [envelopeOf('Message 1'), envelopeOf('Message 2'), envelopeOf('Message 3')];
+    writeFileSync(join(dir, notJson), '{"messageId": "<cut off');
+    writeFileSync(join(dir, notAnEnvelope), JSON.stringify({ messageId: '' }));
+    writeFileSync(join(dir, 'no-message.envelope.json'), readFileSync(join(dir, sound))); // its message file is gone
+    for (const suffix of ['', '-wal', '-shm']) rmSync(databaseFile(home) + suffix, { force: true });
+
+    const core = open(home);
+    const [back, ...more] = await value(inProcessApi(core).outbox.list());
+    expect(more).toEqual([]);
+    const was = before[2]!;
+    expect(back).toMatchObject({
+      subject: 'Message 3',
+      state: 'uncertain',
+      messageId: was.messageId,
+      from: was.from,
+      size: was.size,
+      createdAt: was.createdAt,
+      accountName: 'work',
+      recipients: was.recipients.map(({ address, kind }) => ({ address, kind, state: 'pending', reply: null })),
+    });
+    // Read again, the directory brings nothing back twice, and names the same two files.
+    expect(core.outbox.bringBack()).toEqual({
+      count: 0,
+      unreadable: [notJson, notAnEnvelope].sort().map((name) => expect.stringMatching(new RegExp(`^${name}: .+`))),
+    });
+    for (const name of [notJson, notAnEnvelope]) expect(existsSync(join(dir, name.replace(/\.envelope\.json$/, '.eml')))).toBe(true);
   });
 });
