@@ -1,9 +1,10 @@
 /**
- * What an attempt's outcome says about the network: a server not reached (here: refused) puts the
- * outbox offline; a connection that breaks after the server answered does not, a local failure says
- * nothing either way, and any server answering brings it back online.
+ * What an attempt's outcome says about the network: a server not reached (refused, or silent where
+ * its greeting should be) puts the outbox offline; a connection that breaks or stalls after the server
+ * answered does not, a local failure says nothing either way, and any server answering brings it back online.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
 import { closedPort } from '../../helpers/net.ts';
 import { startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
@@ -55,6 +56,27 @@ describe('the outcome of an attempt and the network', () => {
     expect((await test.core.sender.sendNow(local)).lastError).toContain('The password command exited with status 3');
     expect(await value(test.api.outbox.connectivity())).toEqual({ online: false });
     expect((await test.core.sender.sendNow(reachable)).state).toBe('sent');
+    expect(await value(test.api.outbox.connectivity())).toEqual({ online: true });
+  });
+
+  it('a server that takes the connection and never greets: offline; one that stalls after its greeting: not', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    });
+    const stalling = await startSmtpServer({ mail: () => 'silence' });
+    servers.push(stalling);
+    const test = testCore(stalling, { sender: { ...quiet.sender, submit: { timeouts: { greetingMs: 300, socketMs: 300 } } } });
+    const unanswered = await queue(test, { host: '127.0.0.1', port: (silent.address() as AddressInfo).port }, 'silent');
+    const stalled = await queue(test, stalling, 'stalling');
+
+    expect((await test.core.sender.sendNow(unanswered)).lastStage).toBe('greeting');
+    expect(await value(test.api.outbox.connectivity())).toEqual({ online: false });
+    // Past the greeting (which stage waited last depends on the commands pipelined with MAIL FROM).
+    expect(['mail', 'rcpt', 'data']).toContain((await test.core.sender.sendNow(stalled)).lastStage);
     expect(await value(test.api.outbox.connectivity())).toEqual({ online: true });
   });
 });
