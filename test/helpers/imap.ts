@@ -38,6 +38,8 @@ export interface ImapServerOptions {
   port?: number;
   /** Announce APPENDLIMIT=this and refuse larger messages. */
   appendLimit?: number;
+  /** A capability to announce besides Dovecot's own (X-GM-EXT-1: as Gmail does). */
+  capability?: string;
   /** XOAUTH2 sign-in too: Dovecot asks this RFC 7662 introspection endpoint (POST token=…) whether a token is active, and whose. */
   oauth2IntrospectionUrl?: string;
 }
@@ -157,6 +159,7 @@ service anvil {
   }
 }
 ${quota}
+${options.capability ? `imap_capability = +${options.capability}` : ''}
 `,
   );
   const dovecot: ChildProcess = spawn(DOVECOT, ['-F', '-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' });

@@ -4,6 +4,7 @@
  * lease another process holds, an account that no longer has IMAP, and what "try again" refuses.
  * IMAP away is a closed loopback port, so these need no IMAP server.
  */
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountInput, MessageView } from '../../../preload/common/contract/index.ts';
 import { TestClock } from '../../helpers/clock.ts';
@@ -73,39 +74,62 @@ describe('a copy in Sent while IMAP is away', () => {
     expect(nextTries).toEqual(expected);
   });
 
-  it('in the background, a waiting copy is tried again only once it falls due, with no flush', async () => {
-    const t = await setUp({ autoSend: true, backoffMs: [10 * MINUTE] });
-    const queued = await t.queue('Tried in the background');
-    // The sender sends it, and the copier, kicked by the record, finds IMAP away.
-    await until(async () => ((await t.copyOf(queued.id))?.reason ?? null) !== null, 10_000, 'the first try of the copy');
-    expect((await t.copyOf(queued.id))?.nextTry).toBe(inMinutes(t.clock, 10));
-    // Half a minute more at each look: the copier sleeps until the copy falls due (a minute at most), and must not try it before.
-    const due = t.clock.now() + 10 * MINUTE;
-    const triesSeen: { at: number; tries: number }[] = [];
-    await until(
-      () => {
-        t.clock.advance(MINUTE / 2);
-        triesSeen.push({ at: t.clock.now(), tries: t.attemptsOf(queued.id) });
-        return t.attemptsOf(queued.id) === 2;
-      },
-      10_000,
-      'the second try, in the background',
-    );
-    expect(triesSeen.filter(({ at, tries }) => at < due && tries > 1)).toEqual([]);
-    expect(triesSeen.at(-1)!.at).toBeLessThan(due + 5 * MINUTE);
+  // The copier sleeps until the next copy falls due, a minute at most. Moving the clock on a step at a
+  // time, the copy must not be tried before it is due, and must be tried within a few steps after.
+  for (const { backoffSeconds, stepSeconds } of [
+    { backoffSeconds: 600, stepSeconds: 30 },
+    { backoffSeconds: 20, stepSeconds: 2 },
+  ])
+    it(`in the background, a copy waiting ${backoffSeconds} s is tried again when it falls due, with no flush`, async () => {
+      const t = await setUp({ autoSend: true, backoffMs: [backoffSeconds * 1000] });
+      const queued = await t.queue('Tried in the background');
+      // The sender sends it, and the copier, kicked by the record, finds IMAP away.
+      await until(async () => ((await t.copyOf(queued.id))?.reason ?? null) !== null, 10_000, 'the first try of the copy');
+      const due = t.clock.now() + backoffSeconds * 1000;
+      expect((await t.copyOf(queued.id))?.nextTry).toBe(new Date(due).toISOString());
+      const seen: { at: number; tries: number }[] = [];
+      await until(
+        () => {
+          t.clock.advance(stepSeconds * 1000);
+          seen.push({ at: t.clock.now(), tries: t.attemptsOf(queued.id) });
+          return t.attemptsOf(queued.id) === 2;
+        },
+        10_000,
+        'the second try, in the background',
+      );
+      expect(seen.filter(({ at, tries }) => at < due && tries > 1)).toEqual([]);
+      expect(seen.at(-1)!.at).toBeLessThanOrEqual(due + 3 * stepSeconds * 1000);
+    });
+
+  it('says when a copy was tried: the views hear of the message again', async () => {
+    const t = await setUp();
+    const queued = await t.queue('Heard of');
+    await value(t.api.outbox.flush());
+    const heard: number[] = [];
+    t.core.events.on('outboxChanged', ({ id }) => void heard.push(id));
+    t.clock.advance(MINUTE);
+    await value(t.api.outbox.flush()); // the message itself does not change: only its copy
+    expect(heard).toEqual([queued.id]);
+    await value(t.api.sent.retryCopy(queued.id));
+    expect(heard).toEqual([queued.id, queued.id]);
   });
 });
 
 describe('a copy another process holds', () => {
   it('is left alone while its lease runs, and taken over once it has expired', async () => {
     const t = await setUp();
+    // Leases name their owner's machine and process (a dead process's leases are taken over at once).
+    expect(t.core.copier.owner).toMatch(new RegExp(`^${hostname()}:${process.pid}:copies-[0-9a-f]{8}$`));
     const queued = await t.queue('Leased elsewhere');
     await value(t.api.outbox.flush());
     const lease = t.core.db.prepare('UPDATE sent_copies SET lease_owner = ?, lease_until = ? WHERE message_id = ?');
     lease.run('another-machine:4242:copies-1', t.clock.now() + 5 * MINUTE, queued.id);
     await value(t.api.outbox.flush());
     expect(t.attemptsOf(queued.id)).toBe(1);
-    t.clock.advance(5 * MINUTE + 1);
+    t.clock.advance(5 * MINUTE); // the lease's last moment
+    await value(t.api.outbox.flush());
+    expect(t.attemptsOf(queued.id)).toBe(1);
+    t.clock.advance(1);
     await value(t.api.outbox.flush());
     expect(t.attemptsOf(queued.id)).toBe(2);
     expect(t.core.db.prepare('SELECT lease_owner FROM sent_copies WHERE message_id = ?').get(queued.id)).toEqual({ lease_owner: null });
@@ -120,6 +144,18 @@ describe('a copy whose account changed', () => {
     await value(t.api.accounts.save({ ...accountFor(smtp, { sentCopy: 'always', imap: null }), id: t.account.id }));
     await value(t.api.outbox.flush());
     expect(await t.copyOf(queued.id)).toEqual({ state: 'skipped', folder: null, reason: 'The account no longer has an IMAP server.', nextTry: null });
+  });
+
+  it('the account removed: its sent mail stays, the waiting copy is skipped', async () => {
+    const t = await setUp();
+    const queued = await t.queue('Account removed');
+    await value(t.api.outbox.flush());
+    await value(t.api.accounts.remove(t.account.id));
+    await value(t.api.outbox.flush());
+    expect(await value(t.api.outbox.get(queued.id))).toMatchObject({
+      state: 'sent',
+      sentCopy: { state: 'skipped', reason: 'The account no longer has an IMAP server.' },
+    });
   });
 
   it('set to keep no copy: the waiting copy is skipped, and trying it again is refused', async () => {

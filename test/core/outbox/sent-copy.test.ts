@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AccountInput, MessageView } from '../../../preload/common/contract/index.ts';
@@ -38,8 +38,8 @@ async function setUp(imapPort: number, extra: Partial<AccountInput> = {}, clock?
   return { ...t, account };
 }
 
-async function send(t: TestCore & { account: { id: number } }, subject: string): Promise<MessageView> {
-  const queued = await value(t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], bcc: ['boss@example.org'], subject, text: 'Hello' }));
+async function send(t: TestCore & { account: { id: number } }, subject: string, bcc = ['boss@example.org']): Promise<MessageView> {
+  const queued = await value(t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], bcc, subject, text: 'Hello' }));
   await value(t.api.outbox.flush());
   return value(t.api.outbox.get(queued.id));
 }
@@ -50,16 +50,17 @@ const copiesOf = async (message: MessageView, server = servers.imap) =>
 describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   it('puts one copy in the \\Sent folder: the sent bytes with a Bcc: header, flagged \\Seen, its UID kept; the views say saved', async () => {
     const t = await setUp(servers.imap.port);
-    const message = await send(t, 'One copy');
+    const message = await send(t, 'One copy', ['boss@example.org', 'hr@example.org']);
     expect(message.state).toBe('sent');
     expect(message.sentCopy).toEqual({ state: 'saved', folder: SENT, reason: null, nextTry: null });
     const [copy, ...more] = await copiesOf(message);
     expect(more).toEqual([]);
     expect(copy!.flags).toContain('\\Seen');
-    expect(copy!.raw).toMatch(/^Bcc: boss@example.org\r\n/);
+    const bccHeader = 'Bcc: boss@example.org,\r\n hr@example.org\r\n'; // one header, folded
+    expect(copy!.raw.startsWith(bccHeader)).toBe(true);
     const sentBytes = servers.smtp.messages.find((m) => m.raw.includes(message.messageId))!.raw.toString();
-    expect(sentBytes).not.toContain('boss@example.org');
-    expect(copy!.raw.replace(/^Bcc: .*\r\n/, '')).toBe(sentBytes);
+    expect(sentBytes).not.toMatch(/boss@|hr@/);
+    expect(copy!.raw.slice(bccHeader.length)).toBe(sentBytes);
     const row = t.core.db.prepare('SELECT uid, uidvalidity FROM sent_copies WHERE message_id = ?').get(message.id) as { uid: number; uidvalidity: number };
     expect(row.uid).toBeGreaterThan(0);
     expect(row.uidvalidity).toBeGreaterThan(0);
@@ -228,7 +229,8 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     const filing = await startSmtpServer({
       auth: { user: USER.name, pass: USER.pass },
       certificate: servers.certificate,
-      data: (received) => void servers.imap.append(received.raw.toString()),
+      // The provider files all but one.
+      data: (received) => void (received.parsed.subject === 'Never filed' ? undefined : servers.imap.append(received.raw.toString())),
       dropAfterData: () => drop,
     });
     try {
@@ -236,22 +238,131 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
       const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port }, clock);
       await send(t, 'Found out that it files, again');
       drop = true;
-      const uncertain = async (subject: string) => {
+      const uncertain = async (subject: string, filed = true) => {
         const queued = await value(t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], subject, text: 'Hello' }));
         await t.core.sender.flush();
         expect((await value(t.api.outbox.get(queued.id))).state).toBe('uncertain');
-        await until(async () => (await copiesOf(queued)).length === 1, 10_000, 'the provider filing the message');
+        if (filed) await until(async () => (await copiesOf(queued)).length === 1, 10_000, 'the provider filing the message');
         return queued;
       };
       const older = await uncertain('Uncertain for an hour and a moment');
       clock.advance(30 * 60_000);
       const newer = await uncertain('Uncertain for half an hour');
+      const notFiled = await uncertain('Never filed', false);
       clock.advance(30 * 60_000 + 1);
       await value(t.api.outbox.flush());
       expect((await value(t.api.outbox.get(newer.id))).state).toBe('sent');
       expect((await value(t.api.outbox.get(older.id))).state).toBe('uncertain');
+      expect((await value(t.api.outbox.get(notFiled.id))).state).toBe('uncertain'); // not in Sent: not known to have arrived
     } finally {
       await filing.close();
+    }
+  });
+
+  it('`auto` known to be filed by the server: the next copy is skipped without asking IMAP; set to `always`, it is saved (found there)', async () => {
+    const filing = await startSmtpServer({
+      auth: { user: USER.name, pass: USER.pass },
+      certificate: servers.certificate,
+      data: (received) => void servers.imap.append(received.raw.toString()),
+    });
+    try {
+      const extra = { sentCopy: 'auto', host: filing.host, port: filing.port } as const;
+      const t = await setUp(servers.imap.port, extra);
+      await send(t, 'Finds out that it files');
+      // No folder looked at: the account says it is filed.
+      expect((await send(t, 'Known to be filed')).sentCopy).toEqual({
+        state: 'skipped',
+        folder: null,
+        reason: 'The server files sent mail in Sent itself.',
+        nextTry: null,
+      });
+      const fingerprint = new X509Certificate(servers.certificate.cert).fingerprint256;
+      const imap = { host: '127.0.0.1', port: servers.imap.port, security: 'starttls' } as const;
+      await value(t.api.accounts.save({ ...accountFor(filing, { tlsFingerprint: fingerprint, imap, sentCopy: 'always' }), id: t.account.id }));
+      expect((await value(t.api.accounts.find(String(t.account.id)))).imap?.filesSentItself).toBe(true);
+      const always = await send(t, 'A copy of my own as well');
+      expect(always.sentCopy).toMatchObject({ state: 'saved', folder: SENT });
+      expect(await copiesOf(always)).toHaveLength(1); // the server's own is found there: one copy, not two
+    } finally {
+      await filing.close();
+    }
+  });
+
+  it('`auto` on a server that files the message a moment later: looked for until it shows up, then skipped', async () => {
+    const filingLater = await startSmtpServer({
+      auth: { user: USER.name, pass: USER.pass },
+      certificate: servers.certificate,
+      data: (received) => void setTimeout(() => void servers.imap.append(received.raw.toString()), 1_000),
+    });
+    try {
+      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: filingLater.host, port: filingLater.port });
+      const message = await send(t, 'Filed a second later');
+      expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
+      expect(await copiesOf(message)).toHaveLength(1);
+    } finally {
+      await filingLater.close();
+    }
+  });
+
+  it('`auto` on Gmail (X-GM-EXT-1): skipped without looking, and remembered', async () => {
+    const gmailLike = await startImapServer({ user: USER, certificate: servers.certificate, capability: 'X-GM-EXT-1' });
+    try {
+      const t = await setUp(gmailLike.port, { sentCopy: 'auto' });
+      const message = await send(t, 'Gmail files it');
+      expect(message.sentCopy).toMatchObject({ state: 'skipped', folder: SENT, reason: 'The server files sent mail in Sent itself.' });
+      expect(await copiesOf(message, gmailLike)).toEqual([]);
+      expect((await value(t.api.accounts.find(String(t.account.id)))).imap?.filesSentItself).toBe(true);
+    } finally {
+      await gmailLike.stop();
+    }
+  });
+
+  it('a message the user marked as sent (no reply from the server to go by) gets its copy too', async () => {
+    let drop = true;
+    const dropping = await startSmtpServer({ auth: { user: USER.name, pass: USER.pass }, certificate: servers.certificate, dropAfterData: () => drop });
+    try {
+      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: dropping.host, port: dropping.port });
+      const queued = await value(t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], subject: 'Marked as sent', text: 'Hello' }));
+      await t.core.sender.flush();
+      expect((await value(t.api.outbox.get(queued.id))).state).toBe('uncertain');
+      drop = false;
+      await value(t.api.outbox.markSent(queued.id));
+      await value(t.api.outbox.flush());
+      const message = await value(t.api.outbox.get(queued.id));
+      expect(message).toMatchObject({ state: 'sent', lastReply: null, sentCopy: { state: 'saved', folder: SENT } });
+      expect(await copiesOf(message)).toHaveLength(1);
+    } finally {
+      await dropping.close();
+    }
+  });
+
+  it('while its APPEND is under way a copy is leased for five minutes and its folder is on record; the line dying there waits, and makes one copy', async () => {
+    const proxy = await holdingProxy(servers.imap.port, 40_000);
+    try {
+      const clock = new TestClock();
+      const t = await setUp(proxy.port, {}, clock);
+      const queued = await value(
+        t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], subject: 'Cut off mid-copy', text: 'A line of the body.\n'.repeat(4000) }),
+      );
+      await t.core.sender.flush();
+      const message = await value(t.api.outbox.get(queued.id));
+      const copying = t.core.copier.flush();
+      await until(async () => (await copiesOf(message)).length === 1, 15_000, 'the APPEND on the server');
+      expect(t.core.db.prepare('SELECT state, folder, lease_owner, lease_until FROM sent_copies WHERE message_id = ?').get(queued.id)).toEqual({
+        state: 'pending',
+        folder: SENT,
+        lease_owner: t.core.copier.owner,
+        lease_until: clock.now() + 5 * 60_000,
+      });
+      proxy.drop(); // the server has the copy; its answer never comes
+      await copying;
+      expect((await value(t.api.outbox.get(queued.id))).sentCopy).toMatchObject({ state: 'pending', reason: expect.stringContaining('The IMAP server') });
+      proxy.release();
+      await value(t.api.outbox.flush());
+      expect((await value(t.api.outbox.get(queued.id))).sentCopy?.state).toBe('saved');
+      expect(await copiesOf(message)).toHaveLength(1);
+    } finally {
+      await proxy.close();
     }
   });
 
@@ -333,8 +444,13 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
 async function holdingProxy(port: number, holdAfter: number, listenOn = 0) {
   let holding = true;
   const held: (() => void)[] = [];
+  const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(port, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    }
     let up = 0;
     client.on('data', (chunk: Buffer) => {
       up += chunk.length;
@@ -356,6 +472,14 @@ async function holdingProxy(port: number, holdAfter: number, listenOn = 0) {
       holding = false;
       for (const flush of held.splice(0)) flush();
     },
-    close: () => new Promise((resolve) => server.close(resolve)),
+    /** Every connection through it dropped, as a line that dies; it goes on listening. */
+    drop() {
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(resolve);
+      }),
   };
 }
