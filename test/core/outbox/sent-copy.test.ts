@@ -1,51 +1,24 @@
 /**
  * The copy in Sent against a real Dovecot IMAP: STARTTLS on a self-signed certificate made here,
  * which the account pins (IMAP on the SMTP host: the account's pin applies); the folder found by its
- * \Sent mark; one copy whatever happens between the APPEND and its record (a process killed there).
+ * \Sent mark; one copy whatever happens between the APPEND and its record (the line dying there, a
+ * process killed there). `auto` and uncertain messages: sent-copy-auto.test.ts.
  */
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AccountInput, MessageView } from '../../../preload/common/contract/index.ts';
 import { TestClock } from '../../helpers/clock.ts';
-import { accountFor, testCore, value, type TestCore } from '../../helpers/core.ts';
-import { mailServersForFile, missingDovecotImap, SENT, startImapServer } from '../../helpers/imap.ts';
+import { accountFor, testCore, value } from '../../helpers/core.ts';
+import { missingDovecotImap, SENT, startImapServer } from '../../helpers/imap.ts';
 import { closedPort, until } from '../../helpers/net.ts';
+import { holdingProxy, sentCopyServers, USER } from '../../helpers/sent-copy.ts';
 import { startSmtpServer } from '../../helpers/smtp.ts';
 
-const USER = { name: 'me', pass: 's3cret pass' };
 /** A separate Outbound process that flushes the outbox and its copies in Sent. */
 const FLUSH = join(import.meta.dirname, '..', '..', 'fixtures', 'flush.ts');
 const missing = missingDovecotImap();
-const servers = mailServersForFile(USER);
-
-/** A core that trusts no test CA: only the pin makes these servers trusted. */
-async function setUp(imapPort: number, extra: Partial<AccountInput> = {}, clock?: TestClock) {
-  const t = testCore(undefined, { sentCopy: { lookForMs: 2_000, timeoutMs: 5_000 }, ...(clock && { clock }) });
-  await value(t.api.settings.save({ undoSeconds: 0 }));
-  const account = await value(
-    t.api.accounts.save(
-      accountFor(servers.smtp, {
-        tlsFingerprint: new X509Certificate(servers.certificate.cert).fingerprint256,
-        imap: { host: '127.0.0.1', port: imapPort, security: 'starttls' },
-        sentCopy: 'always',
-        ...extra,
-      }),
-    ),
-  );
-  return { ...t, account };
-}
-
-async function send(t: TestCore & { account: { id: number } }, subject: string, bcc = ['boss@example.org']): Promise<MessageView> {
-  const queued = await value(t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], bcc, subject, text: 'Hello' }));
-  await value(t.api.outbox.flush());
-  return value(t.api.outbox.get(queued.id));
-}
-
-const copiesOf = async (message: MessageView, server = servers.imap) =>
-  (await server.messages(SENT)).filter((m) => m.raw.includes(`Message-ID: ${message.messageId}`));
+const { servers, setUp, send, copiesOf } = sentCopyServers();
 
 describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   it('puts one copy in the \\Sent folder: the sent bytes with a Bcc: header, flagged \\Seen, its UID kept; the views say saved', async () => {
@@ -126,197 +99,6 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     expect(await copiesOf(message)).toHaveLength(1);
   });
 
-  it('`auto` on a server that files submitted mail itself: skipped, no duplicate, and remembered for the account', async () => {
-    const filing = await startSmtpServer({
-      auth: { user: USER.name, pass: USER.pass },
-      certificate: servers.certificate,
-      // The provider files what it was given in the user's Sent folder.
-      data: (received) => {
-        void servers.imap.append(received.raw.toString());
-        return undefined;
-      },
-    });
-    try {
-      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port });
-      const message = await send(t, 'Filed by the server');
-      expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
-      expect(await copiesOf(message)).toHaveLength(1);
-      expect((await value(t.api.accounts.find(String(t.account.id)))).imap?.filesSentItself).toBe(true);
-    } finally {
-      await filing.close();
-    }
-  });
-
-  it('`auto` whose first try found IMAP away: back, it still finds out that the server files it, and adds no duplicate', async () => {
-    const filing = await startSmtpServer({
-      auth: { user: USER.name, pass: USER.pass },
-      certificate: servers.certificate,
-      data: (received) => void servers.imap.append(received.raw.toString()),
-    });
-    const port = await closedPort();
-    try {
-      const t = await setUp(port, { sentCopy: 'auto', host: filing.host, port: filing.port });
-      const message = await send(t, 'Away at first, filed by the server');
-      expect(message.sentCopy?.state).toBe('pending');
-      const back = await holdingProxy(servers.imap.port, Infinity, port); // IMAP back where the account expects it
-      try {
-        await value(t.api.outbox.flush());
-        expect((await value(t.api.outbox.get(message.id))).sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
-        expect(await copiesOf(message)).toHaveLength(1);
-      } finally {
-        await back.close();
-      }
-    } finally {
-      await filing.close();
-    }
-  });
-
-  it('`auto` on a server that files it under a Message-ID of its own, named in its reply to the end of data (Microsoft): skipped', async () => {
-    const renaming = await startSmtpServer({
-      auth: { user: USER.name, pass: USER.pass },
-      certificate: servers.certificate,
-      data: (received) => {
-        const renamed = received.raw.toString().replace(/^Message-ID: <[^>]+>/im, 'Message-ID: <renamed@provider.example>');
-        void servers.imap.append(renamed);
-        return undefined;
-      },
-      dataReply: () => '2.0.0 OK <renamed@provider.example> [Hostname=provider.example]',
-    });
-    try {
-      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: renaming.host, port: renaming.port });
-      const message = await send(t, 'Renamed by the server');
-      expect(message.lastReply).toContain('<renamed@provider.example>');
-      expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
-      expect(await copiesOf(message)).toEqual([]); // not under our Message-ID: under the server's own
-    } finally {
-      await renaming.close();
-    }
-  });
-
-  it('an uncertain message (the line died after the final dot) on a server that files what it gets: found in Sent, it is sent', async () => {
-    let drop = false;
-    const filing = await startSmtpServer({
-      auth: { user: USER.name, pass: USER.pass },
-      certificate: servers.certificate,
-      data: (received) => void servers.imap.append(received.raw.toString()),
-      dropAfterData: () => drop,
-    });
-    try {
-      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port });
-      await send(t, 'Found out that it files'); // the first send finds out
-      drop = true;
-      const queued = await value(
-        t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], subject: 'The line died after the dot', text: 'Hello' }),
-      );
-      await t.core.sender.flush();
-      expect((await value(t.api.outbox.get(queued.id))).state).toBe('uncertain');
-      // The provider's filing is its own business: wait until it is in Sent, then the copier's pass finds it.
-      await until(async () => (await copiesOf(queued)).length === 1, 10_000, 'the provider filing the message');
-      await value(t.api.outbox.flush());
-      const message = await value(t.api.outbox.get(queued.id));
-      // The attempt left it uncertain; the mailbox settled it.
-      expect((await value(t.api.outbox.attempts(message.id))).map((a) => a.outcome)).toEqual(['uncertain']);
-      expect(message.state).toBe('sent');
-      expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
-      expect(await copiesOf(message)).toHaveLength(1);
-    } finally {
-      await filing.close();
-    }
-  });
-
-  it('an uncertain message is looked for in Sent during the hour after it became uncertain, not later: then the user decides', async () => {
-    let drop = false;
-    const filing = await startSmtpServer({
-      auth: { user: USER.name, pass: USER.pass },
-      certificate: servers.certificate,
-      // The provider files all but one.
-      data: (received) => void (received.parsed.subject === 'Never filed' ? undefined : servers.imap.append(received.raw.toString())),
-      dropAfterData: () => drop,
-    });
-    try {
-      const clock = new TestClock();
-      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: filing.host, port: filing.port }, clock);
-      await send(t, 'Found out that it files, again');
-      drop = true;
-      const uncertain = async (subject: string, filed = true) => {
-        const queued = await value(t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], subject, text: 'Hello' }));
-        await t.core.sender.flush();
-        expect((await value(t.api.outbox.get(queued.id))).state).toBe('uncertain');
-        if (filed) await until(async () => (await copiesOf(queued)).length === 1, 10_000, 'the provider filing the message');
-        return queued;
-      };
-      const older = await uncertain('Uncertain for an hour and a moment');
-      clock.advance(30 * 60_000);
-      const newer = await uncertain('Uncertain for half an hour');
-      const notFiled = await uncertain('Never filed', false);
-      clock.advance(30 * 60_000 + 1);
-      await value(t.api.outbox.flush());
-      expect((await value(t.api.outbox.get(newer.id))).state).toBe('sent');
-      expect((await value(t.api.outbox.get(older.id))).state).toBe('uncertain');
-      expect((await value(t.api.outbox.get(notFiled.id))).state).toBe('uncertain'); // not in Sent: not known to have arrived
-    } finally {
-      await filing.close();
-    }
-  });
-
-  it('`auto` known to be filed by the server: the next copy is skipped without asking IMAP; set to `always`, it is saved (found there)', async () => {
-    const filing = await startSmtpServer({
-      auth: { user: USER.name, pass: USER.pass },
-      certificate: servers.certificate,
-      data: (received) => void servers.imap.append(received.raw.toString()),
-    });
-    try {
-      const extra = { sentCopy: 'auto', host: filing.host, port: filing.port } as const;
-      const t = await setUp(servers.imap.port, extra);
-      await send(t, 'Finds out that it files');
-      // No folder looked at: the account says it is filed.
-      expect((await send(t, 'Known to be filed')).sentCopy).toEqual({
-        state: 'skipped',
-        folder: null,
-        reason: 'The server files sent mail in Sent itself.',
-        nextTry: null,
-      });
-      const fingerprint = new X509Certificate(servers.certificate.cert).fingerprint256;
-      const imap = { host: '127.0.0.1', port: servers.imap.port, security: 'starttls' } as const;
-      await value(t.api.accounts.save({ ...accountFor(filing, { tlsFingerprint: fingerprint, imap, sentCopy: 'always' }), id: t.account.id }));
-      expect((await value(t.api.accounts.find(String(t.account.id)))).imap?.filesSentItself).toBe(true);
-      const always = await send(t, 'A copy of my own as well');
-      expect(always.sentCopy).toMatchObject({ state: 'saved', folder: SENT });
-      expect(await copiesOf(always)).toHaveLength(1); // the server's own is found there: one copy, not two
-    } finally {
-      await filing.close();
-    }
-  });
-
-  it('`auto` on a server that files the message a moment later: looked for until it shows up, then skipped', async () => {
-    const filingLater = await startSmtpServer({
-      auth: { user: USER.name, pass: USER.pass },
-      certificate: servers.certificate,
-      data: (received) => void setTimeout(() => void servers.imap.append(received.raw.toString()), 1_000),
-    });
-    try {
-      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: filingLater.host, port: filingLater.port });
-      const message = await send(t, 'Filed a second later');
-      expect(message.sentCopy).toMatchObject({ state: 'skipped', reason: 'The server files sent mail in Sent itself.' });
-      expect(await copiesOf(message)).toHaveLength(1);
-    } finally {
-      await filingLater.close();
-    }
-  });
-
-  it('`auto` on Gmail (X-GM-EXT-1): skipped without looking, and remembered', async () => {
-    const gmailLike = await startImapServer({ user: USER, certificate: servers.certificate, capability: 'X-GM-EXT-1' });
-    try {
-      const t = await setUp(gmailLike.port, { sentCopy: 'auto' });
-      const message = await send(t, 'Gmail files it');
-      expect(message.sentCopy).toMatchObject({ state: 'skipped', folder: SENT, reason: 'The server files sent mail in Sent itself.' });
-      expect(await copiesOf(message, gmailLike)).toEqual([]);
-      expect((await value(t.api.accounts.find(String(t.account.id)))).imap?.filesSentItself).toBe(true);
-    } finally {
-      await gmailLike.stop();
-    }
-  });
-
   it('a message the user marked as sent (no reply from the server to go by) gets its copy too', async () => {
     let drop = true;
     const dropping = await startSmtpServer({ auth: { user: USER.name, pass: USER.pass }, certificate: servers.certificate, dropAfterData: () => drop });
@@ -364,14 +146,6 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     } finally {
       await proxy.close();
     }
-  });
-
-  it('`auto` on a server that does not: appended after looking for a moment, and remembered', async () => {
-    const t = await setUp(servers.imap.port, { sentCopy: 'auto' });
-    const message = await send(t, 'Not filed by the server');
-    expect(message.sentCopy?.state).toBe('saved');
-    expect(await copiesOf(message)).toHaveLength(1);
-    expect((await value(t.api.accounts.find(String(t.account.id)))).imap?.filesSentItself).toBe(false);
   });
 
   it('too big for APPENDLIMIT: the copy fails with that reason, the message stays sent; retry is offered', async () => {
@@ -439,47 +213,3 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
     expect(result.imap?.transcript).not.toContain(USER.pass);
   });
 });
-
-/** A loopback TCP proxy to `port` (on `listenOn`, default any) that holds back the server's bytes on a connection once the client has sent `holdAfter` bytes, until released. */
-async function holdingProxy(port: number, holdAfter: number, listenOn = 0) {
-  let holding = true;
-  const held: (() => void)[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-    }
-    let up = 0;
-    client.on('data', (chunk: Buffer) => {
-      up += chunk.length;
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => (holding && up > holdAfter ? held.push(() => client.write(chunk)) : client.write(chunk)));
-    for (const [a, b] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      a.on('error', () => b.destroy());
-      a.on('close', () => b.destroy());
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(listenOn, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    release() {
-      holding = false;
-      for (const flush of held.splice(0)) flush();
-    },
-    /** Every connection through it dropped, as a line that dies; it goes on listening. */
-    drop() {
-      for (const socket of sockets) socket.destroy();
-    },
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(resolve);
-      }),
-  };
-}
