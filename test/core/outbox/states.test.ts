@@ -111,6 +111,25 @@ describe('the states of a message', () => {
     }
   });
 
+  it('sending again a message whose account is gone is refused with what to do; an account for its sender makes it that account’s', async () => {
+    const t = testCore(undefined);
+    const id = await oneMessage(t);
+    putIn(t, id, 'uncertain');
+    t.core.db.prepare('UPDATE messages SET account_id = NULL WHERE id = ?').run(id);
+    t.core.db.prepare('DELETE FROM accounts').run();
+    const before = snapshot(t, id);
+    expect(await t.api.outbox.resend(id)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'conflict',
+        message: `Message ${id} is uncertain: it has no account to send from any more: add an account for its sender first, then send it again.`,
+      },
+    });
+    expect(snapshot(t, id)).toEqual(before);
+    const again = await value(t.api.accounts.save(plainAccountFor({ host: '127.0.0.1', port: 2525 }, { name: 'Again' })));
+    expect(await value(t.api.outbox.resend(id))).toMatchObject({ state: 'queued', accountId: again.id });
+  });
+
   it("no UPDATE but the guard's sets a message's state", () => {
     const main = path.resolve(import.meta.dirname, '..', '..', '..', 'main');
     const guard = path.join('core', 'outbox', 'store', 'states.ts');
