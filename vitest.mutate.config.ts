@@ -33,7 +33,8 @@ export default defineConfig({
     setupFiles: ['test/helpers/no-host-dns.ts'],
     // The connection test and the certificate checks of the SMTP code are tested with the accounts, and
     // so is the outbox store's part in removing an account (its mail cancelled or moved, 3 s); hostile
-    // headers go through freezing and submission in the security tests (8 s).
+    // headers go through freezing and submission in the security tests (8 s); the store's envelope
+    // files and its bringing messages back are tested with the database's repair.
     include: [
       'test/core/outbox/**/*.test.ts',
       'test/core/smtp/**/*.test.ts',
