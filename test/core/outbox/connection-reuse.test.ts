@@ -46,6 +46,8 @@ describe("an account's due messages", () => {
       await core.sender.flush();
       expect(server.messages.map((m) => m.parsed.subject).sort()).toEqual(['f1', 'f2']);
       expect(other.messages.map((m) => m.parsed.subject).sort()).toEqual(['s1', 's2']);
+      // The open connection's account is claimed first: one connection to each server, not one per message.
+      expect([server.connectionsOpened, other.connectionsOpened]).toEqual([1, 1]);
     } finally {
       await other.close();
     }
