@@ -6,10 +6,12 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { onTestFinished } from 'vitest';
 import type { AccountInput, MessageView } from '../../preload/common/contract/index.ts';
 import type { TestClock } from './clock.ts';
 import { accountFor, testCore, value, type TestCore } from './core.ts';
 import { mailServersForFile, SENT, type TestImapServer } from './imap.ts';
+import { startSmtpServer, type ReceivedMessage, type SmtpServerOptions, type TestSmtpServer } from './smtp.ts';
 
 export const USER = { name: 'me', pass: 's3cret pass' };
 
@@ -46,7 +48,17 @@ export function sentCopyServers() {
   const copiesOf = async (message: Pick<MessageView, 'messageId'>, server: TestImapServer = servers.imap) =>
     (await server.messages(SENT)).filter((m) => m.raw.includes(`Message-ID: ${message.messageId}`));
 
-  return { servers, setUp, send, copiesOf };
+  /** A provider's submission server on the file's user and certificate, closed after the test. */
+  async function provider(options: Omit<SmtpServerOptions, 'auth' | 'certificate'> = {}): Promise<TestSmtpServer> {
+    const server = await startSmtpServer({ auth: { user: USER.name, pass: USER.pass }, certificate: servers.certificate, ...options });
+    onTestFinished(() => server.close());
+    return server;
+  }
+
+  /** A provider's `data` hook filing what it was given in the user's Sent folder (the file's Dovecot). */
+  const filesInSent = (received: ReceivedMessage): undefined => void servers.imap.append(received.raw.toString());
+
+  return { servers, setUp, send, copiesOf, provider, filesInSent };
 }
 
 /** A loopback TCP proxy to `port` (on `listenOn`, default any) that holds back the server's bytes on a connection once the client has sent `holdAfter` bytes, until released. */

@@ -13,12 +13,11 @@ import { accountFor, testCore, value } from '../../helpers/core.ts';
 import { missingDovecotImap, SENT, startImapServer } from '../../helpers/imap.ts';
 import { closedPort, until } from '../../helpers/net.ts';
 import { holdingProxy, sentCopyServers, USER } from '../../helpers/sent-copy.ts';
-import { startSmtpServer } from '../../helpers/smtp.ts';
 
 /** A separate Outbound process that flushes the outbox and its copies in Sent. */
 const FLUSH = join(import.meta.dirname, '..', '..', 'fixtures', 'flush.ts');
 const missing = missingDovecotImap();
-const { servers, setUp, send, copiesOf } = sentCopyServers();
+const { servers, setUp, send, copiesOf, provider } = sentCopyServers();
 
 describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
   it('puts one copy in the \\Sent folder: the sent bytes with a Bcc: header, flagged \\Seen, its UID kept; the views say saved', async () => {
@@ -101,21 +100,17 @@ describe.skipIf(missing)('the copy in Sent (Dovecot IMAP)', () => {
 
   it('a message the user marked as sent (no reply from the server to go by) gets its copy too', async () => {
     let drop = true;
-    const dropping = await startSmtpServer({ auth: { user: USER.name, pass: USER.pass }, certificate: servers.certificate, dropAfterData: () => drop });
-    try {
-      const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: dropping.host, port: dropping.port });
-      const queued = await value(t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], subject: 'Marked as sent', text: 'Hello' }));
-      await t.core.sender.flush();
-      expect((await value(t.api.outbox.get(queued.id))).state).toBe('uncertain');
-      drop = false;
-      await value(t.api.outbox.markSent(queued.id));
-      await value(t.api.outbox.flush());
-      const message = await value(t.api.outbox.get(queued.id));
-      expect(message).toMatchObject({ state: 'sent', lastReply: null, sentCopy: { state: 'saved', folder: SENT } });
-      expect(await copiesOf(message)).toHaveLength(1);
-    } finally {
-      await dropping.close();
-    }
+    const dropping = await provider({ dropAfterData: () => drop });
+    const t = await setUp(servers.imap.port, { sentCopy: 'auto', host: dropping.host, port: dropping.port });
+    const queued = await value(t.api.outbox.send({ accountId: t.account.id, to: ['ann@example.org'], subject: 'Marked as sent', text: 'Hello' }));
+    await t.core.sender.flush();
+    expect((await value(t.api.outbox.get(queued.id))).state).toBe('uncertain');
+    drop = false;
+    await value(t.api.outbox.markSent(queued.id));
+    await value(t.api.outbox.flush());
+    const message = await value(t.api.outbox.get(queued.id));
+    expect(message).toMatchObject({ state: 'sent', lastReply: null, sentCopy: { state: 'saved', folder: SENT } });
+    expect(await copiesOf(message)).toHaveLength(1);
   });
 
   it('while its APPEND is under way a copy is leased for five minutes and its folder is on record; the line dying there waits, and makes one copy', async () => {
