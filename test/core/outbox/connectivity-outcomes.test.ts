@@ -69,7 +69,7 @@ describe('the outcome of an attempt and the network', () => {
     });
     const stalling = await startSmtpServer({ mail: () => 'silence' });
     servers.push(stalling);
-    const test = testCore(stalling, { sender: { ...quiet.sender, submit: { timeouts: { greetingMs: 300, socketMs: 300 } } } });
+    const test = testCore(stalling, { sender: { ...quiet.sender, submit: { timeouts: { greetingMs: 1_000, socketMs: 1_000 } } } });
     const unanswered = await queue(test, { host: '127.0.0.1', port: (silent.address() as AddressInfo).port }, 'silent');
     const stalled = await queue(test, stalling, 'stalling');
 
